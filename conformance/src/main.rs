@@ -1,0 +1,2 @@
+//! `iamconf`: the command-line front of iamconf.
+fn main() {}
