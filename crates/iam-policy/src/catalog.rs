@@ -91,3 +91,12 @@ pub fn resource_type_of(_arn: &str) -> Option<&'static ResourceType> {
 pub fn placeholder_segments(_arn: &str) -> Vec<(usize, String)> {
     Vec::new()
 }
+
+/// Whether `action` takes resources of type `resource_type` (an action with no resource types
+/// takes only `*`).
+pub fn takes_resource(action: &ActionInfo, resource_type: &str) -> bool {
+    action
+        .resources
+        .iter()
+        .any(|r| r.resource_type == resource_type)
+}

@@ -205,6 +205,8 @@ codes! {
     OldVersion => "old-version", Warning;
     /// Over 6,144 non-whitespace characters, the managed-policy quota.
     SizeOverQuota => "size-over-quota", Warning;
+    /// An `Arn...` condition value of fewer than six components: it matches nothing.
+    ShortArnPattern => "short-arn-pattern", Warning;
     /// A policy variable that is malformed or placed where it is literal text.
     SuspiciousVariable => "suspicious-variable", Warning;
 }

@@ -277,6 +277,8 @@ pub enum TextMatcher {
     Like(Glob),
     /// `ArnEquals`/`ArnLike` and negations: one glob per ARN component (six).
     Arn(Box<[Glob; 6]>),
+    /// An `Arn...` value of fewer than six components: matches no request value.
+    NoMatch,
     /// A value with live policy variables, resolved against each request.
     Template(Template),
 }

@@ -1,25 +1,555 @@
 //! From the spanned JSON tree to the model, collecting every error and lint in one pass.
+//!
+//! The JSON layer recovers from syntax errors (a trailing or missing comma), so the structure
+//! of an as-written document is checked too: a user sees all of its problems at once. A
+//! document with any error yields no policy.
 
+use crate::condition::{closest, looks_like_operator};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
+use crate::json::{parse_json, JsonKind, JsonMember, JsonValue};
+use crate::model::{Effect, Origin, Policy, Statement, Version};
 use crate::{Checked, ParseOptions};
 
-pub(crate) fn check(text: &str, _options: &ParseOptions) -> Checked {
+const TOP_LEVEL_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let index = LineIndex::new(text);
-    let mut diagnostics = Diagnostics(vec![Diagnostic::new(
-        Code::JsonSyntax,
-        Span::new(0, 0),
-        "parser not ready",
-    )]);
+    let outcome = parse_json(text);
+    let mut builder = Builder {
+        index: &index,
+        diagnostics: outcome.diagnostics,
+        variables: false,
+    };
+    let policy = outcome.value.and_then(|root| builder.policy(&root));
+    let mut diagnostics = builder.diagnostics;
+    size_checks(text, options, &mut diagnostics);
+    let mut diagnostics = Diagnostics(diagnostics);
     diagnostics.finish(&index);
+    let policy = if diagnostics.has_errors() {
+        None
+    } else {
+        policy
+    };
     Checked {
-        policy: None,
+        policy,
         diagnostics,
     }
 }
 
 pub(crate) fn check_bytes(bytes: &[u8], options: &ParseOptions) -> Checked {
+    if bytes.len() > crate::json::MAX_SIZE {
+        let mut diagnostics = Diagnostics(vec![Diagnostic::new(
+            Code::TooLarge,
+            Span::new(0, 0),
+            format!(
+                "document is over the limit of {} bytes (1 MiB)",
+                crate::json::MAX_SIZE
+            ),
+        )
+        .with_help("IAM policies are at most 10,240 characters; is this the right file?")]);
+        diagnostics.finish(&LineIndex::new(""));
+        return Checked {
+            policy: None,
+            diagnostics,
+        };
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => check(text, options),
-        Err(_) => check("", options),
+        Err(error) => {
+            let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let index = LineIndex::new(prefix);
+            let offset = error.valid_up_to();
+            let byte = bytes.get(offset).copied().unwrap_or_default();
+            let mut diagnostics = Diagnostics(vec![Diagnostic::new(
+                Code::InvalidUtf8,
+                Span::new(offset, offset),
+                format!("invalid UTF-8: byte 0x{byte:02x} at offset {offset}"),
+            )
+            .with_help("a policy document is UTF-8 text; re-save the file as UTF-8")]);
+            diagnostics.finish(&index);
+            Checked {
+                policy: None,
+                diagnostics,
+            }
+        }
     }
 }
+
+/// Size quotas count non-whitespace characters, wherever they stand (strings included).
+fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnostic>) {
+    if text.len() > crate::json::MAX_SIZE {
+        return;
+    }
+    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+    match options.kind {
+        Some(kind) if size > kind.quota() => diagnostics.push(
+            Diagnostic::new(
+                Code::OverSizeQuota,
+                Span::new(0, 0),
+                format!(
+                    "policy has {size} non-whitespace characters, over the {} quota of {}",
+                    kind.as_str(),
+                    kind.quota()
+                ),
+            )
+            .with_help("split the statements across several policies"),
+        ),
+        None if size > 6_144 => diagnostics.push(Diagnostic::new(
+            Code::SizeOverQuota,
+            Span::new(0, 0),
+            format!("policy has {size} non-whitespace characters, over the managed-policy quota of 6144"),
+        )),
+        _ => {}
+    }
+}
+
+struct Builder<'a> {
+    index: &'a LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+    /// Whether `${...}` is live (Version 2012-10-17).
+    variables: bool,
+}
+
+fn string_of(value: &JsonValue) -> Option<&str> {
+    match &value.kind {
+        JsonKind::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+impl Builder<'_> {
+    fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::new(code, span, message));
+        let last = self.diagnostics.len() - 1;
+        #[allow(clippy::indexing_slicing)] // just pushed
+        &mut self.diagnostics[last]
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn origin(&self, span: Span) -> Origin {
+        Origin(Some(self.index.position(span.start)))
+    }
+
+    fn policy(&mut self, root: &JsonValue) -> Option<Policy> {
+        let JsonKind::Object(members) = &root.kind else {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidType,
+                    root.span,
+                    format!(
+                        "a policy must be a JSON object, found a {}",
+                        root.kind.type_name()
+                    ),
+                )
+                .with_help("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"),
+            );
+            return None;
+        };
+        let mut version = None;
+        let mut version_seen = false;
+        let mut id = None;
+        let mut statement = None;
+        for member in members {
+            match member.key.as_str() {
+                "Version" => {
+                    version_seen = true;
+                    match string_of(&member.value).and_then(Version::from_text) {
+                        Some(v) => {
+                            version = Some(v);
+                            if v == Version::V2008_10_17 {
+                                self.report(Diagnostic::new(
+                                    Code::OldVersion,
+                                    member.value.span,
+                                    "version `2008-10-17` makes policy variables literal text and is refused by IAM's CreatePolicy",
+                                ).with_help("use `\"Version\": \"2012-10-17\"`"));
+                            }
+                        }
+                        None => {
+                            let found = describe(&member.value);
+                            self.report(
+                                Diagnostic::new(
+                                    Code::InvalidVersion,
+                                    member.value.span,
+                                    format!("invalid `Version` {found}: it must be `2012-10-17` or `2008-10-17`"),
+                                )
+                                .with_help("use `\"Version\": \"2012-10-17\"`"),
+                            );
+                        }
+                    }
+                }
+                "Id" => match &member.value.kind {
+                    JsonKind::String(s) => id = Some(s.clone()),
+                    other => {
+                        let message =
+                            format!("`Id` must be a string, found a {}", other.type_name());
+                        self.error(Code::InvalidType, member.value.span, message);
+                    }
+                },
+                "Statement" => statement = Some(&member.value),
+                _ => self.unknown_top_level(member),
+            }
+        }
+        self.variables = version == Some(Version::V2012_10_17);
+        if !version_seen {
+            self.report(
+                Diagnostic::new(
+                    Code::MissingVersion,
+                    Span::new(root.span.start, root.span.start + 1),
+                    "no `Version`: policy variables are literal text and IAM's CreatePolicy refuses the document",
+                )
+                .with_help("add `\"Version\": \"2012-10-17\"`"),
+            );
+        }
+        let statements = match statement {
+            None => {
+                self.error(
+                    Code::MissingStatement,
+                    Span::new(root.span.start, root.span.start + 1),
+                    "policy has no `Statement`",
+                )
+                .help = Some("add `\"Statement\": [{...}]`".into());
+                None
+            }
+            Some(value) => self.statements(value),
+        }?;
+        Some(Policy {
+            version,
+            id,
+            statements,
+        })
+    }
+
+    fn unknown_top_level(&mut self, member: &JsonMember) {
+        let key = member.key.as_str();
+        let mut d = Diagnostic::new(
+            Code::UnknownElement,
+            member.key_span,
+            format!("unknown element `{key}` at the top level of the policy"),
+        );
+        if let Some(near) = closest(key, TOP_LEVEL_KEYS) {
+            d = d.with_help(if near.eq_ignore_ascii_case(key) {
+                format!("element names are case-sensitive: write `{near}`")
+            } else {
+                format!("did you mean `{near}`?")
+            });
+        } else if STATEMENT_KEYS.contains(&key) || key == "Principal" {
+            d = d.with_help(format!("`{key}` belongs inside a statement of `Statement`"));
+        } else {
+            d = d.with_help("a policy has only `Version`, `Id` and `Statement`");
+        }
+        self.report(d);
+    }
+
+    fn statements(&mut self, value: &JsonValue) -> Option<Vec<Statement>> {
+        match &value.kind {
+            JsonKind::Object(_) => self.statement(value, &mut Vec::new()).map(|s| vec![s]),
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.error(
+                        Code::MissingStatement,
+                        Span::new(value.span.start, value.span.start + 1),
+                        "`Statement` is an empty array",
+                    )
+                    .help = Some("add at least one statement".into());
+                    return None;
+                }
+                let mut sids: Vec<(String, Span)> = Vec::new();
+                let mut out = Vec::new();
+                let mut ok = true;
+                for item in items {
+                    match self.statement(item, &mut sids) {
+                        Some(s) => out.push(s),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            other => {
+                let message = format!(
+                    "`Statement` must be an object or an array of objects, found a {}",
+                    other.type_name()
+                );
+                self.error(Code::InvalidType, value.span, message);
+                None
+            }
+        }
+    }
+
+    fn statement(
+        &mut self,
+        value: &JsonValue,
+        sids: &mut Vec<(String, Span)>,
+    ) -> Option<Statement> {
+        let JsonKind::Object(members) = &value.kind else {
+            let message = format!(
+                "a statement must be an object, found a {}",
+                value.kind.type_name()
+            );
+            self.error(Code::InvalidType, value.span, message);
+            return None;
+        };
+        let open = Span::new(value.span.start, value.span.start + 1);
+        let find = |name: &str| members.iter().find(|m| m.key == name);
+        let mut ok = true;
+        for member in members {
+            let key = member.key.as_str();
+            if STATEMENT_KEYS.contains(&key) {
+                continue;
+            }
+            ok = false;
+            if key == "Principal" || key == "NotPrincipal" {
+                self.report(
+                    Diagnostic::new(
+                        Code::PrincipalNotAllowed,
+                        member.key_span,
+                        format!("`{key}` is not allowed in an identity-based policy"),
+                    )
+                    .with_help(
+                        "the principal is whoever the policy is attached to; remove the element",
+                    ),
+                );
+            } else if looks_like_operator(key) {
+                self.report(
+                    Diagnostic::new(
+                        Code::MisplacedConditionOperator,
+                        member.key_span,
+                        format!("condition operator `{key}` is placed beside `Condition`, not inside it"),
+                    )
+                    .with_help(format!("move `{key}` inside `Condition`")),
+                );
+            } else {
+                let mut d = Diagnostic::new(
+                    Code::UnknownElement,
+                    member.key_span,
+                    format!("unknown element `{key}` in a statement"),
+                );
+                if let Some(near) = closest(key, STATEMENT_KEYS) {
+                    d = d.with_help(if near.eq_ignore_ascii_case(key) {
+                        format!("element names are case-sensitive: write `{near}`")
+                    } else {
+                        format!("did you mean `{near}`?")
+                    });
+                }
+                self.report(d);
+            }
+        }
+
+        let sid = find("Sid").and_then(|m| self.sid(m, sids));
+        let effect = match find("Effect") {
+            None => {
+                self.error(Code::MissingEffect, open, "statement has no `Effect`")
+                    .help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".into());
+                None
+            }
+            Some(m) => self.effect(&m.value),
+        };
+        let actions = self.clause(open, find("Action"), find("NotAction"), ClauseKind::Action);
+        let resources = self.clause(
+            open,
+            find("Resource"),
+            find("NotResource"),
+            ClauseKind::Resource,
+        );
+        let conditions = match find("Condition") {
+            None => Some(Vec::new()),
+            Some(m) => self.conditions(&m.value),
+        };
+        let (actions, resources) = (actions?, resources?);
+        let actions = self.actions(actions);
+        let resources = self.resources(resources);
+        if let (Some(a), Some(r)) = (&actions, &resources) {
+            self.lint_resource_types(&a.1, &r.1);
+        }
+        if !ok {
+            return None;
+        }
+        Some(Statement {
+            sid,
+            effect: effect?,
+            actions: actions?.0,
+            resources: resources?.0,
+            conditions: conditions?,
+            origin: self.origin(value.span),
+        })
+    }
+
+    fn sid(&mut self, member: &JsonMember, sids: &mut Vec<(String, Span)>) -> Option<String> {
+        let Some(sid) = string_of(&member.value) else {
+            let message = format!(
+                "`Sid` must be a string, found a {}",
+                member.value.kind.type_name()
+            );
+            self.error(Code::InvalidSid, member.value.span, message);
+            return None;
+        };
+        if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let message = format!("`Sid` `{sid}` may hold only ASCII letters and digits");
+            let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
+            self.error(Code::InvalidSid, member.value.span, message)
+                .help = Some(format!("write `{cleaned}`"));
+            return None;
+        }
+        if !sid.is_empty() {
+            if let Some((_, first)) = sids.iter().find(|(s, _)| s == sid) {
+                let first = self.index.position(first.start);
+                let message = format!("`Sid` `{sid}` is used by an earlier statement");
+                self.error(Code::DuplicateSid, member.value.span, message)
+                    .help = Some(format!(
+                    "Sids must be unique within a policy; the first is at line {}, column {}",
+                    first.line, first.column
+                ));
+                return None;
+            }
+            sids.push((sid.to_owned(), member.value.span));
+        }
+        Some(sid.to_owned())
+    }
+
+    fn effect(&mut self, value: &JsonValue) -> Option<Effect> {
+        match string_of(value) {
+            Some("Allow") => Some(Effect::Allow),
+            Some("Deny") => Some(Effect::Deny),
+            Some(other) => {
+                let mut d = Diagnostic::new(
+                    Code::InvalidEffect,
+                    value.span,
+                    format!("invalid `Effect` `{other}`: it must be `Allow` or `Deny`"),
+                );
+                if other.eq_ignore_ascii_case("allow") {
+                    d = d.with_help("Effect is case-sensitive: write `Allow`");
+                } else if other.eq_ignore_ascii_case("deny") {
+                    d = d.with_help("Effect is case-sensitive: write `Deny`");
+                }
+                self.report(d);
+                None
+            }
+            None => {
+                let message = format!(
+                    "`Effect` must be a string, found a {}",
+                    value.kind.type_name()
+                );
+                self.error(Code::InvalidEffect, value.span, message);
+                None
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClauseKind {
+    Action,
+    Resource,
+}
+
+/// A clause's strings with their spans, before compilation.
+struct RawClause<'j> {
+    negated: bool,
+    items: Vec<(&'j str, Span)>,
+}
+
+impl Builder<'_> {
+    fn clause<'j>(
+        &mut self,
+        open: Span,
+        positive: Option<&'j JsonMember>,
+        negative: Option<&'j JsonMember>,
+        kind: ClauseKind,
+    ) -> Option<RawClause<'j>> {
+        let (name, not_name, both, missing) = match kind {
+            ClauseKind::Action => (
+                "Action",
+                "NotAction",
+                Code::ActionAndNotAction,
+                Code::MissingAction,
+            ),
+            ClauseKind::Resource => (
+                "Resource",
+                "NotResource",
+                Code::ResourceAndNotResource,
+                Code::MissingResource,
+            ),
+        };
+        let (member, negated) = match (positive, negative) {
+            (Some(_), Some(n)) => {
+                self.error(
+                    both,
+                    n.key_span,
+                    format!("statement has both `{name}` and `{not_name}`"),
+                )
+                .help = Some(format!("keep one of `{name}` and `{not_name}`"));
+                return None;
+            }
+            (None, None) => {
+                self.error(
+                    missing,
+                    open,
+                    format!("statement has neither `{name}` nor `{not_name}`"),
+                )
+                .help = Some(format!("add `\"{name}\": [...]`"));
+                return None;
+            }
+            (Some(p), None) => (p, false),
+            (None, Some(n)) => (n, true),
+        };
+        let key = member.key.as_str();
+        let invalid = match kind {
+            ClauseKind::Action => Code::InvalidAction,
+            ClauseKind::Resource => Code::InvalidResource,
+        };
+        let items = match &member.value.kind {
+            JsonKind::String(s) => vec![(s.as_str(), member.value.span)],
+            JsonKind::Array(values) if values.is_empty() => {
+                let span = Span::new(member.value.span.start, member.value.span.start + 1);
+                self.error(missing, span, format!("`{key}` is an empty array"))
+                    .help = Some(format!("list at least one {}", name.to_lowercase()));
+                return None;
+            }
+            JsonKind::Array(values) => {
+                let mut items = Vec::new();
+                let mut ok = true;
+                for v in values {
+                    match string_of(v) {
+                        Some(s) => items.push((s, v.span)),
+                        None => {
+                            ok = false;
+                            let message = format!(
+                                "each `{key}` entry must be a string, found a {}",
+                                v.kind.type_name()
+                            );
+                            self.error(invalid, v.span, message);
+                        }
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                items
+            }
+            other => {
+                let message = format!(
+                    "`{key}` must be a string or an array of strings, found a {}",
+                    other.type_name()
+                );
+                self.error(invalid, member.value.span, message);
+                return None;
+            }
+        };
+        Some(RawClause { negated, items })
+    }
+}
+
+mod elements;
+use elements::describe;

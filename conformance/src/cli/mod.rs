@@ -1,0 +1,78 @@
+//! The command line: one module per subcommand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod validate;
+
+/// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
+#[derive(Debug, Parser)]
+#[command(name = "iamconf", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check policy documents: every error at its line and column with a hint, then lint
+    /// warnings. Exit 0 when all are valid, 1 when any is invalid, 2 on a usage error.
+    Validate(ValidateArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// For machines.
+    Json,
+}
+
+/// The IAM policy kinds whose size quota `--kind` enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Customer managed policy: 6,144 non-whitespace characters.
+    Managed,
+    /// Inline policies of a user: 2,048.
+    User,
+    /// Inline policies of a group: 5,120.
+    Group,
+    /// Inline policies of a role: 10,240.
+    Role,
+}
+
+impl From<KindArg> for iam_policy::PolicyKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Managed => iam_policy::PolicyKind::Managed,
+            KindArg::User => iam_policy::PolicyKind::User,
+            KindArg::Group => iam_policy::PolicyKind::Group,
+            KindArg::Role => iam_policy::PolicyKind::Role,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct ValidateArgs {
+    /// Policy files; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Enforce this policy kind's IAM size quota as an error.
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Validate(args) => {
+            validate::run(&args.files, args.format, args.kind.map(Into::into))
+        }
+    }
+}

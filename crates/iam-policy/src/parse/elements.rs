@@ -1,0 +1,558 @@
+//! Statement elements: action and resource strings, the `Condition` block, and the lints that
+//! need the IoT Jobs catalog.
+
+use super::{Builder, RawClause};
+use crate::catalog::{self, ActionInfo};
+use crate::condition::{Family, Operator, OperatorError, OperatorKind};
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::json::{JsonKind, JsonValue};
+use crate::model::{
+    ActionClause, ActionMatcher, ActionPattern, ArnTemplate, Condition, ConditionValues,
+    ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
+};
+use crate::pattern::{Glob, GlobSyntax};
+use crate::value;
+use crate::variable::Template;
+
+/// A short description of a JSON value for messages: the text of a string or number, else its
+/// type.
+pub(super) fn describe(value: &JsonValue) -> String {
+    match &value.kind {
+        JsonKind::String(s) => format!("`{s}`"),
+        JsonKind::Number(n) => format!("`{n}`"),
+        JsonKind::Bool(b) => format!("`{b}`"),
+        other => format!("(a {})", other.type_name()),
+    }
+}
+
+/// Split an ARN at its first five colons; `None` when it has fewer than six components.
+/// With `skip_variables`, a colon inside `${...}` does not split.
+pub(crate) fn split_arn(text: &str, skip_variables: bool) -> Option<[&str; 6]> {
+    let mut parts = [""; 6];
+    let mut start = 0;
+    let mut found = 0;
+    let mut depth = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && found < 5 {
+        match bytes.get(i..i + 2) {
+            Some(b"${") if skip_variables => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        match bytes.get(i) {
+            Some(b'}') if depth > 0 => depth -= 1,
+            Some(b':') if depth == 0 => {
+                *parts.get_mut(found)? = text.get(start..i)?;
+                found += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if found < 5 {
+        return None;
+    }
+    *parts.get_mut(5)? = text.get(start..)?;
+    Some(parts)
+}
+
+/// What a statement's actions are, for the resource-type lint.
+pub(super) struct ActionFacts {
+    /// The catalog entries of literal actions, with their spans; `None` once any action is a
+    /// wildcard or outside the catalog (the lint then stays quiet).
+    known: Option<Vec<(&'static ActionInfo, Span)>>,
+    negated: bool,
+}
+
+/// What a statement's resources are, for the resource-type lint.
+pub(super) struct ResourceFacts {
+    items: Vec<(String, Span)>,
+    negated: bool,
+}
+
+impl Builder<'_> {
+    pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
+        let mut patterns = Vec::new();
+        let mut known = Some(Vec::new());
+        let mut ok = true;
+        for (text, span) in raw.items {
+            match self.action(text, span) {
+                Some((pattern, info)) => {
+                    match (info, known.as_mut()) {
+                        (Some(info), Some(list)) => list.push((info, span)),
+                        _ => known = None,
+                    }
+                    patterns.push(pattern);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some((
+            ActionClause {
+                negated: raw.negated,
+                patterns,
+            },
+            ActionFacts {
+                known,
+                negated: raw.negated,
+            },
+        ))
+    }
+
+    fn action(
+        &mut self,
+        text: &str,
+        span: Span,
+    ) -> Option<(ActionPattern, Option<&'static ActionInfo>)> {
+        if text == "*" {
+            let pattern = ActionPattern {
+                text: text.to_owned(),
+                matcher: ActionMatcher::Any,
+            };
+            return Some((pattern, None));
+        }
+        let mut parts = text.split(':');
+        let (vendor, name) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(v), Some(n), None) => (v, n),
+            (_, None, _) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidAction,
+                        span,
+                        format!("action `{text}` has no vendor prefix"),
+                    )
+                    .with_help("write `vendor:Action`, for example `iot:DescribeJob`, or `*`"),
+                );
+                return None;
+            }
+            _ => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidAction,
+                        span,
+                        format!("action `{text}` has more than one colon"),
+                    )
+                    .with_help("an action is `vendor:Action` with exactly one colon"),
+                );
+                return None;
+            }
+        };
+        if vendor.contains(['*', '?']) {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidAction,
+                    span,
+                    format!("action `{text}` has a wildcard in its vendor prefix (ID-3)"),
+                )
+                .with_help("wildcards are allowed only in the action name: list each vendor, e.g. `iot:*` and `iotjobsdata:*`"),
+            );
+            return None;
+        }
+        if vendor.is_empty()
+            || !vendor
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidAction,
+                    span,
+                    format!("action `{text}` has an invalid vendor `{vendor}`"),
+                )
+                .with_help("a vendor prefix holds only ASCII letters, digits and `-`"),
+            );
+            return None;
+        }
+        let vendor_lower = vendor.to_ascii_lowercase();
+        let name_lower = name.to_lowercase();
+        let literal = !name.contains(['*', '?']);
+        let mut info = None;
+        if literal && catalog::covers_vendor(vendor) {
+            info = catalog::lookup_action(vendor, name);
+            if info.is_none() {
+                let mut d = Diagnostic::new(
+                    Code::UnknownAction,
+                    span,
+                    format!("`{text}` is not an AWS IoT Jobs action of `{vendor_lower}`"),
+                );
+                if let Some(near) = catalog::suggest_action(vendor, name) {
+                    d = d.with_help(format!("did you mean `{}:{}`?", near.vendor, near.name));
+                }
+                self.report(d);
+            }
+        }
+        let pattern = ActionPattern {
+            text: text.to_owned(),
+            matcher: ActionMatcher::Vendor {
+                vendor: vendor_lower,
+                name: Glob::new(&name_lower, GlobSyntax::Text),
+            },
+        };
+        Some((pattern, info))
+    }
+
+    pub(super) fn resources(
+        &mut self,
+        raw: RawClause<'_>,
+    ) -> Option<(ResourceClause, ResourceFacts)> {
+        let mut patterns = Vec::new();
+        let mut items = Vec::new();
+        let mut ok = true;
+        for (text, span) in raw.items {
+            match self.resource(text, span) {
+                Some(p) => {
+                    patterns.push(p);
+                    items.push((text.to_owned(), span));
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some((
+            ResourceClause {
+                negated: raw.negated,
+                patterns,
+            },
+            ResourceFacts {
+                items,
+                negated: raw.negated,
+            },
+        ))
+    }
+
+    fn resource(&mut self, text: &str, span: Span) -> Option<ResourcePattern> {
+        if text == "*" {
+            return Some(ResourcePattern {
+                text: text.to_owned(),
+                matcher: ResourceMatcher::Any,
+            });
+        }
+        let Some(parts) = split_arn(text, false).filter(|p| p.first() == Some(&"arn")) else {
+            let help = if text.starts_with("arn:") {
+                "an ARN has six colon-separated parts: `arn:partition:service:region:account:resource`"
+            } else {
+                "a resource is `*` or an ARN such as `arn:aws:iot:us-east-1:123456789012:job/*`"
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidResource,
+                    span,
+                    format!("resource `{text}` is not `*` or an ARN of six segments"),
+                )
+                .with_help(help),
+            );
+            return None;
+        };
+        let placeholders = catalog::placeholder_segments(text);
+        if !placeholders.is_empty() {
+            let names: Vec<String> = placeholders.iter().map(|(_, t)| format!("`{t}`")).collect();
+            self.report(
+                Diagnostic::new(
+                    Code::PlaceholderArn,
+                    span,
+                    format!(
+                        "resource `{text}` holds placeholder text {}: IAM takes it literally, so it matches no real resource",
+                        names.join(", ")
+                    ),
+                )
+                .with_help("replace the placeholders with your Region, account ID and resource names"),
+            );
+        }
+        let tail = parts.get(5).copied().unwrap_or_default();
+        let head_len = text.len() - tail.len();
+        let matcher = match self.template(tail, span) {
+            Some(template) => ResourceMatcher::Template(ArnTemplate {
+                head: text.get(..head_len).unwrap_or_default().to_owned(),
+                tail: template,
+            }),
+            None => ResourceMatcher::Arn(Glob::new(text, GlobSyntax::Arn)),
+        };
+        Some(ResourcePattern {
+            text: text.to_owned(),
+            matcher,
+        })
+    }
+
+    /// The template of `text` when policy variables are live and it holds any.
+    fn template(&mut self, text: &str, span: Span) -> Option<Template> {
+        if !self.variables || !text.contains("${") {
+            return None;
+        }
+        let (template, warnings) = Template::parse(text);
+        for warning in warnings {
+            self.report(Diagnostic::new(Code::SuspiciousVariable, span, warning));
+        }
+        template.has_variables().then_some(template)
+    }
+
+    pub(super) fn lint_resource_types(&mut self, actions: &ActionFacts, resources: &ResourceFacts) {
+        let Some(known) = &actions.known else { return };
+        if actions.negated || resources.negated || known.is_empty() {
+            return;
+        }
+        // Each resource should be taken by some action of the statement.
+        let mut all_typed = true;
+        let mut types = Vec::new();
+        for (text, span) in &resources.items {
+            let Some(rt) = catalog::resource_type_of(text) else {
+                all_typed = false;
+                continue;
+            };
+            types.push(rt.name);
+            if !known
+                .iter()
+                .any(|(a, _)| catalog::takes_resource(a, rt.name))
+            {
+                let names: Vec<String> = known
+                    .iter()
+                    .map(|(a, _)| format!("`{}:{}`", a.vendor, a.name))
+                    .collect();
+                self.report(Diagnostic::new(
+                    Code::ResourceTypeMismatch,
+                    *span,
+                    format!(
+                        "a `{}` resource is taken by none of the statement's actions ({}): this entry grants nothing",
+                        rt.name,
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        // Each action should take some resource of the statement.
+        if !all_typed || types.is_empty() {
+            return;
+        }
+        for (action, span) in known {
+            if types.iter().any(|t| catalog::takes_resource(action, t)) {
+                continue;
+            }
+            let needs = if action.resources.is_empty() {
+                "it takes only `*`".to_owned()
+            } else {
+                let list: Vec<String> = action
+                    .resources
+                    .iter()
+                    .map(|r| format!("`{}`", r.resource_type))
+                    .collect();
+                format!("it takes {}", list.join(", "))
+            };
+            self.report(Diagnostic::new(
+                Code::ResourceTypeMismatch,
+                *span,
+                format!(
+                    "`{}:{}` takes none of the resources this statement names: {needs}",
+                    action.vendor, action.name
+                ),
+            ));
+        }
+    }
+
+    pub(super) fn conditions(&mut self, value: &JsonValue) -> Option<Vec<Condition>> {
+        let JsonKind::Object(operators) = &value.kind else {
+            let message = format!(
+                "`Condition` must be an object of operators, found a {}",
+                value.kind.type_name()
+            );
+            self.error(Code::InvalidType, value.span, message).help =
+                Some("write `\"Condition\": {\"StringEquals\": {\"key\": \"value\"}}`".into());
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for member in operators {
+            let operator = match Operator::parse(&member.key) {
+                Ok(op) => Some(op),
+                Err(OperatorError::Unknown { suggestion }) => {
+                    let mut d = Diagnostic::new(
+                        Code::UnknownOperator,
+                        member.key_span,
+                        format!("unknown condition operator `{}`", member.key),
+                    );
+                    if let Some(s) = suggestion {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    self.report(d);
+                    None
+                }
+                Err(OperatorError::BadQualifier { reason }) => {
+                    self.report(Diagnostic::new(
+                        Code::InvalidQualifier,
+                        member.key_span,
+                        reason,
+                    ));
+                    None
+                }
+            };
+            let JsonKind::Object(keys) = &member.value.kind else {
+                let message = format!(
+                    "operator `{}` must map to an object of condition keys, found a {}",
+                    member.key,
+                    member.value.kind.type_name()
+                );
+                self.error(Code::InvalidType, member.value.span, message);
+                ok = false;
+                continue;
+            };
+            let Some(operator) = operator else {
+                ok = false;
+                continue;
+            };
+            for key in keys {
+                match self.condition_values(operator, &key.value) {
+                    Some(values) => out.push(Condition {
+                        operator,
+                        key: key.key.clone(),
+                        key_lower: key.key.to_lowercase(),
+                        values,
+                        origin: self.origin(key.key_span),
+                    }),
+                    None => ok = false,
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn condition_values(
+        &mut self,
+        operator: Operator,
+        value: &JsonValue,
+    ) -> Option<ConditionValues> {
+        let mut texts: Vec<(String, Span)> = Vec::new();
+        let scalar = |v: &JsonValue| match &v.kind {
+            JsonKind::String(s) => Some(s.clone()),
+            JsonKind::Number(n) => Some(n.clone()),
+            JsonKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match &value.kind {
+            JsonKind::Array(items) if items.is_empty() => {
+                let span = Span::new(value.span.start, value.span.start + 1);
+                self.error(
+                    Code::EmptyConditionValues,
+                    span,
+                    "condition key has an empty array of values (ID-11)",
+                )
+                .help = Some("give at least one value, or remove the key".into());
+                return None;
+            }
+            JsonKind::Array(items) => {
+                let mut ok = true;
+                for item in items {
+                    match scalar(item) {
+                        Some(t) => texts.push((t, item.span)),
+                        None => {
+                            ok = false;
+                            let message = format!(
+                                "a condition value must be a string, number or boolean, found a {}",
+                                item.kind.type_name()
+                            );
+                            self.error(Code::InvalidType, item.span, message);
+                        }
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+            }
+            _ => match scalar(value) {
+                Some(t) => texts.push((t, value.span)),
+                None => {
+                    let message = format!(
+                        "a condition key must map to a value or an array of values, found a {}",
+                        value.kind.type_name()
+                    );
+                    self.error(Code::InvalidType, value.span, message);
+                    return None;
+                }
+            },
+        }
+        let kind = operator.kind;
+        Some(match kind.family() {
+            Family::String | Family::Arn => {
+                let mut out = Vec::new();
+                for (text, span) in texts {
+                    let matcher = self.text_matcher(kind, &text, span);
+                    out.push(TextValue { text, matcher });
+                }
+                ConditionValues::Text(out)
+            }
+            Family::Numeric => ConditionValues::Number(self.typed(
+                texts,
+                Code::InvalidNumber,
+                value::parse_number,
+            )?),
+            Family::Date => {
+                ConditionValues::Date(self.typed(texts, Code::InvalidDate, value::parse_instant)?)
+            }
+            Family::Bool => {
+                ConditionValues::Bool(self.typed(texts, Code::InvalidBool, value::parse_bool)?)
+            }
+            Family::Null => {
+                ConditionValues::Null(self.typed(texts, Code::InvalidBool, value::parse_bool)?)
+            }
+            Family::Binary => ConditionValues::Binary(self.typed(
+                texts,
+                Code::InvalidBinary,
+                value::decode_base64,
+            )?),
+            Family::Ip => ConditionValues::Ip(self.typed(
+                texts,
+                Code::InvalidIpRange,
+                value::parse_ip_range,
+            )?),
+        })
+    }
+
+    fn typed<T>(
+        &mut self,
+        texts: Vec<(String, Span)>,
+        code: Code,
+        read: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<Vec<Typed<T>>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (text, span) in texts {
+            match read(&text) {
+                Ok(value) => out.push(Typed { text, value }),
+                Err(message) => {
+                    ok = false;
+                    let mut d = Diagnostic::new(code, span, message);
+                    if text.contains("${") {
+                        d = d.with_help("policy variables work only with String and ARN operators");
+                    }
+                    self.report(d);
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn text_matcher(&mut self, kind: OperatorKind, text: &str, span: Span) -> TextMatcher {
+        if let Some(template) = self.template(text, span) {
+            return TextMatcher::Template(template);
+        }
+        match kind.positive() {
+            OperatorKind::StringEquals => TextMatcher::Exact(text.to_owned()),
+            OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(text.to_lowercase()),
+            OperatorKind::StringLike => TextMatcher::Like(Glob::new(text, GlobSyntax::Text)),
+            _ => match split_arn(text, false) {
+                Some(parts) => {
+                    TextMatcher::Arn(Box::new(parts.map(|p| Glob::new(p, GlobSyntax::Text))))
+                }
+                None => {
+                    self.report(Diagnostic::new(
+                        Code::ShortArnPattern,
+                        span,
+                        format!("ARN pattern `{text}` has fewer than six components, so it matches no ARN"),
+                    ).with_help("write all six components, `arn:partition:service:region:account:resource`, using `*` where any value will do"));
+                    TextMatcher::NoMatch
+                }
+            },
+        }
+    }
+}
