@@ -1,1 +1,5 @@
 //! Conformance harness (being built).
+
+pub mod cases;
+pub mod oracle;
+pub mod protocol;

@@ -1,0 +1,79 @@
+//! The reference evaluator behind the protocol: answers case lines, compiling each distinct
+//! policy set once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use iam_eval::{PolicySet, Response};
+use iam_policy::Policy;
+
+use crate::protocol::{AnswerLine, CaseLine, Verdict};
+
+/// Most policy sets kept compiled; past that the cache starts afresh.
+const CACHE_LIMIT: usize = 4_096;
+
+/// The reference, answering protocol cases.
+#[derive(Debug, Default)]
+pub struct Oracle {
+    compiled: HashMap<Vec<String>, Result<Arc<PolicySet>, String>>,
+}
+
+/// Why a policy set is rejected: the index of each rejected document and its first errors.
+pub fn compile(texts: &[String]) -> Result<PolicySet, String> {
+    let mut policies = Vec::with_capacity(texts.len());
+    let mut problems = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        match Policy::parse(text) {
+            Ok(p) => policies.push(p),
+            Err(diagnostics) => {
+                let first: Vec<String> = diagnostics.errors().take(3).map(ToString::to_string).collect();
+                problems.push(format!("policy {i} is invalid: {}", first.join("; ")));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(PolicySet::new(policies))
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+impl Oracle {
+    /// A new oracle with an empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The compiled policy set of a case, from the cache when seen before.
+    pub fn policy_set(&mut self, case: &CaseLine) -> Result<Arc<PolicySet>, String> {
+        let texts = case.policy_texts()?;
+        if let Some(found) = self.compiled.get(&texts) {
+            return found.clone();
+        }
+        if self.compiled.len() >= CACHE_LIMIT {
+            self.compiled.clear();
+        }
+        let compiled = compile(&texts).map(Arc::new);
+        self.compiled.insert(texts, compiled.clone());
+        compiled
+    }
+
+    /// The reference's full response to a case (errors as `Err`).
+    pub fn respond(&mut self, case: &CaseLine) -> Result<Response, String> {
+        let set = self.policy_set(case)?;
+        let request = case.request.to_request()?;
+        Ok(set.evaluate(&request))
+    }
+
+    /// The reference's answer line for a case.
+    pub fn answer(&mut self, case: &CaseLine) -> AnswerLine {
+        match self.respond(case) {
+            Ok(response) => AnswerLine::from_response(&case.id, &response),
+            Err(message) => AnswerLine {
+                id: Some(case.id.clone()),
+                verdict: Verdict::Error(message),
+                matched: None,
+            },
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The evaluator protocol, version 1 (docs/evaluator-protocol.md): case lines from the gate,
+//! answer lines from the evaluator, both JSON Lines.
+//!
+//! Reading is strict and explains itself: a line that is not a case (or not an answer) gets an
+//! error naming the problem, never a panic.
+
+use serde_json::{json, Map, Value};
+
+use iam_eval::{Context, ContextValue, Decision, Request, Response};
+
+/// One case: the policies attached to the caller and one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseLine {
+    /// Unique within a run; echoed back.
+    pub id: String,
+    /// Each policy as a JSON object or a string holding the document's text.
+    pub policies: Vec<Value>,
+    /// The request.
+    pub request: RequestLine,
+}
+
+/// The request of a case line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestLine {
+    /// `service:Operation`.
+    pub action: String,
+    /// One ARN, or `*`.
+    pub resource: String,
+    /// Condition key -> string or array of strings.
+    pub context: Map<String, Value>,
+}
+
+/// The answer the evaluator gives for one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// `allowed`, `explicitDeny` or `implicitDeny`.
+    Decision(Decision),
+    /// The policies were rejected or the request could not be evaluated.
+    Error(String),
+}
+
+impl Verdict {
+    /// The verdict's protocol word: the decision's spelling, or `error`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Verdict::Decision(d) => d.as_protocol_str(),
+            Verdict::Error(_) => "error",
+        }
+    }
+}
+
+/// A statement that decided a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MatchedRef {
+    /// Policy index, from 0.
+    pub policy: usize,
+    /// Statement index within the policy, from 0.
+    pub statement: usize,
+}
+
+/// One answer line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerLine {
+    /// The case id echoed back (`None` when the case line had no readable id).
+    pub id: Option<String>,
+    /// The decision or error.
+    pub verdict: Verdict,
+    /// The statements that decided it, when the evaluator says.
+    pub matched: Option<Vec<MatchedRef>>,
+}
+
+fn field<'a>(object: &'a Map<String, Value>, name: &str, at: &str) -> Result<&'a Value, String> {
+    object
+        .get(name)
+        .ok_or_else(|| format!("{at} has no `{name}`"))
+}
+
+fn string_field(object: &Map<String, Value>, name: &str, at: &str) -> Result<String, String> {
+    match field(object, name, at)? {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(format!("`{name}` in {at} must be a string, found {}", type_name(other))),
+    }
+}
+
+/// The JSON type name of a value, for messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl CaseLine {
+    /// Read a case line. On error, the id when it could be read, and what is wrong.
+    pub fn parse(line: &str) -> Result<CaseLine, (Option<String>, String)> {
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| (None, format!("case line is not JSON: {e}")))?;
+        Self::from_value(&value)
+    }
+
+    /// Read a case from a JSON value.
+    pub fn from_value(value: &Value) -> Result<CaseLine, (Option<String>, String)> {
+        let Value::Object(object) = value else {
+            return Err((None, format!("case line must be a JSON object, found {}", type_name(value))));
+        };
+        let id = string_field(object, "id", "the case line").map_err(|e| (None, e))?;
+        let fail = |message: String| (Some(id.clone()), message);
+        let policies = match field(object, "policies", "the case line").map_err(fail)? {
+            Value::Array(items) => items.clone(),
+            other => return Err(fail(format!("`policies` must be an array, found {}", type_name(other)))),
+        };
+        let request = match field(object, "request", "the case line").map_err(fail)? {
+            Value::Object(r) => r,
+            other => return Err(fail(format!("`request` must be an object, found {}", type_name(other)))),
+        };
+        let action = string_field(request, "action", "`request`").map_err(fail)?;
+        let resource = string_field(request, "resource", "`request`").map_err(fail)?;
+        let context = match request.get("context") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(c)) => c.clone(),
+            Some(other) => {
+                return Err(fail(format!("`request.context` must be an object, found {}", type_name(other))))
+            }
+        };
+        Ok(CaseLine {
+            id,
+            policies,
+            request: RequestLine {
+                action,
+                resource,
+                context,
+            },
+        })
+    }
+
+    /// The case as one JSON line (no trailing newline).
+    pub fn to_line(&self) -> String {
+        json!({
+            "id": self.id,
+            "policies": self.policies,
+            "request": {
+                "action": self.request.action,
+                "resource": self.request.resource,
+                "context": self.request.context,
+            }
+        })
+        .to_string()
+    }
+
+    /// The policy documents as text: strings as they are, objects by their compact
+    /// serialization (which is what the size limits measure).
+    pub fn policy_texts(&self) -> Result<Vec<String>, String> {
+        policy_texts(&self.policies)
+    }
+}
+
+/// The policy documents as text (see [`CaseLine::policy_texts`]).
+pub fn policy_texts(policies: &[Value]) -> Result<Vec<String>, String> {
+    policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p {
+            Value::String(s) => Ok(s.clone()),
+            Value::Object(_) => Ok(p.to_string()),
+            other => Err(format!(
+                "policy {i} must be a JSON object or a string holding one, found {}",
+                type_name(other)
+            )),
+        })
+        .collect()
+}
+
+impl RequestLine {
+    /// The request as the reference evaluator takes it.
+    pub fn to_request(&self) -> Result<Request, String> {
+        let mut context = Context::new();
+        for (key, value) in &self.context {
+            let value = match value {
+                Value::String(s) => ContextValue::Single(s.clone()),
+                Value::Array(items) => {
+                    let mut values = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item {
+                            Value::String(s) => values.push(s.clone()),
+                            other => {
+                                return Err(format!(
+                                    "context key `{key}` holds {}; values are strings",
+                                    type_name(other)
+                                ))
+                            }
+                        }
+                    }
+                    ContextValue::Multi(values)
+                }
+                other => {
+                    return Err(format!(
+                        "context key `{key}` holds {}; a value is a string or an array of strings",
+                        type_name(other)
+                    ))
+                }
+            };
+            context.insert(key, value).map_err(|e| e.to_string())?;
+        }
+        Request::new(&self.action, &self.resource, context).map_err(|e| e.to_string())
+    }
+}
+
+impl AnswerLine {
+    /// The answer line for a reference response.
+    pub fn from_response(id: &str, response: &Response) -> AnswerLine {
+        let verdict = match response.decision {
+            Some(decision) => Verdict::Decision(decision),
+            None => Verdict::Error(
+                response
+                    .errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        };
+        AnswerLine {
+            id: Some(id.to_owned()),
+            verdict,
+            matched: Some(
+                response
+                    .matched
+                    .iter()
+                    .map(|m| MatchedRef {
+                        policy: m.policy,
+                        statement: m.statement,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The answer as one JSON line (no trailing newline).
+    pub fn to_line(&self) -> String {
+        let mut object = Map::new();
+        object.insert("id".into(), self.id.clone().map_or(Value::Null, Value::String));
+        match &self.verdict {
+            Verdict::Decision(d) => object.insert("decision".into(), Value::from(d.as_protocol_str())),
+            Verdict::Error(e) => object.insert("error".into(), Value::from(e.as_str())),
+        };
+        if let Some(matched) = &self.matched {
+            let list: Vec<Value> = matched
+                .iter()
+                .map(|m| json!({"policy": m.policy, "statement": m.statement}))
+                .collect();
+            object.insert("matched".into(), Value::Array(list));
+        }
+        Value::Object(object).to_string()
+    }
+
+    /// Read an answer line strictly: an object with a string `id` and exactly one of a known
+    /// `decision` or a string `error`; `matched`, when present, well-formed.
+    pub fn parse(line: &str) -> Result<AnswerLine, String> {
+        let value: Value = serde_json::from_str(line).map_err(|e| format!("answer is not JSON: {e}"))?;
+        let Value::Object(object) = &value else {
+            return Err(format!("answer must be a JSON object, found {}", type_name(&value)));
+        };
+        let id = string_field(object, "id", "the answer")?;
+        let verdict = match (object.get("decision"), object.get("error")) {
+            (Some(Value::String(d)), None) => Verdict::Decision(
+                Decision::from_protocol_str(d)
+                    .ok_or_else(|| format!("unknown decision `{d}`: expected `allowed`, `explicitDeny` or `implicitDeny`"))?,
+            ),
+            (None, Some(Value::String(e))) => Verdict::Error(e.clone()),
+            (Some(_), Some(_)) => return Err("answer has both `decision` and `error`".into()),
+            (None, None) => return Err("answer has neither `decision` nor `error`".into()),
+            (Some(other), None) => {
+                return Err(format!("`decision` must be a string, found {}", type_name(other)))
+            }
+            (None, Some(other)) => return Err(format!("`error` must be a string, found {}", type_name(other))),
+        };
+        let matched = match object.get("matched") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(parse_matched)
+                    .collect::<Result<Vec<_>, String>>()?,
+            ),
+            Some(other) => return Err(format!("`matched` must be an array, found {}", type_name(other))),
+        };
+        Ok(AnswerLine {
+            id: Some(id),
+            verdict,
+            matched,
+        })
+    }
+}
+
+fn parse_matched(value: &Value) -> Result<MatchedRef, String> {
+    let index = |name: &str| -> Result<usize, String> {
+        value
+            .get(name)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| format!("each `matched` entry needs a non-negative integer `{name}`"))
+    };
+    Ok(MatchedRef {
+        policy: index("policy")?,
+        statement: index("statement")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_line_round_trips() {
+        let line = r#"{"id":"c1","policies":[{"Version":"2012-10-17","Statement":[]},"{}"],"request":{"action":"iot:DescribeJob","resource":"*","context":{"aws:SourceIp":"203.0.113.7","aws:TagKeys":["a"]}}}"#;
+        let case = CaseLine::parse(line).unwrap();
+        assert_eq!(case.id, "c1");
+        assert_eq!(CaseLine::parse(&case.to_line()).unwrap(), case);
+        let texts = case.policy_texts().unwrap();
+        assert_eq!(texts[0], r#"{"Version":"2012-10-17","Statement":[]}"#);
+        assert_eq!(texts[1], "{}");
+    }
+
+    #[test]
+    fn bad_case_lines_name_the_problem() {
+        assert!(CaseLine::parse("nope").unwrap_err().1.contains("not JSON"));
+        let (id, message) = CaseLine::parse(r#"{"id":"x","policies":{},"request":{}}"#).unwrap_err();
+        assert_eq!(id.as_deref(), Some("x"));
+        assert!(message.contains("`policies` must be an array"), "{message}");
+        let (_, message) =
+            CaseLine::parse(r#"{"id":"x","policies":[],"request":{"action":"iot:A"}}"#).unwrap_err();
+        assert!(message.contains("no `resource`"), "{message}");
+    }
+
+    #[test]
+    fn answers_parse_strictly() {
+        let a = AnswerLine::parse(r#"{"id":"1","decision":"allowed","matched":[{"policy":0,"statement":2}]}"#).unwrap();
+        assert_eq!(a.verdict, Verdict::Decision(Decision::Allow));
+        assert_eq!(a.matched, Some(vec![MatchedRef { policy: 0, statement: 2 }]));
+        assert_eq!(AnswerLine::parse(&a.to_line()).unwrap(), a);
+        assert!(AnswerLine::parse(r#"{"id":"1","decision":"Allow"}"#).is_err());
+        assert!(AnswerLine::parse(r#"{"id":"1"}"#).is_err());
+        assert!(AnswerLine::parse(r#"{"id":1,"decision":"allowed"}"#).is_err());
+        assert!(AnswerLine::parse(r#"{"id":"1","decision":"allowed","error":"x"}"#).is_err());
+        let e = AnswerLine::parse(r#"{"id":"1","error":"bad policy"}"#).unwrap();
+        assert_eq!(e.verdict.word(), "error");
+    }
+}
