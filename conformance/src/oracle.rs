@@ -77,3 +77,12 @@ impl Oracle {
         }
     }
 }
+
+impl Oracle {
+    /// The reference's explanation of a case, for people.
+    pub fn explain(&mut self, case: &CaseLine) -> Result<String, String> {
+        let set = self.policy_set(case)?;
+        let request = case.request.to_request()?;
+        Ok(set.explain(&request).to_string())
+    }
+}

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod check;
+mod evaluate;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -20,6 +22,12 @@ enum Command {
     /// Check policy documents: every error at its line and column with a hint, then lint
     /// warnings. Exit 0 when all are valid, 1 when any is invalid, 2 on a usage error.
     Validate(ValidateArgs),
+    /// Speak the evaluator protocol (JSON Lines) on stdin/stdout with the reference
+    /// evaluator: one answer per case line, in order. Exit 0 when stdin closes.
+    Evaluate,
+    /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
+    /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.
+    Check(check::CheckArgs),
 }
 
 /// Output format.

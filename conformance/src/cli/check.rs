@@ -1,0 +1,209 @@
+//! `iamconf check`: the gate.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use iam_conformance::candidate::{Candidate, InProcess, ProcessCandidate};
+use iam_conformance::cases::{check_parse_case, Corpus};
+use iam_conformance::gate::{self, parse_known_failures, Config};
+use iam_conformance::generate::{generate_cases, GeneratorConfig};
+use iam_conformance::invariants;
+use iam_conformance::report;
+use iam_eval::ReferenceEvaluator;
+
+/// Output format of the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// A summary for people (with a progress bar on a terminal).
+    Human,
+    /// One JSON document.
+    Json,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+/// What to compare besides the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Compare {
+    /// Only the decision (allowed / explicitDeny / implicitDeny / error).
+    Decision,
+    /// The decision and the deciding statements (`matched`).
+    Matched,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The evaluator under test: a command line speaking the evaluator protocol on stdin/stdout.
+    /// Without it, iamconf checks its own reference against the golden corpus and the invariants.
+    #[arg(long, value_name = "CMD")]
+    evaluator: Option<String>,
+    /// How many generated cases (after the golden ones).
+    #[arg(long = "cases", default_value_t = 10_000, value_name = "N")]
+    cases: usize,
+    /// The generator's seed (the same seed gives the same cases).
+    #[arg(long, default_value_t = 0x1a3c_0f5e)]
+    seed: u64,
+    /// Stop generating after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    time_budget: Option<f64>,
+    /// Seconds the evaluator may take to answer one case.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Also run the cases that depend on an implementation-defined choice (`ID-n`), holding the
+    /// evaluator to the reference's choice.
+    #[arg(long)]
+    strict: bool,
+    /// What to compare.
+    #[arg(long, value_enum, default_value_t = Compare::Decision)]
+    compare: Compare,
+    /// Expected failures: lines of `CASE-ID-GLOB reason`. A listed case that passes fails the run.
+    #[arg(long, value_name = "FILE")]
+    known_failures: Option<PathBuf>,
+    /// Write each (shrunk) disagreement as a golden case file in DIR.
+    #[arg(long, value_name = "DIR")]
+    save_failures: Option<PathBuf>,
+    /// Only cases whose id contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// Use the corpus in DIR instead of the one built into iamconf.
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Skip the golden corpus (generated cases only).
+    #[arg(long)]
+    no_golden: bool,
+    /// Generator settings: a JSON file (see conformance/presets/).
+    #[arg(long, value_name = "FILE")]
+    generator: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+}
+
+fn usage(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn config(args: &CheckArgs) -> Result<Config, String> {
+    let mut config = Config {
+        golden: !args.no_golden,
+        generated: args.cases,
+        seed: args.seed,
+        time_budget: args.time_budget.map(Duration::from_secs_f64),
+        strict: args.strict,
+        compare_matched: args.compare == Compare::Matched,
+        save_failures: args.save_failures.clone(),
+        filter: args.filter.clone(),
+        ..Config::default()
+    };
+    if let Some(path) = &args.known_failures {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        config.known_failures = parse_known_failures(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(dir) = &args.corpus {
+        config.corpus = Some(Corpus::load_dir(dir)?);
+    }
+    if let Some(path) = &args.generator {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        config.generator = serde_json::from_str::<GeneratorConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(config)
+}
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let config = match config(args) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return usage("`--timeout` must be a positive number of seconds".into());
+    }
+    let mut self_check_problems = Vec::new();
+    let reference = ReferenceEvaluator::default();
+    let mut candidate: Box<dyn Candidate> = match &args.evaluator {
+        Some(command) => match ProcessCandidate::spawn(command, Duration::from_secs_f64(args.timeout)) {
+            Ok(c) => Box::new(c),
+            Err(e) => return usage(e.to_string()),
+        },
+        None => {
+            self_check_problems = self_check(&config);
+            Box::new(InProcess(&reference))
+        }
+    };
+    let bar = progress_bar(args.format);
+    let mut progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let report = gate::run(candidate.as_mut(), &config, &mut progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let text = match args.format {
+        CheckFormat::Human => {
+            let mut t = String::new();
+            for p in &self_check_problems {
+                t.push_str(p);
+                t.push_str("\n\n");
+            }
+            t + &report::human(&report)
+        }
+        CheckFormat::Json => report::json_report(&report),
+        CheckFormat::Junit => report::junit(&report),
+    };
+    println!("{}", text.trim_end());
+    if report.passed() && self_check_problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Without `--evaluator`: the golden parse cases against the reference parser, and every
+/// named invariant over the generated cases.
+fn self_check(config: &Config) -> Vec<String> {
+    let mut problems = Vec::new();
+    let corpus = match &config.corpus {
+        Some(c) => Ok(c.clone()),
+        None => Corpus::embedded(),
+    };
+    match corpus {
+        Ok(corpus) => {
+            for case in &corpus.parse {
+                if let Err(e) = check_parse_case(case) {
+                    problems.push(format!("FAILED {}\n{e}", case.id));
+                }
+            }
+        }
+        Err(e) => problems.push(format!("the corpus is broken: {e}")),
+    }
+    for case in generate_cases(&config.generator, config.seed, config.generated) {
+        for invariant in invariants::all() {
+            if let Err(e) = (invariant.check)(&case) {
+                problems.push(format!(
+                    "INVARIANT `{}` ({}) FAILED on case `{}`: {e}\n{}",
+                    invariant.name,
+                    invariant.claim,
+                    case.case.id,
+                    case.case.to_line()
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn progress_bar(format: CheckFormat) -> Option<indicatif::ProgressBar> {
+    if format != CheckFormat::Human || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

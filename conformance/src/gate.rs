@@ -1,0 +1,356 @@
+//! The gate: run a candidate over the golden cases and generated cases, compare each answer
+//! with the reference, shrink disagreements to minimal cases, and report.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use iam_eval::Evaluator;
+use iam_policy::pattern::{Glob, GlobSyntax};
+
+use crate::candidate::{Candidate, CandidateFailure, InProcess};
+use crate::cases::{Corpus, DecisionCase};
+use crate::generate::{generate_cases, GeneratorConfig};
+use crate::oracle::Oracle;
+use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
+use crate::shrink::shrink;
+
+/// How a run is configured.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Run the golden corpus.
+    pub golden: bool,
+    /// The corpus to use; `None` means the one embedded in the binary.
+    pub corpus: Option<Corpus>,
+    /// How many generated cases.
+    pub generated: usize,
+    /// The generator's seed: the same seed gives the same cases.
+    pub seed: u64,
+    /// Stop generating when this much time has passed.
+    pub time_budget: Option<Duration>,
+    /// Hold the candidate to the reference's implementation-defined (`ID-n`) choices too.
+    pub strict: bool,
+    /// Compare the deciding statements as well as the decisions.
+    pub compare_matched: bool,
+    /// Expected failures: case-id globs with reasons.
+    pub known_failures: Vec<KnownFailure>,
+    /// Write each (shrunk) disagreement as a golden case file here.
+    pub save_failures: Option<PathBuf>,
+    /// Only cases whose id contains this text.
+    pub filter: Option<String>,
+    /// Most shrink attempts per disagreement.
+    pub shrink_budget: usize,
+    /// The generator's pools and weights.
+    pub generator: GeneratorConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            golden: true,
+            corpus: None,
+            generated: 10_000,
+            seed: 0x1a3c_0f5e,
+            time_budget: None,
+            strict: false,
+            compare_matched: false,
+            known_failures: Vec::new(),
+            save_failures: None,
+            filter: None,
+            shrink_budget: 2_000,
+            generator: GeneratorConfig::default(),
+        }
+    }
+}
+
+/// A case-id glob that is expected to fail, and why.
+#[derive(Debug, Clone)]
+pub struct KnownFailure {
+    /// The glob (`*` and `?`) over case ids.
+    pub pattern: String,
+    /// Why it fails.
+    pub reason: String,
+}
+
+impl KnownFailure {
+    fn matches(&self, id: &str) -> bool {
+        Glob::new(&self.pattern, GlobSyntax::Text).is_match(id)
+    }
+}
+
+/// Read a known-failures file: one `GLOB  reason` per line (`#` comments, blank lines
+/// ignored); the reason is required.
+pub fn parse_known_failures(text: &str) -> Result<Vec<KnownFailure>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (pattern, reason) = line
+            .split_once(char::is_whitespace)
+            .map(|(p, r)| (p, r.trim()))
+            .unwrap_or((line, ""));
+        if reason.is_empty() {
+            return Err(format!("line {}: `{pattern}` needs a reason after it", n + 1));
+        }
+        out.push(KnownFailure {
+            pattern: pattern.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// Where a case came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The golden corpus.
+    Golden,
+    /// The generator.
+    Generated,
+}
+
+/// How one case went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The candidate agreed with the reference.
+    Passed,
+    /// The candidate disagreed.
+    Failed,
+    /// It disagreed, as the known-failures list says it would.
+    ExpectedFailure(String),
+    /// It agreed although the known-failures list says it fails: the list must shrink.
+    UnexpectedPass(String),
+}
+
+/// One case's outcome.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The case id.
+    pub id: String,
+    /// Golden or generated.
+    pub origin: Origin,
+    /// How it went.
+    pub status: Status,
+    /// The reference's verdict word.
+    pub expected: String,
+    /// The candidate's verdict word.
+    pub got: String,
+    /// What differed, in words.
+    pub detail: String,
+    /// The minimal case that still disagrees (the case itself when it could not shrink).
+    pub minimal: Option<CaseLine>,
+    /// The reference's explanation of the minimal case.
+    pub explanation: Option<String>,
+    /// Where the case was saved, with `--save-failures`.
+    pub saved: Option<PathBuf>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every case run, in order.
+    pub outcomes: Vec<Outcome>,
+    /// Cases left out because they depend on an `ID-n` choice (without `--strict`).
+    pub skipped_implementation_defined: usize,
+    /// The candidate stopped answering (crash, hang, garbage, ...): the run ended there.
+    pub candidate_failure: Option<String>,
+    /// The tail of the candidate's standard error.
+    pub stderr_tail: String,
+    /// How long the run took.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// Cases with this status kind.
+    pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
+        self.outcomes.iter().filter(|o| f(&o.status)).count()
+    }
+
+    /// Whether the candidate conforms: no unexpected disagreement, no unexpected pass, no
+    /// candidate failure.
+    pub fn passed(&self) -> bool {
+        self.candidate_failure.is_none()
+            && self
+                .outcomes
+                .iter()
+                .all(|o| matches!(o.status, Status::Passed | Status::ExpectedFailure(_)))
+    }
+
+    /// The protocol's exit status: 0 agreed, 1 disagreed or failed.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.passed())
+    }
+}
+
+/// Check a Rust evaluator in process: the one-line way to run the whole suite from an
+/// implementation's own `cargo test` is
+/// `assert!(iam_conformance::check(&MyEvaluator, &Config::default()).passed())`.
+pub fn check<E: Evaluator + ?Sized>(evaluator: &E, config: &Config) -> Report {
+    run(&mut InProcess(evaluator), config, &mut |_, _| {})
+}
+
+/// Run `candidate` over the configured cases; `progress(done, total)` after each case.
+pub fn run(candidate: &mut dyn Candidate, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
+    let started = Instant::now();
+    let mut report = Report::default();
+    let mut oracle = Oracle::new();
+    let golden = golden_cases(config, &mut report);
+    let total = golden.len() + config.generated;
+    let mut done = 0;
+    for case in golden {
+        if let Err(failure) = run_case(candidate, &mut oracle, config, &case.case, Origin::Golden, Some(&case.expect), &mut report) {
+            report.candidate_failure = Some(failure.to_string());
+            break;
+        }
+        done += 1;
+        progress(done, total);
+    }
+    if report.candidate_failure.is_none() {
+        for generated in generate_cases(&config.generator, config.seed, config.generated) {
+            if config.time_budget.is_some_and(|b| started.elapsed() >= b) {
+                break;
+            }
+            if !config.strict && !generated.implementation_defined.is_empty() {
+                report.skipped_implementation_defined += 1;
+                continue;
+            }
+            if config.filter.as_ref().is_some_and(|f| !generated.case.id.contains(f.as_str())) {
+                continue;
+            }
+            if let Err(failure) = run_case(candidate, &mut oracle, config, &generated.case, Origin::Generated, None, &mut report) {
+                report.candidate_failure = Some(failure.to_string());
+                break;
+            }
+            done += 1;
+            progress(done, total);
+        }
+    }
+    if report.candidate_failure.is_none() {
+        if let Err(failure) = candidate.finish() {
+            report.candidate_failure = Some(failure.to_string());
+        }
+    }
+    report.stderr_tail = candidate.stderr_tail();
+    report.elapsed = started.elapsed();
+    report
+}
+
+fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
+    if !config.golden {
+        return Vec::new();
+    }
+    let corpus = match &config.corpus {
+        Some(c) => c.clone(),
+        None => match Corpus::embedded() {
+            Ok(c) => c,
+            Err(e) => {
+                report.candidate_failure = Some(format!("the embedded corpus is broken: {e}"));
+                return Vec::new();
+            }
+        },
+    };
+    let mut out = Vec::new();
+    for case in corpus.gate_cases() {
+        if config.filter.as_ref().is_some_and(|f| !case.id.contains(f.as_str())) {
+            continue;
+        }
+        if !config.strict && !case.implementation_defined.is_empty() {
+            report.skipped_implementation_defined += 1;
+            continue;
+        }
+        out.push(case);
+    }
+    out
+}
+
+/// Whether two answers agree, and if not, in what words.
+fn compare(reference: &AnswerLine, candidate: &AnswerLine, compare_matched: bool) -> Option<String> {
+    if reference.verdict.word() != candidate.verdict.word() {
+        let why = match &candidate.verdict {
+            Verdict::Error(e) => format!(" (the candidate's error: {e})"),
+            Verdict::Decision(_) => match &reference.verdict {
+                Verdict::Error(e) => format!(" (the reference's error: {e})"),
+                Verdict::Decision(_) => String::new(),
+            },
+        };
+        return Some(format!(
+            "expected `{}`, got `{}`{why}",
+            reference.verdict.word(),
+            candidate.verdict.word()
+        ));
+    }
+    if compare_matched {
+        let sorted = |m: &Option<Vec<MatchedRef>>| {
+            let mut v = m.clone().unwrap_or_default();
+            v.sort();
+            v
+        };
+        if candidate.matched.is_none() {
+            return Some("the candidate's answer has no `matched` (needed with --compare matched)".into());
+        }
+        let (r, c) = (sorted(&reference.matched), sorted(&candidate.matched));
+        if r != c {
+            return Some(format!("deciding statements differ: expected {r:?}, got {c:?}"));
+        }
+    }
+    None
+}
+
+fn run_case(
+    candidate: &mut dyn Candidate,
+    oracle: &mut Oracle,
+    config: &Config,
+    case: &CaseLine,
+    origin: Origin,
+    golden_expect: Option<&str>,
+    report: &mut Report,
+) -> Result<(), CandidateFailure> {
+    let reference = oracle.answer(case);
+    let answer = candidate.answer(case)?;
+    let mut difference = compare(&reference, &answer, config.compare_matched);
+    if let (Some(expect), None) = (golden_expect, &difference) {
+        if expect != answer.verdict.word() {
+            difference = Some(format!("the corpus expects `{expect}`, got `{}`", answer.verdict.word()));
+        }
+    }
+    let known = config.known_failures.iter().find(|k| k.matches(&case.id));
+    let status = match (&difference, known) {
+        (None, None) => Status::Passed,
+        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
+        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
+        (Some(_), None) => Status::Failed,
+    };
+    let mut outcome = Outcome {
+        id: case.id.clone(),
+        origin,
+        status,
+        expected: reference.verdict.word().to_owned(),
+        got: answer.verdict.word().to_owned(),
+        detail: difference.clone().unwrap_or_default(),
+        minimal: None,
+        explanation: None,
+        saved: None,
+    };
+    if outcome.status == Status::Failed {
+        let still_fails = |c: &CaseLine, cand: &mut dyn Candidate, o: &mut Oracle| -> Result<bool, CandidateFailure> {
+            let r = o.answer(c);
+            let a = cand.answer(c)?;
+            Ok(r.verdict.word() == reference.verdict.word()
+                && a.verdict.word() == answer.verdict.word()
+                && compare(&r, &a, config.compare_matched).is_some())
+        };
+        let minimal = if origin == Origin::Generated {
+            shrink(case, config.shrink_budget, &mut |c| still_fails(c, candidate, oracle))?
+        } else {
+            case.clone()
+        };
+        outcome.explanation = oracle.explain(&minimal).ok();
+        if let Some(dir) = &config.save_failures {
+            outcome.saved = crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)).ok();
+        }
+        outcome.minimal = Some(minimal);
+    }
+    report.outcomes.push(outcome);
+    Ok(())
+}

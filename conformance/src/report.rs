@@ -1,0 +1,220 @@
+//! Reports of a gate run: for people, as JSON, as JUnit XML; and disagreements saved as
+//! golden case files that can join the corpus.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::gate::{Origin, Outcome, Report, Status};
+use crate::protocol::{AnswerLine, CaseLine};
+
+fn status_word(status: &Status) -> &'static str {
+    match status {
+        Status::Passed => "passed",
+        Status::Failed => "failed",
+        Status::ExpectedFailure(_) => "expected-failure",
+        Status::UnexpectedPass(_) => "unexpected-pass",
+    }
+}
+
+/// The human summary: each problem with its minimal case and the reference's explanation,
+/// then the counts.
+pub fn human(report: &Report) -> String {
+    let mut out = String::new();
+    for o in &report.outcomes {
+        match &o.status {
+            Status::Failed => describe_failure(&mut out, o),
+            Status::UnexpectedPass(reason) => {
+                let _ = writeln!(
+                    out,
+                    "UNEXPECTED PASS {}\n  listed as a known failure ({reason}), but it now agrees: remove it from the list\n",
+                    o.id
+                );
+            }
+            _ => {}
+        }
+    }
+    if let Some(failure) = &report.candidate_failure {
+        let _ = writeln!(out, "CANDIDATE FAILURE: {failure}\n");
+    }
+    if !report.stderr_tail.trim().is_empty() && !report.passed() {
+        let _ = writeln!(out, "the evaluator's standard error (tail):\n{}\n", report.stderr_tail.trim_end());
+    }
+    let golden = report.outcomes.iter().filter(|o| o.origin == Origin::Golden).count();
+    let _ = writeln!(
+        out,
+        "{} cases ({golden} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
+        report.outcomes.len(),
+        report.outcomes.len() - golden,
+        report.elapsed,
+        report.count(|s| *s == Status::Passed),
+        report.count(|s| *s == Status::Failed),
+        report.count(|s| matches!(s, Status::ExpectedFailure(_))),
+        report.count(|s| matches!(s, Status::UnexpectedPass(_))),
+        report.skipped_implementation_defined,
+    );
+    let _ = writeln!(out, "{}", if report.passed() { "conforms" } else { "DOES NOT CONFORM" });
+    out
+}
+
+fn describe_failure(out: &mut String, o: &Outcome) {
+    let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
+    if let Some(minimal) = &o.minimal {
+        let label = if o.origin == Origin::Generated { "minimal case" } else { "case" };
+        let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
+        let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
+    }
+    if let Some(explanation) = &o.explanation {
+        let _ = writeln!(out, "  the reference explains:\n{}", indent(explanation, 4));
+    }
+    if let Some(path) = &o.saved {
+        let _ = writeln!(out, "  saved as {}", path.display());
+    }
+    out.push('\n');
+}
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+fn case_json(case: &CaseLine) -> Value {
+    json!({
+        "policies": case.policies,
+        "request": {"action": case.request.action, "resource": case.request.resource, "context": case.request.context},
+    })
+}
+
+/// The report as one JSON document.
+pub fn json_report(report: &Report) -> String {
+    let cases: Vec<Value> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.status != Status::Passed)
+        .map(|o| {
+            json!({
+                "id": o.id,
+                "origin": if o.origin == Origin::Golden { "golden" } else { "generated" },
+                "status": status_word(&o.status),
+                "expected": o.expected,
+                "got": o.got,
+                "detail": o.detail,
+                "minimal": o.minimal.as_ref().map(case_json),
+                "explanation": o.explanation,
+                "saved": o.saved.as_ref().map(|p| p.display().to_string()),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "conforms": report.passed(),
+        "total": report.outcomes.len(),
+        "passed": report.count(|s| *s == Status::Passed),
+        "failed": report.count(|s| *s == Status::Failed),
+        "expected_failures": report.count(|s| matches!(s, Status::ExpectedFailure(_))),
+        "unexpected_passes": report.count(|s| matches!(s, Status::UnexpectedPass(_))),
+        "implementation_defined_left_out": report.skipped_implementation_defined,
+        "candidate_failure": report.candidate_failure,
+        "stderr_tail": report.stderr_tail,
+        "elapsed_seconds": report.elapsed.as_secs_f64(),
+        "problems": cases,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The report as JUnit XML (one testcase per case; a candidate failure is its own testcase).
+pub fn junit(report: &Report) -> String {
+    let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
+        + usize::from(report.candidate_failure.is_some());
+    let tests = report.outcomes.len() + usize::from(report.candidate_failure.is_some());
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites><testsuite name=\"iamconf\" tests=\"{tests}\" failures=\"{failures}\" skipped=\"{}\" time=\"{:.3}\">",
+        report.count(|s| matches!(s, Status::ExpectedFailure(_))),
+        report.elapsed.as_secs_f64()
+    );
+    for o in &report.outcomes {
+        let (class, name) = o.id.split_once('#').unwrap_or(("generated", o.id.as_str()));
+        let _ = write!(out, "<testcase classname=\"{}\" name=\"{}\">", xml_escape(class), xml_escape(name));
+        match &o.status {
+            Status::Passed => {}
+            Status::Failed => {
+                let mut body = o.detail.clone();
+                if let Some(m) = &o.minimal {
+                    body.push_str("\n");
+                    body.push_str(&serde_json::to_string_pretty(&case_json(m)).unwrap_or_default());
+                }
+                if let Some(e) = &o.explanation {
+                    body.push('\n');
+                    body.push_str(e);
+                }
+                let _ = write!(out, "<failure message=\"{}\">{}</failure>", xml_escape(&o.detail), xml_escape(&body));
+            }
+            Status::ExpectedFailure(reason) => {
+                let _ = write!(out, "<skipped message=\"known failure: {}\"/>", xml_escape(reason));
+            }
+            Status::UnexpectedPass(reason) => {
+                let _ = write!(
+                    out,
+                    "<failure message=\"unexpected pass: listed as a known failure ({})\"/>",
+                    xml_escape(reason)
+                );
+            }
+        }
+        out.push_str("</testcase>\n");
+    }
+    if let Some(failure) = &report.candidate_failure {
+        let _ = writeln!(
+            out,
+            "<testcase classname=\"evaluator\" name=\"process\"><failure message=\"{}\">{}</failure></testcase>",
+            xml_escape(failure),
+            xml_escape(&report.stderr_tail)
+        );
+    }
+    out.push_str("</testsuite></testsuites>\n");
+    out
+}
+
+/// Write a case as a golden decision case file in `dir`, the reference's verdict as its
+/// expectation; returns the path.
+pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let name: String = case
+        .id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    let path = dir.join(format!("{name}.json"));
+    let doc = json!({
+        "description": format!("disagreement found by iamconf check (case `{}`)", case.id),
+        "source": "iamconf check --save-failures; the expectation is the reference's answer",
+        "implementation_defined": [],
+        "policies": case.policies,
+        "requests": [{
+            "name": "minimal",
+            "action": case.request.action,
+            "resource": case.request.resource,
+            "context": case.request.context,
+            "expect": reference.verdict.word(),
+        }],
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")?;
+    Ok(path)
+}
