@@ -1,26 +1,368 @@
 //! Typed condition values: numbers, instants, booleans, IP ranges and addresses, base-64.
 //!
-//! STUB: the API is fixed; the implementation is being completed.
+//! Every reader here serves both sides of a comparison (the policy's values and the request's),
+//! so a value reads the same wherever it is written. All readers are strict: no surrounding
+//! whitespace, no locale forms, no silent rounding. Error messages are lowercase, quote the
+//! input in backticks and say why it was refused.
+//!
+//! Choices made where IAM's documentation leaves room (docs/semantics.md §6–§8):
+//!
+//! - **Numbers** ([`parse_number`]): `-`? digits (`.` digits)?. A leading `+`, `.5`, `5.`,
+//!   exponents, `NaN`, hex and digit separators are refused. Leading zeros are allowed (`007`
+//!   is 7) and `-0` is 0. Values must fit `rust_decimal` exactly (a 96-bit mantissa, at most 28
+//!   decimal places after trailing zeros are dropped); anything else is refused as out of
+//!   range rather than rounded. Comparison is numeric (`1.50` equals `1.5`).
+//! - **Dates** ([`parse_instant`]): the W3C profiles of ISO 8601 plus the forms AWS was seen to
+//!   accept where they are unambiguous (lowercase `t`/`z`, a one-digit hour, zones `+hh` and
+//!   `+hhmm`); or epoch seconds. See [`parse_instant`] for the exact grammar.
+//! - **Booleans** ([`parse_bool`]): `true`/`false`, any case, nothing else.
+//! - **IP ranges** ([`parse_ip_range`]): the address by the standard library's strict reader,
+//!   the prefix as plain decimal; host bits below the prefix are cleared.
+//! - **Base-64** ([`decode_base64`]): standard alphabet; padding optional but, when present,
+//!   correct; unused bits of the last symbol must be zero.
 
 use std::net::IpAddr;
+use std::str::FromStr;
 
-use ipnetwork::IpNetwork;
+use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 use rust_decimal::Decimal;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// An instant: nanoseconds since the Unix epoch (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Instant(pub i128);
 
-/// Read a `Numeric...` value: optional `-`, digits, optional `.` and digits.
-pub fn parse_number(text: &str) -> Result<Decimal, String> {
-    text.parse::<Decimal>()
-        .map_err(|_| format!("`{text}` is not a number"))
+const NANOS_PER_SECOND: i128 = 1_000_000_000;
+
+impl Instant {
+    /// The instant `seconds` after the Unix epoch.
+    pub const fn from_unix_seconds(seconds: i64) -> Self {
+        Instant(seconds as i128 * NANOS_PER_SECOND)
+    }
+
+    /// The instant as RFC 3339 text in UTC (`2024-02-29T12:00:00.5Z`), when it lies in the
+    /// years 0000 to 9999.
+    pub fn format_rfc3339(self) -> Option<String> {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(self.0).ok()?;
+        at.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    }
 }
 
-/// Read a `Date...` value: ISO 8601 (W3C profiles) or epoch seconds.
-pub fn parse_instant(text: &str) -> Result<Instant, String> {
-    Err(format!("`{text}` is not a date"))
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+/// Read a `Numeric...` value: optional `-`, digits, optional `.` and digits.
+///
+/// `007`, `-0` and `1.50` are accepted; `+1`, `.5`, `5.`, `1e5`, `0x10`, `NaN`, `1_000`, text
+/// with whitespace and values that do not fit a 96-bit decimal exactly are refused.
+pub fn parse_number(text: &str) -> Result<Decimal, String> {
+    let why = |reason: &str| format!("`{text}` is not a number: {reason}");
+    if text.is_empty() {
+        return Err("an empty string is not a number".to_owned());
+    }
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int_part, frac_part) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    if let Some(c) = unsigned.chars().find(|c| !c.is_ascii_digit() && *c != '.') {
+        return Err(why(&number_char_reason(c, text)));
+    }
+    if unsigned.is_empty() {
+        return Err(why("a digit must follow `-`"));
+    }
+    if int_part.is_empty() {
+        return Err(why("a digit must come before `.`"));
+    }
+    let frac = match frac_part {
+        Some("") => return Err(why("a digit must follow `.`")),
+        Some(f) if f.contains('.') => return Err(why("it has more than one `.`")),
+        Some(f) => f.trim_end_matches('0'),
+        None => "",
+    };
+    // Leading zeros of the integer part and trailing zeros of the fraction do not change the
+    // value; dropping them keeps rust_decimal's exact reader from refusing harmless text.
+    let int = match int_part.trim_start_matches('0') {
+        "" => "0",
+        digits => digits,
+    };
+    let mut canonical = String::with_capacity(int.len() + frac.len() + 2);
+    if negative {
+        canonical.push('-');
+    }
+    canonical.push_str(int);
+    if !frac.is_empty() {
+        canonical.push('.');
+        canonical.push_str(frac);
+    }
+    Decimal::from_str_exact(&canonical).map_err(|_| {
+        why("it is out of range (at most 28 decimal places and 96 bits of significant digits)")
+    })
 }
+
+fn number_char_reason(c: char, text: &str) -> String {
+    match c {
+        '+' if text.starts_with('+') => "a leading `+` is not allowed".to_owned(),
+        '-' => "`-` may only come first".to_owned(),
+        'e' | 'E' if text.chars().any(|c| c.is_ascii_digit()) => {
+            "exponents are not allowed".to_owned()
+        }
+        c if c.is_whitespace() => "it contains whitespace".to_owned(),
+        c => format!("`{c}` is not a digit"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+/// Read a `Date...` value: ISO 8601 (W3C profiles) or epoch seconds.
+///
+/// The accepted forms (no whitespace anywhere):
+///
+/// - `YYYY`, `YYYY-MM`, `YYYY-MM-DD`: midnight UTC on the first day of the year or month, or
+///   on the day. The year has exactly four digits (0000 to 9999). A four-digit number is
+///   therefore a year, never epoch seconds.
+/// - `YYYY-MM-DDThh:mmTZD`, `YYYY-MM-DDThh:mm:ssTZD`, `YYYY-MM-DDThh:mm:ss.sTZD` with 1 to 9
+///   fractional digits. `T` may be `t`; the hour may have one digit (AWS accepts
+///   `2016-12-13t2:00:00.593194+23`); minutes and seconds have two. Hours run 0–23, minutes
+///   0–59, seconds 0–59 (no `24:00`, no leap second).
+/// - TZD is `Z` (or `z`), `+hh:mm`, `-hh:mm`, `+hhmm`, `-hhmm`, `+hh` or `-hh`, with `hh` at
+///   most 23 and `mm` at most 59. A time without a zone is refused (W3C requires one).
+/// - Epoch seconds: `-`? digits (`.` 1–9 digits)?, other than exactly four digits; the whole
+///   seconds must fit an `i64`. The sign covers the fraction: `-1.5` is 1.5 s before the epoch.
+///
+/// Calendar dates are checked (`2023-02-29` is refused, `2024-02-29` accepted).
+pub fn parse_instant(text: &str) -> Result<Instant, String> {
+    if text.is_empty() {
+        return Err("an empty string is not a date".to_owned());
+    }
+    let bytes = text.as_bytes();
+    let why = |reason: &str| format!("`{text}` is not a date: {reason}");
+    if text.chars().any(char::is_whitespace) {
+        return Err(why("it contains whitespace"));
+    }
+    let is_year = bytes.len() == 4 && bytes.iter().all(u8::is_ascii_digit);
+    if !is_year && is_plain_number(bytes) {
+        return parse_epoch(text).map_err(|reason| why(&reason));
+    }
+    parse_iso(bytes).map_err(|reason| why(&reason))
+}
+
+/// `-`? digits (`.` digits)?
+fn is_plain_number(bytes: &[u8]) -> bool {
+    let unsigned = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let mut parts = unsigned.splitn(2, |b| *b == b'.');
+    let int = parts.next().unwrap_or_default();
+    let int_ok = !int.is_empty() && int.iter().all(u8::is_ascii_digit);
+    match parts.next() {
+        None => int_ok,
+        Some(frac) => int_ok && !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
+    }
+}
+
+fn parse_epoch(text: &str) -> Result<Instant, String> {
+    let negative = text.starts_with('-');
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (text, ""),
+    };
+    if frac.len() > 9 {
+        return Err("epoch seconds take at most 9 fractional digits".to_owned());
+    }
+    let seconds = i64::from_str(int).map_err(|_| "epoch seconds out of range".to_owned())?;
+    let frac_nanos = fraction_nanos(frac.as_bytes());
+    let magnitude = i128::from(seconds).abs() * NANOS_PER_SECOND + i128::from(frac_nanos);
+    Ok(Instant(if negative { -magnitude } else { magnitude }))
+}
+
+/// Nanoseconds of a fraction of at most 9 digits (`5` → 500 000 000).
+fn fraction_nanos(digits: &[u8]) -> u32 {
+    let mut value: u32 = 0;
+    for i in 0..9 {
+        let digit = digits
+            .get(i)
+            .map_or(0, |d| u32::from(d.saturating_sub(b'0')));
+        value = value * 10 + digit;
+    }
+    value
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    fn eat(&mut self, options: &[u8]) -> Option<u8> {
+        let b = self.peek().filter(|b| options.contains(b))?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn digit(&mut self) -> Option<u32> {
+        let b = self.peek().filter(u8::is_ascii_digit)?;
+        self.at += 1;
+        Some(u32::from(b - b'0'))
+    }
+
+    /// Exactly `n` digits.
+    fn digits(&mut self, n: usize, what: &str) -> Result<u32, String> {
+        let mut value = 0;
+        for _ in 0..n {
+            let d = self
+                .digit()
+                .ok_or_else(|| format!("expected {n} digits for the {what}"))?;
+            value = value * 10 + d;
+        }
+        Ok(value)
+    }
+
+    /// The rest of the text, for messages.
+    fn rest(&self) -> String {
+        String::from_utf8_lossy(self.bytes.get(self.at..).unwrap_or_default()).into_owned()
+    }
+}
+
+fn parse_iso(bytes: &[u8]) -> Result<Instant, String> {
+    let mut c = Cursor { bytes, at: 0 };
+    let year = c
+        .digits(4, "year")
+        .map_err(|_| "expected a four-digit year (or epoch seconds)".to_owned())?;
+    let mut month = 1;
+    let mut day = 1;
+    if !c.at_end() {
+        expect(&mut c, b"-", "`-` after the year")?;
+        month = c.digits(2, "month")?;
+        if !c.at_end() {
+            expect(&mut c, b"-", "`-` after the month")?;
+            day = c.digits(2, "day")?;
+        }
+    }
+    let date = calendar_date(year, month, day)?;
+    if c.at_end() {
+        return Ok(instant_of(date, Time::MIDNIGHT, 0));
+    }
+    expect(&mut c, b"Tt", "`T` before the time")?;
+    let first = c.digit().ok_or("expected the hour after `T`")?;
+    let hour = match c.digit() {
+        Some(second) => first * 10 + second,
+        None => first,
+    };
+    expect(&mut c, b":", "`:` after the hour")?;
+    let minute = c.digits(2, "minute")?;
+    let (mut second, mut nanos) = (0, 0);
+    if c.eat(b":").is_some() {
+        second = c.digits(2, "second")?;
+        if c.eat(b".").is_some() {
+            let start = c.at;
+            while c.digit().is_some() {}
+            let frac = bytes.get(start..c.at).unwrap_or_default();
+            match frac.len() {
+                0 => return Err("expected digits after `.`".to_owned()),
+                1..=9 => nanos = fraction_nanos(frac),
+                n => return Err(format!("{n} fractional digits (at most 9)")),
+            }
+        }
+    }
+    let time = clock_time(hour, minute, second, nanos)?;
+    let offset = zone(&mut c)?;
+    if !c.at_end() {
+        return Err(format!("unexpected `{}` after the zone", c.rest()));
+    }
+    Ok(instant_of(date, time, offset))
+}
+
+fn expect(c: &mut Cursor<'_>, options: &[u8], what: &str) -> Result<(), String> {
+    match c.eat(options) {
+        Some(_) => Ok(()),
+        None if c.at_end() => Err(format!("expected {what}, found the end")),
+        None => Err(format!("expected {what}, found `{}`", c.rest())),
+    }
+}
+
+/// The zone designator, as seconds east of UTC.
+fn zone(c: &mut Cursor<'_>) -> Result<i64, String> {
+    const NEED: &str = "a time needs a zone (`Z`, `+hh:mm` or `-hh:mm`)";
+    let Some(sign) = c.eat(b"Zz+-") else {
+        return Err(if c.at_end() {
+            NEED.to_owned()
+        } else {
+            format!("{NEED}, found `{}`", c.rest())
+        });
+    };
+    if sign == b'Z' || sign == b'z' {
+        return Ok(0);
+    }
+    let hours = c
+        .digits(2, "zone hours")
+        .map_err(|_| "zone hours take two digits (`+hh`, `+hh:mm` or `+hhmm`)".to_owned())?;
+    let colon = c.eat(b":").is_some();
+    let minutes = if colon || c.peek().is_some_and(|b| b.is_ascii_digit()) {
+        c.digits(2, "zone minutes")?
+    } else {
+        0
+    };
+    if hours > 23 {
+        return Err(format!(
+            "zone hour `{hours:02}` is out of range (at most 23)"
+        ));
+    }
+    if minutes > 59 {
+        return Err(format!(
+            "zone minute `{minutes:02}` is out of range (at most 59)"
+        ));
+    }
+    let east = i64::from(hours * 3600 + minutes * 60);
+    Ok(if sign == b'-' { -east } else { east })
+}
+
+fn calendar_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
+    let m = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| format!("month `{month:02}` does not exist"))?;
+    let y = i32::try_from(year).map_err(|_| format!("year `{year}` is out of range"))?;
+    let d = u8::try_from(day).map_err(|_| format!("day `{day:02}` is out of range"))?;
+    Date::from_calendar_date(y, m, d)
+        .map_err(|_| format!("day `{day:02}` does not exist in {year:04}-{month:02}"))
+}
+
+fn clock_time(hour: u32, minute: u32, second: u32, nanos: u32) -> Result<Time, String> {
+    if hour > 23 {
+        return Err(format!("hour `{hour:02}` is out of range (at most 23)"));
+    }
+    if minute > 59 {
+        return Err(format!("minute `{minute:02}` is out of range (at most 59)"));
+    }
+    if second > 59 {
+        return Err(format!("second `{second:02}` is out of range (at most 59)"));
+    }
+    let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
+    Time::from_hms_nano(small(hour), small(minute), small(second), nanos)
+        .map_err(|e| format!("the time is out of range ({e})"))
+}
+
+fn instant_of(date: Date, time: Time, offset_east_seconds: i64) -> Instant {
+    let local = PrimitiveDateTime::new(date, time)
+        .assume_utc()
+        .unix_timestamp_nanos();
+    Instant(local - i128::from(offset_east_seconds) * NANOS_PER_SECOND)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Booleans
 
 /// Read a `Bool` value: `true` or `false`, case-insensitive.
 pub fn parse_bool(text: &str) -> Result<bool, String> {
@@ -28,27 +370,168 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
         Ok(true)
     } else if text.eq_ignore_ascii_case("false") {
         Ok(false)
+    } else if text.is_empty() {
+        Err("an empty string is not `true` or `false`".to_owned())
     } else {
         Err(format!("`{text}` is not `true` or `false`"))
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// IP addresses
+
 /// Read a policy's IP range: CIDR, or a bare address (/32 or /128).
+///
+/// The address is read by the standard library (dotted quad without leading zeros, or any
+/// RFC 4291 IPv6 text form, case-insensitive); short forms (`10/8`), netmask prefixes
+/// (`/255.0.0.0`), zone ids (`fe80::1%eth0`) and whitespace are refused. The prefix is plain
+/// decimal without sign or leading zeros (`/0`, `/8`, not `/08` or `/+8`). Host bits below
+/// the prefix are cleared: `192.0.2.5/24` reads as `192.0.2.0/24`.
 pub fn parse_ip_range(text: &str) -> Result<IpNetwork, String> {
-    text.parse::<IpNetwork>()
-        .map_err(|_| format!("`{text}` is not an IP address or CIDR range"))
+    if text.is_empty() {
+        return Err("an empty string is not an IP address or range".to_owned());
+    }
+    let why = |reason: &str| format!("`{text}` is not an IP address or range: {reason}");
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let addr = read_address(address).map_err(|reason| why(&reason))?;
+    let bits: u8 = if addr.is_ipv4() { 32 } else { 128 };
+    let length = match prefix {
+        None => bits,
+        Some(p) => read_prefix(p, bits).map_err(|reason| why(&reason))?,
+    };
+    let network = match addr {
+        IpAddr::V4(a) => Ipv4Network::new(a, length)
+            .and_then(|n| Ipv4Network::new(n.network(), length))
+            .map(IpNetwork::V4),
+        IpAddr::V6(a) => Ipv6Network::new(a, length)
+            .and_then(|n| Ipv6Network::new(n.network(), length))
+            .map(IpNetwork::V6),
+    };
+    network.map_err(|e| why(&format!("{e}").to_lowercase()))
+}
+
+fn read_prefix(prefix: &str, bits: u8) -> Result<u8, String> {
+    if prefix.is_empty() {
+        return Err("the prefix after `/` is empty".to_owned());
+    }
+    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("prefix `/{prefix}` is not a decimal number"));
+    }
+    if prefix.len() > 1 && prefix.starts_with('0') {
+        return Err(format!("prefix `/{prefix}` has a leading zero"));
+    }
+    match u8::from_str(prefix) {
+        Ok(n) if n <= bits => Ok(n),
+        _ => Err(format!("prefix `/{prefix}` is longer than {bits} bits")),
+    }
 }
 
 /// Read a request's IP address (no prefix).
+///
+/// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) stays IPv6 (ID-10).
 pub fn parse_ip_address(text: &str) -> Result<IpAddr, String> {
-    text.parse::<IpAddr>()
-        .map_err(|_| format!("`{text}` is not an IP address"))
+    if text.is_empty() {
+        return Err("an empty string is not an IP address".to_owned());
+    }
+    if text.contains('/') {
+        return Err(format!(
+            "`{text}` is not an IP address: a request address has no `/` prefix"
+        ));
+    }
+    read_address(text).map_err(|reason| format!("`{text}` is not an IP address: {reason}"))
 }
 
-/// Decode a `BinaryEquals` policy value.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|_| format!("`{text}` is not base-64"))
+/// Whether `addr` lies in `range` (§7): an address never falls in a range of the other
+/// family, and an IPv4-mapped IPv6 address is IPv6, so never in an IPv4 range.
+pub fn ip_in_range(range: &IpNetwork, addr: IpAddr) -> bool {
+    range.contains(addr)
 }
+
+/// Read a bare address, or say why not.
+fn read_address(text: &str) -> Result<IpAddr, String> {
+    if let Ok(addr) = IpAddr::from_str(text) {
+        return Ok(addr);
+    }
+    Err(address_reason(text))
+}
+
+fn address_reason(text: &str) -> String {
+    if text.is_empty() {
+        return "the address is empty".to_owned();
+    }
+    if text.chars().any(char::is_whitespace) {
+        return "it contains whitespace".to_owned();
+    }
+    if text.contains('%') {
+        return "zone ids (`%...`) are not allowed".to_owned();
+    }
+    if text.contains(':') {
+        return "it is not a valid IPv6 address".to_owned();
+    }
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let octets: Vec<&str> = text.split('.').collect();
+        if octets.len() != 4 {
+            return format!(
+                "an IPv4 address has four octets, found {} (short forms are not allowed)",
+                octets.len()
+            );
+        }
+        for octet in octets {
+            if octet.is_empty() {
+                return "an octet is empty".to_owned();
+            }
+            if octet.len() > 1 && octet.starts_with('0') {
+                return format!("octet `{octet}` has a leading zero");
+            }
+            if u8::from_str(octet).is_err() {
+                return format!("octet `{octet}` is out of range");
+            }
+        }
+    }
+    "it is not an IPv4 or IPv6 address".to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Base-64
+
+/// Decode a `BinaryEquals` policy value.
+///
+/// The standard alphabet (`+`, `/`). Padding is optional (`QQ` and `QQ==` are the same), but
+/// wrong padding (`QQ=`) is refused, as are unused non-zero bits in the last symbol (`QR==`),
+/// whitespace and the URL-safe alphabet. The empty string is the empty byte string.
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    use base64::{DecodeError, Engine};
+    // Padding is optional, but when there is any it must be complete (`QQ=` is refused).
+    let engine = if text.contains('=') {
+        &STANDARD
+    } else {
+        &STANDARD_NO_PAD
+    };
+    engine.decode(text).map_err(|e| {
+        let reason = match e {
+            DecodeError::InvalidByte(offset, b'=') => {
+                format!("`=` at offset {offset} is misplaced padding")
+            }
+            DecodeError::InvalidByte(offset, byte) => format!(
+                "`{}` at offset {offset} is not in the standard alphabet",
+                char::from(byte).escape_default()
+            ),
+            DecodeError::InvalidLength(_) => {
+                "its length leaves a single symbol over, which is no whole byte".to_owned()
+            }
+            DecodeError::InvalidLastSymbol(offset, _) => {
+                format!("the symbol at offset {offset} has unused bits set")
+            }
+            DecodeError::InvalidPadding => "its padding is wrong".to_owned(),
+        };
+        format!("`{text}` is not base-64: {reason}")
+    })
+}
+
+#[cfg(test)]
+#[path = "value_tests.rs"]
+mod tests;
