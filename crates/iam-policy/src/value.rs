@@ -123,16 +123,17 @@ fn number_char_reason(c: char, text: &str) -> String {
 ///
 /// The accepted forms (no whitespace anywhere):
 ///
-/// - `YYYY`, `YYYY-MM`, `YYYY-MM-DD`: midnight UTC on the first day of the year or month, or
-///   on the day. The year has exactly four digits (0000 to 9999). A four-digit number is
-///   therefore a year, never epoch seconds.
+/// - `YYYY-MM`, `YYYY-MM-DD`: midnight UTC on the first day of the month, or on the day. The
+///   year has exactly four digits (0000 to 9999). The W3C profile `YYYY` is not read as a year:
+///   the spec (§6) makes every plain number epoch seconds, so `2024` is 2024 seconds after the
+///   epoch.
 /// - `YYYY-MM-DDThh:mmTZD`, `YYYY-MM-DDThh:mm:ssTZD`, `YYYY-MM-DDThh:mm:ss.sTZD` with 1 to 9
 ///   fractional digits. `T` may be `t`; the hour may have one digit (AWS accepts
 ///   `2016-12-13t2:00:00.593194+23`); minutes and seconds have two. Hours run 0–23, minutes
 ///   0–59, seconds 0–59 (no `24:00`, no leap second).
 /// - TZD is `Z` (or `z`), `+hh:mm`, `-hh:mm`, `+hhmm`, `-hhmm`, `+hh` or `-hh`, with `hh` at
 ///   most 23 and `mm` at most 59. A time without a zone is refused (W3C requires one).
-/// - Epoch seconds: `-`? digits (`.` 1–9 digits)?, other than exactly four digits; the whole
+/// - Epoch seconds: `-`? digits (`.` 1–9 digits)?; the whole
 ///   seconds must fit an `i64`. The sign covers the fraction: `-1.5` is 1.5 s before the epoch.
 ///
 /// Calendar dates are checked (`2023-02-29` is refused, `2024-02-29` accepted).
@@ -145,8 +146,7 @@ pub fn parse_instant(text: &str) -> Result<Instant, String> {
     if text.chars().any(char::is_whitespace) {
         return Err(why("it contains whitespace"));
     }
-    let is_year = bytes.len() == 4 && bytes.iter().all(u8::is_ascii_digit);
-    if !is_year && is_plain_number(bytes) {
+    if is_plain_number(bytes) {
         return parse_epoch(text).map_err(|reason| why(&reason));
     }
     parse_iso(bytes).map_err(|reason| why(&reason))

@@ -74,9 +74,9 @@ fn nanos(dt: time::OffsetDateTime) -> i128 {
 }
 
 #[rstest]
-#[case("2024", datetime!(2024-01-01 0:00 UTC))]
-#[case("0000", datetime!(0000-01-01 0:00 UTC))]
-#[case("9999", datetime!(9999-01-01 0:00 UTC))]
+#[case("2024", datetime!(1970-01-01 0:33:44 UTC))] // a plain number is epoch seconds (§6), not the year
+#[case("0000", datetime!(1970-01-01 0:00 UTC))]
+#[case("9999", datetime!(1970-01-01 2:46:39 UTC))]
 #[case("2024-03", datetime!(2024-03-01 0:00 UTC))]
 #[case("2024-03-15", datetime!(2024-03-15 0:00 UTC))]
 #[case("2024-02-29", datetime!(2024-02-29 0:00 UTC))]
@@ -134,7 +134,7 @@ fn epoch_and_iso_agree() {
         parse_instant("1700000000").unwrap(),
         parse_instant("2023-11-14T22:13:20Z").unwrap()
     );
-    assert_eq!(parse_instant("0").unwrap(), parse_instant("1970").unwrap());
+    assert_eq!(parse_instant("0").unwrap(), parse_instant("1970-01-01").unwrap());
 }
 
 #[rstest]
