@@ -177,6 +177,14 @@ impl Builder<'_> {
                                 ).with_help("use `\"Version\": \"2012-10-17\"`"));
                             }
                         }
+                        None if string_of(&member.value).is_none() => {
+                            let message = format!(
+                                "`Version` must be a string, found a {}",
+                                member.value.kind.type_name()
+                            );
+                            self.error(Code::InvalidType, member.value.span, message).help =
+                                Some("use `\"Version\": \"2012-10-17\"`".into());
+                        }
                         None => {
                             let found = describe(&member.value);
                             self.report(
@@ -392,7 +400,7 @@ impl Builder<'_> {
                 "`Sid` must be a string, found a {}",
                 member.value.kind.type_name()
             );
-            self.error(Code::InvalidSid, member.value.span, message);
+            self.error(Code::InvalidType, member.value.span, message);
             return None;
         };
         if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -441,7 +449,7 @@ impl Builder<'_> {
                     "`Effect` must be a string, found a {}",
                     value.kind.type_name()
                 );
-                self.error(Code::InvalidEffect, value.span, message);
+                self.error(Code::InvalidType, value.span, message);
                 None
             }
         }
@@ -505,10 +513,7 @@ impl Builder<'_> {
             (None, Some(n)) => (n, true),
         };
         let key = member.key.as_str();
-        let invalid = match kind {
-            ClauseKind::Action => Code::InvalidAction,
-            ClauseKind::Resource => Code::InvalidResource,
-        };
+        let invalid = Code::InvalidType;
         let items = match &member.value.kind {
             JsonKind::String(s) => vec![(s.as_str(), member.value.span)],
             JsonKind::Array(values) if values.is_empty() => {
