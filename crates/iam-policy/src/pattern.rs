@@ -3,7 +3,27 @@
 //! [`GlobSyntax::Arn`] (the Resource rule of §5) `*` and `?` do not match `:`, except that a `*`
 //! that is the last character of a colon-separated pattern segment may match any text.
 //!
-//! STUB: the API is fixed; the implementation is being replaced by the compiled strategies.
+//! A [`Glob`] is compiled once into the cheapest strategy that fits its shape:
+//!
+//! | strategy   | shape                                   | cost            |
+//! |------------|-----------------------------------------|-----------------|
+//! | `any`      | only stars                              | O(1)            |
+//! | `exact`    | no wildcard                             | byte compare    |
+//! | `prefix`   | literal, then one trailing `*`          | byte compare    |
+//! | `suffix`   | one leading `*`, then literal           | byte compare (Arn, star ending no segment: plus a colon scan) |
+//! | `segments` | Text syntax; Arn syntax where every `*` may cross colons | linear for literal pieces, O(piece × value) for pieces with `?` |
+//! | `nfa`      | Arn syntax with a `*` that may not cross colons | bit-parallel, O(pattern / 64 × value) |
+//!
+//! Matching allocates nothing (the NFA keeps its state sets on the stack for patterns up to
+//! 256 tokens, and in a reusable per-thread buffer above) and never backtracks exponentially.
+//! [`matches_tokens`] dispatches to the same engines without compiling.
+
+mod nfa;
+mod segments;
+
+use memchr::memmem::Finder;
+
+use segments::{match_pieces, CompiledPiece, TokenPiece};
 
 /// One token of a glob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,11 +45,48 @@ pub enum GlobSyntax {
     Arn,
 }
 
-/// A glob compiled once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A glob compiled once. Two globs are equal when their tokens and syntax are.
+#[derive(Debug, Clone)]
 pub struct Glob {
     tokens: Vec<GlobToken>,
     syntax: GlobSyntax,
+    strategy: Plan,
+}
+
+impl PartialEq for Glob {
+    fn eq(&self, other: &Self) -> bool {
+        self.syntax == other.syntax && self.tokens == other.tokens
+    }
+}
+
+impl Eq for Glob {}
+
+/// The compiled form of a glob.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Only stars: matches every value.
+    Any,
+    /// No wildcard: the value must equal the text.
+    Exact(Box<str>),
+    /// Literal text then one (segment-final) star: the value must start with the text.
+    Prefix(Box<str>),
+    /// One star then literal text: the value must end with the text; when `colon_free` (Arn
+    /// syntax, star not segment-final), the part before the text must hold no `:`.
+    Suffix { text: Box<str>, colon_free: bool },
+    /// Split at the stars (every star may match any text): anchored head, anchored tail,
+    /// middle pieces found leftmost-first.
+    Segments(Box<SegmentPlan>),
+    /// Arn syntax with a star that may not cross colons: bit-parallel NFA simulation.
+    Nfa(Box<nfa::BitNfa>),
+}
+
+/// The pieces of a glob between its stars.
+#[derive(Debug, Clone)]
+struct SegmentPlan {
+    head: CompiledPiece,
+    /// `None` when the pattern has no star: the head must then match the whole value.
+    tail: Option<CompiledPiece>,
+    middle: Vec<CompiledPiece>,
 }
 
 impl Glob {
@@ -49,6 +106,7 @@ impl Glob {
         Self {
             tokens: tokens.to_vec(),
             syntax,
+            strategy: compile(tokens, syntax),
         }
     }
 
@@ -62,9 +120,72 @@ impl Glob {
         self.syntax
     }
 
+    /// Whether the glob has no wildcard (a `Literal('*')` token is literal).
+    pub fn is_literal(&self) -> bool {
+        self.tokens
+            .iter()
+            .all(|t| matches!(t, GlobToken::Literal(_)))
+    }
+
+    /// The text of a glob without wildcards, as compiled.
+    pub fn as_literal(&self) -> Option<&str> {
+        match &self.strategy {
+            Plan::Exact(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Whether the glob matches every value (it is made of stars only).
+    pub fn matches_everything(&self) -> bool {
+        matches!(self.strategy, Plan::Any)
+    }
+
+    /// The name of the compiled strategy: `any`, `exact`, `prefix`, `suffix`, `segments` or
+    /// `nfa` (for diagnostics, tests and benches).
+    pub fn strategy_name(&self) -> &'static str {
+        match self.strategy {
+            Plan::Any => "any",
+            Plan::Exact(_) => "exact",
+            Plan::Prefix(_) => "prefix",
+            Plan::Suffix { .. } => "suffix",
+            Plan::Segments(_) => "segments",
+            Plan::Nfa(_) => "nfa",
+        }
+    }
+
+    /// The glob as pattern text (`*` and `?` wildcards), or `None` when a literal `*` or `?`
+    /// cannot be written in that text.
+    pub fn to_pattern_text(&self) -> Option<String> {
+        let mut text = String::with_capacity(self.tokens.len());
+        for token in &self.tokens {
+            match *token {
+                GlobToken::Literal('*' | '?') => return None,
+                GlobToken::Literal(c) => text.push(c),
+                GlobToken::AnyChar => text.push('?'),
+                GlobToken::AnyRun => text.push('*'),
+            }
+        }
+        Some(text)
+    }
+
     /// Whether `candidate` matches (case-sensitive; callers fold case beforehand).
     pub fn is_match(&self, candidate: &str) -> bool {
-        matches_tokens(&self.tokens, self.syntax, candidate)
+        match &self.strategy {
+            Plan::Any => true,
+            Plan::Exact(text) => candidate == &**text,
+            Plan::Prefix(text) => candidate.starts_with(&**text),
+            Plan::Suffix { text, colon_free } => match candidate.strip_suffix(&**text) {
+                Some(rest) => !*colon_free || memchr::memchr(b':', rest.as_bytes()).is_none(),
+                None => false,
+            },
+            Plan::Segments(plan) => match_pieces(
+                &plan.head,
+                plan.tail.as_ref(),
+                plan.middle.iter(),
+                candidate,
+            ),
+            Plan::Nfa(nfa) => nfa.is_match(candidate),
+        }
     }
 }
 
@@ -81,47 +202,115 @@ pub fn tokenize(pattern: &str) -> Vec<GlobToken> {
 }
 
 /// Match `candidate` against uncompiled tokens (used for patterns built per request from
-/// policy variables).
-#[allow(clippy::indexing_slicing)] // stub, replaced by the compiled matcher
+/// policy variables). Allocates nothing for patterns of up to 256 tokens.
 pub fn matches_tokens(tokens: &[GlobToken], syntax: GlobSyntax, candidate: &str) -> bool {
-    let n = tokens.len();
-    let mut states = vec![false; n + 1];
-    let crosses = |i: usize| -> bool {
-        syntax == GlobSyntax::Text
-            || matches!(tokens.get(i + 1), None | Some(GlobToken::Literal(':')))
+    let any_excludes_colon = match syntax {
+        GlobSyntax::Text => false,
+        GlobSyntax::Arn if every_star_crosses(tokens) => true,
+        GlobSyntax::Arn => return nfa::is_match(tokens, candidate),
     };
-    let close = |states: &mut Vec<bool>| {
-        for i in 0..n {
-            if states[i] && tokens[i] == GlobToken::AnyRun {
-                states[i + 1] = true;
-            }
-        }
+    let piece = |tokens| TokenPiece {
+        tokens,
+        any_excludes_colon,
     };
-    states[0] = true;
-    close(&mut states);
-    for ch in candidate.chars() {
-        let mut next = vec![false; n + 1];
-        for i in 0..n {
-            if !states[i] {
-                continue;
-            }
-            match tokens[i] {
-                GlobToken::Literal(c) if c == ch => next[i + 1] = true,
-                GlobToken::Literal(_) => {}
-                GlobToken::AnyChar => {
-                    if syntax == GlobSyntax::Text || ch != ':' {
-                        next[i + 1] = true
-                    }
-                }
-                GlobToken::AnyRun => {
-                    if ch != ':' || crosses(i) {
-                        next[i] = true
-                    }
-                }
-            }
-        }
-        close(&mut next);
-        states = next;
+    let stars = tokens
+        .iter()
+        .filter(|t| matches!(t, GlobToken::AnyRun))
+        .count();
+    let mut pieces = tokens.split(|t| matches!(t, GlobToken::AnyRun));
+    let head = piece(pieces.next().unwrap_or_default());
+    if stars == 0 {
+        return match_pieces(&head, None, std::iter::empty::<TokenPiece>(), candidate);
     }
-    states[n]
+    let tail = piece(pieces.next_back().unwrap_or_default());
+    let middle = pieces.filter(|p| !p.is_empty()).map(piece);
+    match_pieces(&head, Some(&tail), middle, candidate)
 }
+
+/// Under Arn syntax, whether a star may cross a colon: it is the last of its run of stars and
+/// the next token is `:` or the end of the pattern. Earlier stars of a run may match the empty
+/// text, so a run behaves as its last star.
+fn star_crosses(next: Option<&GlobToken>) -> bool {
+    matches!(next, None | Some(GlobToken::Literal(':')))
+}
+
+/// Whether every run of stars ends at a `:` or at the end of the pattern.
+fn every_star_crosses(tokens: &[GlobToken]) -> bool {
+    let mut iter = tokens.iter().peekable();
+    while let Some(token) = iter.next() {
+        let next = iter.peek().copied();
+        if *token == GlobToken::AnyRun && next != Some(&GlobToken::AnyRun) && !star_crosses(next) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The tokens with every run of stars collapsed to one star (same language, both syntaxes).
+fn collapse_stars(tokens: &[GlobToken]) -> Vec<GlobToken> {
+    let mut out: Vec<GlobToken> = Vec::with_capacity(tokens.len());
+    for &token in tokens {
+        if token == GlobToken::AnyRun && out.last() == Some(&GlobToken::AnyRun) {
+            continue;
+        }
+        out.push(token);
+    }
+    out
+}
+
+/// The text of literal-only tokens.
+fn literal_text(tokens: &[GlobToken]) -> Option<Box<str>> {
+    tokens
+        .iter()
+        .map(|t| match t {
+            GlobToken::Literal(c) => Some(*c),
+            _ => None,
+        })
+        .collect::<Option<String>>()
+        .map(String::into_boxed_str)
+}
+
+fn compile(tokens: &[GlobToken], syntax: GlobSyntax) -> Plan {
+    let tokens = collapse_stars(tokens);
+    if tokens == [GlobToken::AnyRun] {
+        return Plan::Any;
+    }
+    if let Some(text) = literal_text(&tokens) {
+        return Plan::Exact(text);
+    }
+    if let Some((GlobToken::AnyRun, body)) = tokens.split_last() {
+        if let Some(text) = literal_text(body) {
+            // A trailing star is segment-final under Arn syntax: it matches any text.
+            return Plan::Prefix(text);
+        }
+    }
+    if let Some((GlobToken::AnyRun, body)) = tokens.split_first() {
+        if let Some(text) = literal_text(body) {
+            let colon_free = syntax == GlobSyntax::Arn && !text.starts_with(':');
+            return Plan::Suffix { text, colon_free };
+        }
+    }
+    let any_excludes_colon = match syntax {
+        GlobSyntax::Text => false,
+        GlobSyntax::Arn if every_star_crosses(&tokens) => true,
+        GlobSyntax::Arn => return Plan::Nfa(Box::new(nfa::BitNfa::new(&tokens))),
+    };
+    let compile_piece = |piece: &[GlobToken]| CompiledPiece::new(piece, any_excludes_colon);
+    let mut pieces = tokens.split(|t| *t == GlobToken::AnyRun);
+    let head = compile_piece(pieces.next().unwrap_or_default());
+    let tail = if tokens.contains(&GlobToken::AnyRun) {
+        Some(compile_piece(pieces.next_back().unwrap_or_default()))
+    } else {
+        None
+    };
+    let middle = pieces.map(compile_piece).collect();
+    Plan::Segments(Box::new(SegmentPlan { head, tail, middle }))
+}
+
+/// An owned substring finder, built once.
+fn owned_finder(needle: &str) -> Finder<'static> {
+    Finder::new(needle.as_bytes()).into_owned()
+}
+
+#[cfg(test)]
+mod tests;
