@@ -160,7 +160,7 @@ fn hints_say_how_to_fix() {
 
 #[test]
 fn lints_are_warnings_not_errors() {
-    let text = r#"{"Statement":{"Effect":"Allow","Action":["iot:CreateJobTemplate","iot:DescribeJobs"],"Resource":"arn:aws:iot:region:account-id:thinggroup/thing-group-name"}}"#;
+    let text = r#"{"Statement":[{"Effect":"Allow","Action":"iot:CreateJobTemplate","Resource":"arn:aws:iot:region:account-id:thinggroup/thing-group-name"},{"Effect":"Allow","Action":"iot:DescribeJobs","Resource":"*"}]}"#;
     assert!(Policy::parse(text).is_ok());
     let w = warnings(text);
     for code in ["missing-version", "placeholder-arn", "unknown-action", "resource-type-mismatch"] {
