@@ -128,6 +128,27 @@ pub struct JsonOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The hints of the comma faults, the syntax errors whose recovery is certain.
+const COMMA_HINTS: [&str; 3] = [
+    "remove the comma",
+    "add a comma between the two values",
+    "add a comma between the two members",
+];
+
+impl JsonOutcome {
+    /// The index in `diagnostics` of the first problem after which the recovered tree cannot
+    /// be trusted: any syntax error other than a trailing or missing comma, too deep, too
+    /// large. Comma faults and duplicate keys recover with certainty, so the structure of a
+    /// document with only those is still checked.
+    pub fn first_fatal(&self) -> Option<usize> {
+        self.diagnostics.iter().position(|d| match d.code {
+            Code::DuplicateKey => false,
+            Code::JsonSyntax => !d.help.as_deref().is_some_and(|h| COMMA_HINTS.contains(&h)),
+            _ => true,
+        })
+    }
+}
+
 /// Parse `text` strictly, recovering where it can. Never panics, never recurses deeper than
 /// [`MAX_DEPTH`], and uses memory linear in the input.
 pub fn parse_json(text: &str) -> JsonOutcome {

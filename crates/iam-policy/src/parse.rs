@@ -23,13 +23,22 @@ const STATEMENT_KEYS: &[&str] = &[
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let index = LineIndex::new(text);
-    let outcome = parse_json(text);
+    let mut outcome = parse_json(text);
+    // After a syntax error other than a comma fault the recovered tree is a guess: report up
+    // to that error and no structural error built on the guess.
+    let fatal = outcome.first_fatal();
+    if let Some(i) = fatal {
+        outcome.diagnostics.truncate(i + 1);
+    }
     let mut builder = Builder {
         index: &index,
         diagnostics: outcome.diagnostics,
         variables: false,
     };
-    let policy = outcome.value.and_then(|root| builder.policy(&root));
+    let policy = match (fatal, outcome.value) {
+        (None, Some(root)) => builder.policy(&root),
+        _ => None,
+    };
     let mut diagnostics = builder.diagnostics;
     size_checks(text, options, &mut diagnostics);
     let mut diagnostics = Diagnostics(diagnostics);

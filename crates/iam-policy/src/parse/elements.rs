@@ -279,7 +279,18 @@ impl Builder<'_> {
 
     /// The template of `text` when policy variables are live and it holds any.
     fn template(&mut self, text: &str, span: Span) -> Option<Template> {
-        if !self.variables || !text.contains("${") {
+        if !text.contains("${") {
+            return None;
+        }
+        if !self.variables {
+            self.report(
+                Diagnostic::new(
+                    Code::SuspiciousVariable,
+                    span,
+                    format!("`{text}` holds `${{...}}`, which is literal text without `\"Version\": \"2012-10-17\"`"),
+                )
+                .with_help("policy variables need `\"Version\": \"2012-10-17\"`"),
+            );
             return None;
         }
         let (template, warnings) = Template::parse(text);
@@ -296,6 +307,7 @@ impl Builder<'_> {
         }
         // Each resource should be taken by some action of the statement.
         let mut all_typed = true;
+        let mut any_taken = false;
         let mut types = Vec::new();
         for (text, span) in &resources.items {
             let Some(rt) = catalog::resource_type_of(text) else {
@@ -303,10 +315,12 @@ impl Builder<'_> {
                 continue;
             };
             types.push(rt.name);
-            if !known
+            if known
                 .iter()
                 .any(|(a, _)| catalog::takes_resource(a, rt.name))
             {
+                any_taken = true;
+            } else {
                 let names: Vec<String> = known
                     .iter()
                     .map(|(a, _)| format!("`{}:{}`", a.vendor, a.name))
@@ -322,8 +336,9 @@ impl Builder<'_> {
                 ));
             }
         }
-        // Each action should take some resource of the statement.
-        if !all_typed || types.is_empty() {
+        // Each action should take some resource of the statement (said only where another
+        // action takes them; otherwise the warnings above already say it).
+        if !all_typed || !any_taken {
             return;
         }
         for (action, span) in known {
