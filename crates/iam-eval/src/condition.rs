@@ -29,7 +29,7 @@ pub(crate) fn evaluate(
     missing: &mut dyn FnMut(&str),
 ) -> Result<bool, String> {
     let op = condition.operator;
-    let value = env.context.get(&condition.key_lower);
+    let value = env.context.get_lowered(&condition.key_lower);
     if op.kind == OperatorKind::Null {
         return Ok(null_holds(&condition.values, value.is_some()));
     }
@@ -190,6 +190,6 @@ fn text_matches(
 /// The request values of a condition's key, for explanations: `None` when absent.
 pub(crate) fn request_values(condition: &Condition, context: &Context) -> Option<Vec<String>> {
     context
-        .get(&condition.key_lower)
+        .get_lowered(&condition.key_lower)
         .map(|v: &ContextValue| v.values().to_vec())
 }

@@ -21,30 +21,47 @@ use crate::request::Request;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
 use crate::template::{self, Source};
 
-/// FNV-1a: the index's keys are short and come from trusted policies.
+/// A multiplicative hash over 8-byte words (the rustc "Fx" scheme): the index's keys are short
+/// and come from the policies, so speed matters more than flooding resistance.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct FxLike(u64);
 
-impl Hasher for Fnv {
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxLike {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxLike {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(rest) {
+                *w = *b;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
     }
 }
 
-type FnvMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<FxLike>>;
 
 /// One statement with what evaluation needs beside it.
 #[derive(Debug, Clone)]
@@ -61,9 +78,9 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone, Default)]
 struct ActionIndex {
     /// Lowercased `vendor:name` of exact patterns → statements whose patterns are all exact.
-    exact: FnvMap<Vec<u32>>,
+    exact: FxMap<Vec<u32>>,
     /// Lowercased vendor → statements with a wildcard in some pattern's name.
-    by_vendor: FnvMap<Vec<u32>>,
+    by_vendor: FxMap<Vec<u32>>,
     /// Statements with `*` or `NotAction`: checked for every request.
     always: Vec<u32>,
 }
@@ -75,7 +92,7 @@ pub struct PolicySet {
     policy_count: usize,
     index: ActionIndex,
     /// Lowercased context key → the key as first written (for `missing_keys`).
-    keys: FnvMap<Arc<str>>,
+    keys: FxMap<Arc<str>>,
 }
 
 /// What evaluation reports besides the decision.
@@ -142,14 +159,14 @@ impl ActionIndex {
 
     /// The candidates for a request, and whether their action is already known to match.
     fn candidates<'a>(&'a self, request: &Request) -> [(&'a [u32], bool); 3] {
-        let exact = self
-            .exact
-            .get(request.action_lower())
-            .map_or(&[][..], Vec::as_slice);
-        let vendor = self
-            .by_vendor
-            .get(request.vendor())
-            .map_or(&[][..], Vec::as_slice);
+        let lookup = |map: &'a FxMap<Vec<u32>>, key: &str| -> &'a [u32] {
+            if map.is_empty() {
+                return &[];
+            }
+            map.get(key).map_or(&[][..], Vec::as_slice)
+        };
+        let exact = lookup(&self.exact, request.action_lower());
+        let vendor = lookup(&self.by_vendor, request.vendor());
         [(exact, true), (vendor, false), (&self.always, false)]
     }
 }
@@ -181,7 +198,8 @@ pub(crate) fn resource_matches(
         let matched = match &p.matcher {
             ResourceMatcher::Any => true,
             _ if star => false,
-            ResourceMatcher::Arn(glob) => glob.is_match(resource),
+            // Plain ARN patterns report nothing: skip them once one matched.
+            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
             ResourceMatcher::Template(t) => {
                 if variables {
                     template::resource(

@@ -172,9 +172,37 @@ impl Context {
         self.entries.iter().map(|e| (e.key.as_str(), &e.value))
     }
 
+    /// The value of a key the caller already lowercased (as the model's `key_lower` is): a
+    /// plain byte comparison, falling back to folding when `key_lower` is not lowercase.
+    pub(crate) fn get_lowered(&self, key_lower: &str) -> Option<&ContextValue> {
+        match self
+            .entries
+            .binary_search_by(|e| e.lower.as_str().cmp(key_lower))
+        {
+            Ok(i) => self.entries.get(i).map(|e| &e.value),
+            Err(_)
+                if key_lower
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase()) =>
+            {
+                None
+            }
+            Err(_) => self.get(key_lower),
+        }
+    }
+
     fn search(&self, key: &str) -> Result<usize, usize> {
-        self.entries
-            .binary_search_by(|e| compare_lowered(&e.lower, key))
+        if key.is_ascii() {
+            let key = key.as_bytes();
+            self.entries
+                .binary_search_by(|e| compare_ascii_lowered(e.lower.as_bytes(), key))
+        } else {
+            self.entries.binary_search_by(|e| {
+                e.lower
+                    .chars()
+                    .cmp(key.chars().flat_map(char::to_lowercase))
+            })
+        }
     }
 }
 
@@ -183,16 +211,16 @@ fn lowercase(text: &str) -> String {
     text.chars().flat_map(char::to_lowercase).collect()
 }
 
-/// Compare an already-lowercased key with `key` lowercased on the fly, in the byte order of
-/// the lowercased texts. ASCII is compared byte by byte; anything else per character.
-fn compare_lowered(lower: &str, key: &str) -> Ordering {
-    if key.is_ascii() {
-        lower
-            .bytes()
-            .cmp(key.bytes().map(|b| b.to_ascii_lowercase()))
-    } else {
-        lower.chars().cmp(key.chars().flat_map(char::to_lowercase))
+/// Compare an already-lowercased key with the ASCII `key` lowercased on the fly, in the byte
+/// order of the lowercased texts (which is their character order).
+fn compare_ascii_lowered(lower: &[u8], key: &[u8]) -> Ordering {
+    for (a, b) in lower.iter().zip(key) {
+        let b = b.to_ascii_lowercase();
+        if *a != b {
+            return a.cmp(&b);
+        }
     }
+    lower.len().cmp(&key.len())
 }
 
 /// A request to evaluate: an action, a resource and a context.
@@ -339,6 +367,18 @@ mod tests {
         assert!(c.get("iot:z").is_some());
         assert!(c.get("iot:B").is_some());
         assert!(c.insert("IOT:ärger", "4".into()).is_err());
+    }
+
+    #[test]
+    fn lowered_lookup_is_exact_with_a_folding_fallback() {
+        let mut c = Context::new();
+        c.insert("aws:SourceIp", "192.0.2.1".into()).unwrap();
+        c.insert("iot:Ärger", "1".into()).unwrap();
+        assert!(c.get_lowered("aws:sourceip").is_some());
+        assert!(c.get_lowered("aws:SourceIP").is_some()); // not lowercase: folded
+        assert!(c.get_lowered("iot:ärger").is_some());
+        assert!(c.get_lowered("iot:ÄRGER").is_some());
+        assert!(c.get_lowered("aws:sourcevpc").is_none());
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub(crate) fn for_each_piece(
                 f(Piece::Literal(c.encode_utf8(&mut buf)));
             }
             TemplatePart::Variable(var) => {
-                match context.get(&var.key_lower).and_then(|v| v.single()) {
+                match context.get_lowered(&var.key_lower).and_then(|v| v.single()) {
                     Some(value) => f(Piece::Literal(value)),
                     None => match &var.default {
                         Some(default) => f(Piece::Literal(default)),

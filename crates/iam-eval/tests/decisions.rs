@@ -565,3 +565,17 @@ proptest! {
         prop_assert_eq!(eval(&doubled, &request).decision, expected);
     }
 }
+
+#[test]
+fn a_policy_set_is_shared_across_threads() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    let set = set(vec![allow(&["iot:*"], &["*"]).sid("All")]);
+    shareable(&set);
+    let r = req("iot:DescribeJob", JOB, Context::new());
+    std::thread::scope(|scope| {
+        let a = scope.spawn(|| set.decide(&r));
+        let b = scope.spawn(|| set.evaluate(&r).decision);
+        assert_eq!(a.join().unwrap(), Some(Allow));
+        assert_eq!(b.join().unwrap(), Some(Allow));
+    });
+}
