@@ -64,7 +64,9 @@ pub enum CandidateFailure {
         case: String,
     },
     /// An answer for another case: wrong id or out of order.
-    #[error("expected the answer to case `{expected}`, got one for `{got}` (wrong id or out of order)")]
+    #[error(
+        "expected the answer to case `{expected}`, got one for `{got}` (wrong id or out of order)"
+    )]
     WrongId {
         /// The case the gate waits for.
         expected: String,
@@ -190,7 +192,10 @@ impl ProcessCandidate {
 
 fn write_lines(mut stdin: ChildStdin, lines: &Receiver<String>) {
     for line in lines {
-        if stdin.write_all(line.as_bytes()).is_err() || stdin.write_all(b"\n").is_err() || stdin.flush().is_err() {
+        if stdin.write_all(line.as_bytes()).is_err()
+            || stdin.write_all(b"\n").is_err()
+            || stdin.flush().is_err()
+        {
             return;
         }
     }
@@ -213,7 +218,9 @@ fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
             let _ = events.send(ReaderEvent::TooLong);
             return;
         }
-        let text = String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned();
+        let text = String::from_utf8_lossy(&line)
+            .trim_end_matches(['\n', '\r'])
+            .to_owned();
         if events.send(ReaderEvent::Line(text)).is_err() {
             return;
         }
@@ -274,7 +281,9 @@ impl Candidate for ProcessCandidate {
                 ReaderEvent::Line(line) => line,
                 ReaderEvent::TooLong => {
                     let _ = self.child.kill();
-                    return Err(CandidateFailure::TooLong { case: case.id.clone() });
+                    return Err(CandidateFailure::TooLong {
+                        case: case.id.clone(),
+                    });
                 }
                 ReaderEvent::Eof => {
                     let status = self.exit_status();
@@ -308,7 +317,9 @@ impl Candidate for ProcessCandidate {
         loop {
             match self.child.try_wait() {
                 Ok(Some(status)) if status.success() => return Ok(()),
-                Ok(Some(status)) => return Err(CandidateFailure::BadExit(format!("exited with {status}"))),
+                Ok(Some(status)) => {
+                    return Err(CandidateFailure::BadExit(format!("exited with {status}")))
+                }
                 Ok(None) if Instant::now() >= deadline => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
@@ -318,7 +329,11 @@ impl Candidate for ProcessCandidate {
                     )));
                 }
                 Ok(None) => thread::sleep(Duration::from_millis(5)),
-                Err(e) => return Err(CandidateFailure::BadExit(format!("could not be waited for: {e}"))),
+                Err(e) => {
+                    return Err(CandidateFailure::BadExit(format!(
+                        "could not be waited for: {e}"
+                    )))
+                }
             }
         }
     }
@@ -330,7 +345,10 @@ impl Candidate for ProcessCandidate {
         let kept: Vec<u8> = t.kept.iter().copied().collect();
         let text = String::from_utf8_lossy(&kept).into_owned();
         if t.total > kept.len() as u64 {
-            format!("[{} earlier bytes not kept]\n{text}", t.total - kept.len() as u64)
+            format!(
+                "[{} earlier bytes not kept]\n{text}",
+                t.total - kept.len() as u64
+            )
         } else {
             text
         }

@@ -156,7 +156,11 @@ impl Corpus {
         for path in paths {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             files.push((relative, text));
         }
         Self::from_files(files)
@@ -169,7 +173,9 @@ impl Corpus {
         let mut corpus = Corpus::default();
         let mut ids = BTreeSet::new();
         for (path, text) in files {
-            let Some(stem) = path.strip_suffix(".json") else { continue };
+            let Some(stem) = path.strip_suffix(".json") else {
+                continue;
+            };
             if stem.starts_with("parse/") {
                 let case = parse_case(stem, &text).map_err(|e| format!("{path}: {e}"))?;
                 corpus.parse.push(case);
@@ -189,7 +195,11 @@ impl Corpus {
     /// case whose expected verdict is `error` (a malformed document never decides anything).
     pub fn gate_cases(&self) -> Vec<DecisionCase> {
         let mut out = self.decisions.clone();
-        for p in self.parse.iter().filter(|p| !p.expect.valid && p.kind.is_none()) {
+        for p in self
+            .parse
+            .iter()
+            .filter(|p| !p.expect.valid && p.kind.is_none())
+        {
             out.push(DecisionCase {
                 id: format!("{}#rejected", p.id),
                 description: format!("{} (a rejected document decides nothing)", p.description),
@@ -215,7 +225,10 @@ impl Corpus {
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, String)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_string_lossy().replace('\\', "/"), text.to_owned()));
+            out.push((
+                file.path().to_string_lossy().replace('\\', "/"),
+                text.to_owned(),
+            ));
         }
     }
     for sub in dir.dirs() {
@@ -242,7 +255,11 @@ fn parse_kind(kind: Option<&str>) -> Result<Option<PolicyKind>, String> {
         Some("user") => Some(PolicyKind::User),
         Some("group") => Some(PolicyKind::Group),
         Some("role") => Some(PolicyKind::Role),
-        Some(other) => return Err(format!("unknown `kind` `{other}`: use managed, user, group or role")),
+        Some(other) => {
+            return Err(format!(
+                "unknown `kind` `{other}`: use managed, user, group or role"
+            ))
+        }
     })
 }
 
@@ -252,7 +269,9 @@ fn check_ids(ids: &[String]) -> Result<(), String> {
             .and_then(|n| n.parse::<u32>().ok())
             .is_none()
     }) {
-        Some(bad) => Err(format!("`{bad}` is not an implementation-defined id (`ID-n`)")),
+        Some(bad) => Err(format!(
+            "`{bad}` is not an implementation-defined id (`ID-n`)"
+        )),
         None => Ok(()),
     }
 }
@@ -287,7 +306,10 @@ fn decision_cases(stem: &str, text: &str) -> Result<Vec<DecisionCase>, String> {
     for r in file.requests {
         check_ids(&r.implementation_defined)?;
         if !VERDICTS.contains(&r.expect.as_str()) {
-            return Err(format!("request `{}` expects `{}`: use one of {VERDICTS:?}", r.name, r.expect));
+            return Err(format!(
+                "request `{}` expects `{}`: use one of {VERDICTS:?}",
+                r.name, r.expect
+            ));
         }
         let id = format!("{stem}#{}", r.name);
         let mut implementation_defined = file.implementation_defined.clone();
@@ -336,7 +358,11 @@ pub fn render_parse_case(case: &ParseCase) -> String {
     let checked = Policy::check(&case.policy, &ParseOptions { kind: case.kind });
     let index = LineIndex::new(&case.policy);
     let mut out = String::new();
-    for d in checked.diagnostics.errors().chain(checked.diagnostics.warnings()) {
+    for d in checked
+        .diagnostics
+        .errors()
+        .chain(checked.diagnostics.warnings())
+    {
         out.push_str(&d.render("policy.json", &index));
         out.push('\n');
     }
@@ -364,7 +390,10 @@ pub fn check_parse_case(case: &ParseCase) -> Result<(), String> {
     let mut problems = Vec::new();
     let valid = checked.policy.is_some();
     if valid != case.expect.valid {
-        problems.push(format!("expected valid = {}, got {valid}", case.expect.valid));
+        problems.push(format!(
+            "expected valid = {}, got {valid}",
+            case.expect.valid
+        ));
     }
     let mut expected_errors = case.expect.errors.clone();
     expected_errors.sort();

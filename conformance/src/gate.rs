@@ -91,7 +91,10 @@ pub fn parse_known_failures(text: &str) -> Result<Vec<KnownFailure>, String> {
             .map(|(p, r)| (p, r.trim()))
             .unwrap_or((line, ""));
         if reason.is_empty() {
-            return Err(format!("line {}: `{pattern}` needs a reason after it", n + 1));
+            return Err(format!(
+                "line {}: `{pattern}` needs a reason after it",
+                n + 1
+            ));
         }
         out.push(KnownFailure {
             pattern: pattern.to_owned(),
@@ -191,7 +194,11 @@ pub fn check<E: Evaluator + ?Sized>(evaluator: &E, config: &Config) -> Report {
 }
 
 /// Run `candidate` over the configured cases; `progress(done, total)` after each case.
-pub fn run(candidate: &mut dyn Candidate, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
+pub fn run(
+    candidate: &mut dyn Candidate,
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
     let started = Instant::now();
     let mut report = Report::default();
     let mut oracle = Oracle::new();
@@ -199,7 +206,15 @@ pub fn run(candidate: &mut dyn Candidate, config: &Config, progress: &mut dyn Fn
     let total = golden.len() + config.generated;
     let mut done = 0;
     for case in golden {
-        if let Err(failure) = run_case(candidate, &mut oracle, config, &case.case, Origin::Golden, Some(&case.expect), &mut report) {
+        if let Err(failure) = run_case(
+            candidate,
+            &mut oracle,
+            config,
+            &case.case,
+            Origin::Golden,
+            Some(&case.expect),
+            &mut report,
+        ) {
             report.candidate_failure = Some(failure.to_string());
             break;
         }
@@ -215,10 +230,22 @@ pub fn run(candidate: &mut dyn Candidate, config: &Config, progress: &mut dyn Fn
                 report.skipped_implementation_defined += 1;
                 continue;
             }
-            if config.filter.as_ref().is_some_and(|f| !generated.case.id.contains(f.as_str())) {
+            if config
+                .filter
+                .as_ref()
+                .is_some_and(|f| !generated.case.id.contains(f.as_str()))
+            {
                 continue;
             }
-            if let Err(failure) = run_case(candidate, &mut oracle, config, &generated.case, Origin::Generated, None, &mut report) {
+            if let Err(failure) = run_case(
+                candidate,
+                &mut oracle,
+                config,
+                &generated.case,
+                Origin::Generated,
+                None,
+                &mut report,
+            ) {
                 report.candidate_failure = Some(failure.to_string());
                 break;
             }
@@ -252,7 +279,11 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
     };
     let mut out = Vec::new();
     for case in corpus.gate_cases() {
-        if config.filter.as_ref().is_some_and(|f| !case.id.contains(f.as_str())) {
+        if config
+            .filter
+            .as_ref()
+            .is_some_and(|f| !case.id.contains(f.as_str()))
+        {
             continue;
         }
         if !config.strict && !case.implementation_defined.is_empty() {
@@ -265,7 +296,11 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
 }
 
 /// Whether two answers agree, and if not, in what words.
-fn compare(reference: &AnswerLine, candidate: &AnswerLine, compare_matched: bool) -> Option<String> {
+fn compare(
+    reference: &AnswerLine,
+    candidate: &AnswerLine,
+    compare_matched: bool,
+) -> Option<String> {
     if reference.verdict.word() != candidate.verdict.word() {
         let why = match &candidate.verdict {
             Verdict::Error(e) => format!(" (the candidate's error: {e})"),
@@ -287,11 +322,15 @@ fn compare(reference: &AnswerLine, candidate: &AnswerLine, compare_matched: bool
             v
         };
         if candidate.matched.is_none() {
-            return Some("the candidate's answer has no `matched` (needed with --compare matched)".into());
+            return Some(
+                "the candidate's answer has no `matched` (needed with --compare matched)".into(),
+            );
         }
         let (r, c) = (sorted(&reference.matched), sorted(&candidate.matched));
         if r != c {
-            return Some(format!("deciding statements differ: expected {r:?}, got {c:?}"));
+            return Some(format!(
+                "deciding statements differ: expected {r:?}, got {c:?}"
+            ));
         }
     }
     None
@@ -311,7 +350,10 @@ fn run_case(
     let mut difference = compare(&reference, &answer, config.compare_matched);
     if let (Some(expect), None) = (golden_expect, &difference) {
         if expect != answer.verdict.word() {
-            difference = Some(format!("the corpus expects `{expect}`, got `{}`", answer.verdict.word()));
+            difference = Some(format!(
+                "the corpus expects `{expect}`, got `{}`",
+                answer.verdict.word()
+            ));
         }
     }
     let known = config.known_failures.iter().find(|k| k.matches(&case.id));
@@ -333,7 +375,10 @@ fn run_case(
         saved: None,
     };
     if outcome.status == Status::Failed {
-        let still_fails = |c: &CaseLine, cand: &mut dyn Candidate, o: &mut Oracle| -> Result<bool, CandidateFailure> {
+        let still_fails = |c: &CaseLine,
+                           cand: &mut dyn Candidate,
+                           o: &mut Oracle|
+         -> Result<bool, CandidateFailure> {
             let r = o.answer(c);
             let a = cand.answer(c)?;
             Ok(r.verdict.word() == reference.verdict.word()
@@ -341,7 +386,9 @@ fn run_case(
                 && compare(&r, &a, config.compare_matched).is_some())
         };
         let minimal = if origin == Origin::Generated {
-            shrink(case, config.shrink_budget, &mut |c| still_fails(c, candidate, oracle))?
+            shrink(case, config.shrink_budget, &mut |c| {
+                still_fails(c, candidate, oracle)
+            })?
         } else {
             case.clone()
         };

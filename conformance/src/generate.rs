@@ -18,6 +18,10 @@ pub struct GeneratedCase {
 }
 
 /// `n` cases from `seed`: the same seed and config give the same cases.
-pub fn generate_cases(_config: &GeneratorConfig, _seed: u64, _n: usize) -> impl Iterator<Item = GeneratedCase> {
+pub fn generate_cases(
+    _config: &GeneratorConfig,
+    _seed: u64,
+    _n: usize,
+) -> impl Iterator<Item = GeneratedCase> {
     std::iter::empty()
 }

@@ -3,8 +3,8 @@
 pub mod candidate;
 pub mod cases;
 pub mod gate;
-pub mod invariants;
 pub mod generate;
+pub mod invariants;
 pub mod oracle;
 pub mod protocol;
 pub mod report;

@@ -26,7 +26,11 @@ pub fn compile(texts: &[String]) -> Result<PolicySet, String> {
         match Policy::parse(text) {
             Ok(p) => policies.push(p),
             Err(diagnostics) => {
-                let first: Vec<String> = diagnostics.errors().take(3).map(ToString::to_string).collect();
+                let first: Vec<String> = diagnostics
+                    .errors()
+                    .take(3)
+                    .map(ToString::to_string)
+                    .collect();
                 problems.push(format!("policy {i} is invalid: {}", first.join("; ")));
             }
         }

@@ -78,7 +78,10 @@ fn field<'a>(object: &'a Map<String, Value>, name: &str, at: &str) -> Result<&'a
 fn string_field(object: &Map<String, Value>, name: &str, at: &str) -> Result<String, String> {
     match field(object, name, at)? {
         Value::String(s) => Ok(s.clone()),
-        other => Err(format!("`{name}` in {at} must be a string, found {}", type_name(other))),
+        other => Err(format!(
+            "`{name}` in {at} must be a string, found {}",
+            type_name(other)
+        )),
     }
 }
 
@@ -105,17 +108,33 @@ impl CaseLine {
     /// Read a case from a JSON value.
     pub fn from_value(value: &Value) -> Result<CaseLine, (Option<String>, String)> {
         let Value::Object(object) = value else {
-            return Err((None, format!("case line must be a JSON object, found {}", type_name(value))));
+            return Err((
+                None,
+                format!(
+                    "case line must be a JSON object, found {}",
+                    type_name(value)
+                ),
+            ));
         };
         let id = string_field(object, "id", "the case line").map_err(|e| (None, e))?;
         let fail = |message: String| (Some(id.clone()), message);
         let policies = match field(object, "policies", "the case line").map_err(fail)? {
             Value::Array(items) => items.clone(),
-            other => return Err(fail(format!("`policies` must be an array, found {}", type_name(other)))),
+            other => {
+                return Err(fail(format!(
+                    "`policies` must be an array, found {}",
+                    type_name(other)
+                )))
+            }
         };
         let request = match field(object, "request", "the case line").map_err(fail)? {
             Value::Object(r) => r,
-            other => return Err(fail(format!("`request` must be an object, found {}", type_name(other)))),
+            other => {
+                return Err(fail(format!(
+                    "`request` must be an object, found {}",
+                    type_name(other)
+                )))
+            }
         };
         let action = string_field(request, "action", "`request`").map_err(fail)?;
         let resource = string_field(request, "resource", "`request`").map_err(fail)?;
@@ -123,7 +142,10 @@ impl CaseLine {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(c)) => c.clone(),
             Some(other) => {
-                return Err(fail(format!("`request.context` must be an object, found {}", type_name(other))))
+                return Err(fail(format!(
+                    "`request.context` must be an object, found {}",
+                    type_name(other)
+                )))
             }
         };
         Ok(CaseLine {
@@ -242,9 +264,14 @@ impl AnswerLine {
     /// The answer as one JSON line (no trailing newline).
     pub fn to_line(&self) -> String {
         let mut object = Map::new();
-        object.insert("id".into(), self.id.clone().map_or(Value::Null, Value::String));
+        object.insert(
+            "id".into(),
+            self.id.clone().map_or(Value::Null, Value::String),
+        );
         match &self.verdict {
-            Verdict::Decision(d) => object.insert("decision".into(), Value::from(d.as_protocol_str())),
+            Verdict::Decision(d) => {
+                object.insert("decision".into(), Value::from(d.as_protocol_str()))
+            }
             Verdict::Error(e) => object.insert("error".into(), Value::from(e.as_str())),
         };
         if let Some(matched) = &self.matched {
@@ -260,9 +287,13 @@ impl AnswerLine {
     /// Read an answer line strictly: an object with a string `id` and exactly one of a known
     /// `decision` or a string `error`; `matched`, when present, well-formed.
     pub fn parse(line: &str) -> Result<AnswerLine, String> {
-        let value: Value = serde_json::from_str(line).map_err(|e| format!("answer is not JSON: {e}"))?;
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("answer is not JSON: {e}"))?;
         let Value::Object(object) = &value else {
-            return Err(format!("answer must be a JSON object, found {}", type_name(&value)));
+            return Err(format!(
+                "answer must be a JSON object, found {}",
+                type_name(&value)
+            ));
         };
         let id = string_field(object, "id", "the answer")?;
         let verdict = match (object.get("decision"), object.get("error")) {
@@ -286,7 +317,12 @@ impl AnswerLine {
                     .map(parse_matched)
                     .collect::<Result<Vec<_>, String>>()?,
             ),
-            Some(other) => return Err(format!("`matched` must be an array, found {}", type_name(other))),
+            Some(other) => {
+                return Err(format!(
+                    "`matched` must be an array, found {}",
+                    type_name(other)
+                ))
+            }
         };
         Ok(AnswerLine {
             id: Some(id),
@@ -328,19 +364,30 @@ mod tests {
     #[test]
     fn bad_case_lines_name_the_problem() {
         assert!(CaseLine::parse("nope").unwrap_err().1.contains("not JSON"));
-        let (id, message) = CaseLine::parse(r#"{"id":"x","policies":{},"request":{}}"#).unwrap_err();
+        let (id, message) =
+            CaseLine::parse(r#"{"id":"x","policies":{},"request":{}}"#).unwrap_err();
         assert_eq!(id.as_deref(), Some("x"));
         assert!(message.contains("`policies` must be an array"), "{message}");
         let (_, message) =
-            CaseLine::parse(r#"{"id":"x","policies":[],"request":{"action":"iot:A"}}"#).unwrap_err();
+            CaseLine::parse(r#"{"id":"x","policies":[],"request":{"action":"iot:A"}}"#)
+                .unwrap_err();
         assert!(message.contains("no `resource`"), "{message}");
     }
 
     #[test]
     fn answers_parse_strictly() {
-        let a = AnswerLine::parse(r#"{"id":"1","decision":"allowed","matched":[{"policy":0,"statement":2}]}"#).unwrap();
+        let a = AnswerLine::parse(
+            r#"{"id":"1","decision":"allowed","matched":[{"policy":0,"statement":2}]}"#,
+        )
+        .unwrap();
         assert_eq!(a.verdict, Verdict::Decision(Decision::Allow));
-        assert_eq!(a.matched, Some(vec![MatchedRef { policy: 0, statement: 2 }]));
+        assert_eq!(
+            a.matched,
+            Some(vec![MatchedRef {
+                policy: 0,
+                statement: 2
+            }])
+        );
         assert_eq!(AnswerLine::parse(&a.to_line()).unwrap(), a);
         assert!(AnswerLine::parse(r#"{"id":"1","decision":"Allow"}"#).is_err());
         assert!(AnswerLine::parse(r#"{"id":"1"}"#).is_err());

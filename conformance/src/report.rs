@@ -39,9 +39,17 @@ pub fn human(report: &Report) -> String {
         let _ = writeln!(out, "CANDIDATE FAILURE: {failure}\n");
     }
     if !report.stderr_tail.trim().is_empty() && !report.passed() {
-        let _ = writeln!(out, "the evaluator's standard error (tail):\n{}\n", report.stderr_tail.trim_end());
+        let _ = writeln!(
+            out,
+            "the evaluator's standard error (tail):\n{}\n",
+            report.stderr_tail.trim_end()
+        );
     }
-    let golden = report.outcomes.iter().filter(|o| o.origin == Origin::Golden).count();
+    let golden = report
+        .outcomes
+        .iter()
+        .filter(|o| o.origin == Origin::Golden)
+        .count();
     let _ = writeln!(
         out,
         "{} cases ({golden} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
@@ -54,14 +62,26 @@ pub fn human(report: &Report) -> String {
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
         report.skipped_implementation_defined,
     );
-    let _ = writeln!(out, "{}", if report.passed() { "conforms" } else { "DOES NOT CONFORM" });
+    let _ = writeln!(
+        out,
+        "{}",
+        if report.passed() {
+            "conforms"
+        } else {
+            "DOES NOT CONFORM"
+        }
+    );
     out
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
     let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.origin == Origin::Generated { "minimal case" } else { "case" };
+        let label = if o.origin == Origin::Generated {
+            "minimal case"
+        } else {
+            "case"
+        };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
@@ -76,7 +96,10 @@ fn describe_failure(out: &mut String, o: &Outcome) {
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
-    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn case_json(case: &CaseLine) -> Value {
@@ -152,23 +175,37 @@ pub fn junit(report: &Report) -> String {
     );
     for o in &report.outcomes {
         let (class, name) = o.id.split_once('#').unwrap_or(("generated", o.id.as_str()));
-        let _ = write!(out, "<testcase classname=\"{}\" name=\"{}\">", xml_escape(class), xml_escape(name));
+        let _ = write!(
+            out,
+            "<testcase classname=\"{}\" name=\"{}\">",
+            xml_escape(class),
+            xml_escape(name)
+        );
         match &o.status {
             Status::Passed => {}
             Status::Failed => {
                 let mut body = o.detail.clone();
                 if let Some(m) = &o.minimal {
-                    body.push_str("\n");
+                    body.push('\n');
                     body.push_str(&serde_json::to_string_pretty(&case_json(m)).unwrap_or_default());
                 }
                 if let Some(e) = &o.explanation {
                     body.push('\n');
                     body.push_str(e);
                 }
-                let _ = write!(out, "<failure message=\"{}\">{}</failure>", xml_escape(&o.detail), xml_escape(&body));
+                let _ = write!(
+                    out,
+                    "<failure message=\"{}\">{}</failure>",
+                    xml_escape(&o.detail),
+                    xml_escape(&body)
+                );
             }
             Status::ExpectedFailure(reason) => {
-                let _ = write!(out, "<skipped message=\"known failure: {}\"/>", xml_escape(reason));
+                let _ = write!(
+                    out,
+                    "<skipped message=\"known failure: {}\"/>",
+                    xml_escape(reason)
+                );
             }
             Status::UnexpectedPass(reason) => {
                 let _ = write!(
@@ -199,7 +236,13 @@ pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io
     let name: String = case
         .id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let path = dir.join(format!("{name}.json"));
     let doc = json!({
@@ -215,6 +258,9 @@ pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io
             "expect": reference.verdict.word(),
         }],
     });
-    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")?;
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+    )?;
     Ok(path)
 }

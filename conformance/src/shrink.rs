@@ -129,9 +129,16 @@ mod tests {
         }))
         .unwrap();
         // The "bug": any policy text mentioning iot:B disagrees.
-        let mut fails = |c: &CaseLine| Ok(serde_json::to_string(&c.policies).unwrap().contains("iot:B"));
+        let mut fails = |c: &CaseLine| {
+            Ok(serde_json::to_string(&c.policies)
+                .unwrap()
+                .contains("iot:B"))
+        };
         let minimal = shrink(&case, 10_000, &mut fails).unwrap();
-        assert_eq!(minimal.policies, vec![json!({"Statement": {"Action": "iot:B"}})]);
+        assert_eq!(
+            minimal.policies,
+            vec![json!({"Statement": {"Action": "iot:B"}})]
+        );
         assert!(minimal.request.context.is_empty());
     }
 

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use iam_conformance::cases::{check_parse_case, render_parse_case, Corpus, DecisionCase, ParseCase};
+use iam_conformance::cases::{
+    check_parse_case, render_parse_case, Corpus, DecisionCase, ParseCase,
+};
 use iam_conformance::oracle::Oracle;
 use iam_conformance::protocol::Verdict;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -66,7 +68,9 @@ fn decision_trial(case: DecisionCase) -> Trial {
             let mut actual = actual.clone();
             actual.sort();
             if &actual != expected {
-                problems.push(format!("deciding statements: expected {expected:?}, got {actual:?}"));
+                problems.push(format!(
+                    "deciding statements: expected {expected:?}, got {actual:?}"
+                ));
             }
         }
         if problems.is_empty() {
@@ -86,7 +90,9 @@ fn main() {
             trials.push(Trial::test("corpus/loads", || Ok(())));
             trials
         }
-        Err(error) => vec![Trial::test("corpus/loads", move || Err(error.clone().into()))],
+        Err(error) => vec![Trial::test("corpus/loads", move || {
+            Err(error.clone().into())
+        })],
     };
     libtest_mimic::run(&args, trials).exit();
 }

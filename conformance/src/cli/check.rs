@@ -99,15 +99,19 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         ..Config::default()
     };
     if let Some(path) = &args.known_failures {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        config.known_failures = parse_known_failures(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        config.known_failures =
+            parse_known_failures(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if let Some(dir) = &args.corpus {
         config.corpus = Some(Corpus::load_dir(dir)?);
     }
     if let Some(path) = &args.generator {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        config.generator = serde_json::from_str::<GeneratorConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        config.generator = serde_json::from_str::<GeneratorConfig>(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(config)
 }
@@ -121,12 +125,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return usage("`--timeout` must be a positive number of seconds".into());
     }
     let mut self_check_problems = Vec::new();
-    let reference = ReferenceEvaluator::default();
+    let reference = ReferenceEvaluator;
     let mut candidate: Box<dyn Candidate> = match &args.evaluator {
-        Some(command) => match ProcessCandidate::spawn(command, Duration::from_secs_f64(args.timeout)) {
-            Ok(c) => Box::new(c),
-            Err(e) => return usage(e.to_string()),
-        },
+        Some(command) => {
+            match ProcessCandidate::spawn(command, Duration::from_secs_f64(args.timeout)) {
+                Ok(c) => Box::new(c),
+                Err(e) => return usage(e.to_string()),
+            }
+        }
         None => {
             self_check_problems = self_check(&config);
             Box::new(InProcess(&reference))
@@ -202,7 +208,9 @@ fn progress_bar(format: CheckFormat) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed}")
+    {
         bar.set_style(style);
     }
     Some(bar)

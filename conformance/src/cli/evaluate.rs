@@ -10,7 +10,7 @@ use iam_conformance::protocol::{AnswerLine, CaseLine, Verdict};
 /// on. Exit 0 when standard input closes.
 pub fn run() -> ExitCode {
     let stdin = std::io::stdin();
-    let mut input = stdin.lock();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let stdout = std::io::stdout();
     let mut output = BufWriter::new(stdout.lock());
     let mut oracle = Oracle::new();

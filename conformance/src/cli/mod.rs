@@ -82,5 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(args) => {
             validate::run(&args.files, args.format, args.kind.map(Into::into))
         }
+        Command::Evaluate => evaluate::run(),
+        Command::Check(args) => check::run(&args),
     }
 }

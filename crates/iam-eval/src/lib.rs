@@ -1,1 +1,143 @@
-//! Reference evaluator (being built).
+//! The reference evaluator of IAM identity policies (docs/semantics.md §2-§9): a request is
+//! `Allow`, `ExplicitDeny` or `ImplicitDeny`, with the statements that decided it, the context
+//! keys the conditions needed but did not get, and — failing closed — no decision at all when a
+//! request value cannot be read as a condition needs (ID-5).
+//!
+//! ```
+//! use iam_eval::{Context, ContextValue, Decision, PolicySet, Request};
+//! use iam_policy::model::*;
+//! use iam_policy::pattern::{Glob, GlobSyntax};
+//! use iam_policy::Operator;
+//!
+//! // The model of: Allow iot:DescribeJob on job/* when aws:SecureTransport is true.
+//! let job_arn = "arn:aws:iot:us-east-1:123456789012:job/*";
+//! let policy = Policy {
+//!     version: Some(Version::V2012_10_17),
+//!     id: None,
+//!     statements: vec![Statement {
+//!         sid: Some("DescribeJobs".into()),
+//!         effect: Effect::Allow,
+//!         actions: ActionClause {
+//!             negated: false,
+//!             patterns: vec![ActionPattern {
+//!                 text: "iot:DescribeJob".into(),
+//!                 matcher: ActionMatcher::Vendor {
+//!                     vendor: "iot".into(),
+//!                     name: Glob::new("describejob", GlobSyntax::Text),
+//!                 },
+//!             }],
+//!         },
+//!         resources: ResourceClause {
+//!             negated: false,
+//!             patterns: vec![ResourcePattern {
+//!                 text: job_arn.into(),
+//!                 matcher: ResourceMatcher::Arn(Glob::new(job_arn, GlobSyntax::Arn)),
+//!             }],
+//!         },
+//!         conditions: vec![Condition {
+//!             operator: Operator::parse("Bool").unwrap(),
+//!             key: "aws:SecureTransport".into(),
+//!             key_lower: "aws:securetransport".into(),
+//!             values: ConditionValues::Bool(vec![Typed { text: "true".into(), value: true }]),
+//!             origin: Origin::default(),
+//!         }],
+//!         origin: Origin::default(),
+//!     }],
+//! };
+//! let set = PolicySet::new(vec![policy]);
+//!
+//! let mut context = Context::new();
+//! context.insert("aws:securetransport", ContextValue::from("TRUE")).unwrap();
+//! let arn = "arn:aws:iot:us-east-1:123456789012:job/firmware-42";
+//! let request = Request::new("iot:describejob", arn, context).unwrap();
+//! let response = set.evaluate(&request);
+//! assert_eq!(response.decision, Some(Decision::Allow));
+//! assert_eq!(response.matched[0].sid.as_deref(), Some("DescribeJobs"));
+//!
+//! // A key the condition needs is missing: nothing allows it, and the response says why.
+//! let request = Request::new("iot:DescribeJob", arn, Context::new()).unwrap();
+//! let response = set.evaluate(&request);
+//! assert_eq!(response.decision, Some(Decision::ImplicitDeny));
+//! assert_eq!(&*response.missing_keys[0], "aws:SecureTransport");
+//!
+//! // An unreadable value is an error, never an Allow.
+//! let mut context = Context::new();
+//! context.insert("aws:SecureTransport", ContextValue::from("yes")).unwrap();
+//! let response = set.evaluate(&Request::new("iot:DescribeJob", arn, context).unwrap());
+//! assert_eq!(response.decision, None);
+//! assert!(!response.is_allowed());
+//! ```
+//!
+//! The modules follow the pipeline: [`request`] → [`evaluate`] (with the private `condition`
+//! and `template` modules) → [`response`]; [`explain`] gives a verdict per statement.
+//! [`PolicySet::evaluate_into`] and [`PolicySet::decide`] allocate nothing once warm.
+
+mod condition;
+pub mod evaluate;
+pub mod explain;
+pub mod request;
+pub mod response;
+mod template;
+
+pub use evaluate::PolicySet;
+pub use explain::{Explanation, StatementExplanation, Verdict};
+pub use request::{Context, ContextValue, Request, RequestError};
+pub use response::{Decision, EvaluationError, Response, StatementRef};
+
+use iam_policy::Policy;
+
+/// An evaluator of identity policies, given as document texts.
+pub trait Evaluator {
+    /// Evaluate `request` against the documents `policies`. A rejected document makes the
+    /// whole response an error.
+    fn evaluate(&self, policies: &[&str], request: &Request) -> Response;
+}
+
+/// The reference evaluator: [`Policy::parse`] each document, then [`PolicySet::evaluate`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReferenceEvaluator;
+
+/// How many diagnostics of a rejected document an error quotes.
+const QUOTED_DIAGNOSTICS: usize = 3;
+
+impl Evaluator for ReferenceEvaluator {
+    fn evaluate(&self, policies: &[&str], request: &Request) -> Response {
+        let mut parsed = Vec::with_capacity(policies.len());
+        let mut errors = Vec::new();
+        for (index, text) in policies.iter().enumerate() {
+            match Policy::parse(text) {
+                Ok(policy) => parsed.push(policy),
+                Err(diagnostics) => {
+                    let quoted: Vec<String> = diagnostics
+                        .errors()
+                        .take(QUOTED_DIAGNOSTICS)
+                        .map(ToString::to_string)
+                        .collect();
+                    let more = diagnostics.errors().count().saturating_sub(quoted.len());
+                    let mut message = format!("policy document rejected: {}", quoted.join("; "));
+                    if quoted.is_empty() {
+                        message.push_str("invalid document");
+                    }
+                    if more > 0 {
+                        message.push_str(&format!(" (and {more} more)"));
+                    }
+                    errors.push(EvaluationError {
+                        policy: index,
+                        statement: None,
+                        key: None,
+                        message,
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Response {
+                decision: None,
+                matched: Vec::new(),
+                missing_keys: Vec::new(),
+                errors,
+            };
+        }
+        PolicySet::new(parsed).evaluate(request)
+    }
+}

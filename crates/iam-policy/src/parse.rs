@@ -191,8 +191,8 @@ impl Builder<'_> {
                                 "`Version` must be a string, found a {}",
                                 member.value.kind.type_name()
                             );
-                            self.error(Code::InvalidType, member.value.span, message).help =
-                                Some("use `\"Version\": \"2012-10-17\"`".into());
+                            self.error(Code::InvalidType, member.value.span, message)
+                                .help = Some("use `\"Version\": \"2012-10-17\"`".into());
                         }
                         None => {
                             let found = describe(&member.value);

@@ -90,18 +90,22 @@ pub fn parse_number(text: &str) -> Result<Decimal, String> {
         "" => "0",
         digits => digits,
     };
-    let mut canonical = String::with_capacity(int.len() + frac.len() + 2);
+    // Build the decimal from its digits without allocating: a request value is read on the
+    // evaluator's hot path.
+    let out_of_range =
+        || why("it is out of range (at most 28 decimal places and 96 bits of significant digits)");
+    let mut mantissa: i128 = 0;
+    for digit in int.bytes().chain(frac.bytes()) {
+        mantissa = mantissa
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(digit - b'0')))
+            .ok_or_else(out_of_range)?;
+    }
     if negative {
-        canonical.push('-');
+        mantissa = -mantissa;
     }
-    canonical.push_str(int);
-    if !frac.is_empty() {
-        canonical.push('.');
-        canonical.push_str(frac);
-    }
-    Decimal::from_str_exact(&canonical).map_err(|_| {
-        why("it is out of range (at most 28 decimal places and 96 bits of significant digits)")
-    })
+    let scale = u32::try_from(frac.len()).map_err(|_| out_of_range())?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| out_of_range())
 }
 
 fn number_char_reason(c: char, text: &str) -> String {

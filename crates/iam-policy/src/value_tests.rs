@@ -134,7 +134,10 @@ fn epoch_and_iso_agree() {
         parse_instant("1700000000").unwrap(),
         parse_instant("2023-11-14T22:13:20Z").unwrap()
     );
-    assert_eq!(parse_instant("0").unwrap(), parse_instant("1970-01-01").unwrap());
+    assert_eq!(
+        parse_instant("0").unwrap(),
+        parse_instant("1970-01-01").unwrap()
+    );
 }
 
 #[rstest]

@@ -67,12 +67,17 @@ fn a_valid_policy_becomes_a_typed_model() {
         &first.actions.patterns[0].matcher,
         ActionMatcher::Vendor { vendor, .. } if vendor == "iot"
     ));
-    assert!(matches!(first.resources.patterns[0].matcher, ResourceMatcher::Arn(_)));
+    assert!(matches!(
+        first.resources.patterns[0].matcher,
+        ResourceMatcher::Arn(_)
+    ));
     assert_eq!(first.conditions.len(), 5);
     assert_eq!(first.conditions[0].operator.kind, OperatorKind::IpAddress);
     assert!(matches!(&first.conditions[0].values, ConditionValues::Ip(v) if v.len() == 2));
     assert!(matches!(&first.conditions[1].values, ConditionValues::Bool(v) if !v[0].value));
-    assert!(matches!(&first.conditions[2].values, ConditionValues::Number(v) if v[0].text == "3600"));
+    assert!(
+        matches!(&first.conditions[2].values, ConditionValues::Number(v) if v[0].text == "3600")
+    );
     assert!(
         matches!(&first.conditions[3].values, ConditionValues::Text(v) if matches!(v[0].matcher, TextMatcher::Like(_)))
     );
@@ -92,18 +97,53 @@ fn render_then_parse_gives_the_same_policy() {
 }
 
 #[rstest]
-#[case::effect_case(r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}"#, "invalid-effect", 1, 47)]
-#[case::no_effect(r#"{"Version":"2012-10-17","Statement":{"Action":"*","Resource":"*"}}"#, "missing-effect", 1, 37)]
-#[case::no_action(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#, "missing-action", 1, 37)]
+#[case::effect_case(
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}"#,
+    "invalid-effect",
+    1,
+    47
+)]
+#[case::no_effect(
+    r#"{"Version":"2012-10-17","Statement":{"Action":"*","Resource":"*"}}"#,
+    "missing-effect",
+    1,
+    37
+)]
+#[case::no_action(
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#,
+    "missing-action",
+    1,
+    37
+)]
 #[case::both_actions(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","NotAction":"*","Resource":"*"}}"#, "action-and-not-action", 1, 68)]
-#[case::no_resource(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#, "missing-resource", 1, 37)]
+#[case::no_resource(
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#,
+    "missing-resource",
+    1,
+    37
+)]
 #[case::vendor_wildcard(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot*:Describe*","Resource":"*"}}"#, "invalid-action", 1, 64)]
-#[case::two_colons(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot:a:b","Resource":"*"}}"#, "invalid-action", 1, 64)]
+#[case::two_colons(
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot:a:b","Resource":"*"}}"#,
+    "invalid-action",
+    1,
+    64
+)]
 #[case::short_arn(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3::bucket"}}"#, "invalid-resource", 1, 79)]
 #[case::principal(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#, "principal-not-allowed", 1, 55)]
 #[case::lowercase_element(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"},"version":"1"}"#, "unknown-element", 1, 84)]
-#[case::bad_version(r#"{"Version":"2013-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#, "invalid-version", 1, 12)]
-#[case::empty_statement(r#"{"Version":"2012-10-17","Statement":[]}"#, "missing-statement", 1, 37)]
+#[case::bad_version(
+    r#"{"Version":"2013-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+    "invalid-version",
+    1,
+    12
+)]
+#[case::empty_statement(
+    r#"{"Version":"2012-10-17","Statement":[]}"#,
+    "missing-statement",
+    1,
+    37
+)]
 #[case::unknown_operator(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"stringEquals":{}}}}"#, "unknown-operator", 1, 96)]
 #[case::null_qualifier(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAllValues:Null":{"a":"true"}}}}"#, "invalid-qualifier", 1, 96)]
 #[case::empty_values(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"a":[]}}}}"#, "empty-condition-values", 1, 116)]
@@ -130,7 +170,12 @@ fn every_problem_is_reported_in_one_pass() {
     let codes: Vec<&str> = errors(text).into_iter().map(|e| e.0).collect();
     assert_eq!(
         codes,
-        vec!["invalid-effect", "invalid-action", "duplicate-sid", "invalid-resource"]
+        vec![
+            "invalid-effect",
+            "invalid-action",
+            "duplicate-sid",
+            "invalid-resource"
+        ]
     );
 }
 
@@ -147,15 +192,32 @@ fn sids_differing_by_case_are_distinct() {
 
 #[test]
 fn hints_say_how_to_fix() {
-    let effect = r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}"#;
-    assert_eq!(help_of(effect, Code::InvalidEffect), "Effect is case-sensitive: write `Allow`");
+    let effect =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}"#;
+    assert_eq!(
+        help_of(effect, Code::InvalidEffect),
+        "Effect is case-sensitive: write `Allow`"
+    );
     let op = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqual":{"a":"b"}}}}"#;
-    assert_eq!(help_of(op, Code::UnknownOperator), "did you mean `StringEquals`?");
+    assert_eq!(
+        help_of(op, Code::UnknownOperator),
+        "did you mean `StringEquals`?"
+    );
     let misplaced = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{},"Bool":{"aws:ViaAWSService":"true"}}}"#;
-    assert_eq!(errors(misplaced), vec![("misplaced-condition-operator", 1, 98)]);
-    assert_eq!(help_of(misplaced, Code::MisplacedConditionOperator), "move `Bool` inside `Condition`");
-    let element = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Actions":"*","Resource":"*"}}"#;
-    assert_eq!(help_of(element, Code::UnknownElement), "did you mean `Action`?");
+    assert_eq!(
+        errors(misplaced),
+        vec![("misplaced-condition-operator", 1, 98)]
+    );
+    assert_eq!(
+        help_of(misplaced, Code::MisplacedConditionOperator),
+        "move `Bool` inside `Condition`"
+    );
+    let element =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Actions":"*","Resource":"*"}}"#;
+    assert_eq!(
+        help_of(element, Code::UnknownElement),
+        "did you mean `Action`?"
+    );
 }
 
 #[test]
@@ -163,7 +225,12 @@ fn lints_are_warnings_not_errors() {
     let text = r#"{"Statement":[{"Effect":"Allow","Action":"iot:CreateJobTemplate","Resource":"arn:aws:iot:region:account-id:thinggroup/thing-group-name"},{"Effect":"Allow","Action":"iot:DescribeJobs","Resource":"*"}]}"#;
     assert!(Policy::parse(text).is_ok());
     let w = warnings(text);
-    for code in ["missing-version", "placeholder-arn", "unknown-action", "resource-type-mismatch"] {
+    for code in [
+        "missing-version",
+        "placeholder-arn",
+        "unknown-action",
+        "resource-type-mismatch",
+    ] {
         assert!(w.contains(&code), "{code} missing from {w:?}");
     }
     assert_eq!(
@@ -180,15 +247,24 @@ fn variables_are_live_only_under_2012_10_17() {
         )
     };
     let live = Policy::parse(&make(r#""Version":"2012-10-17","#)).unwrap();
-    assert!(matches!(live.statements[0].resources.patterns[0].matcher, ResourceMatcher::Template(_)));
+    assert!(matches!(
+        live.statements[0].resources.patterns[0].matcher,
+        ResourceMatcher::Template(_)
+    ));
     let literal = Policy::parse(&make(r#""Version":"2008-10-17","#)).unwrap();
-    assert!(matches!(literal.statements[0].resources.patterns[0].matcher, ResourceMatcher::Arn(_)));
+    assert!(matches!(
+        literal.statements[0].resources.patterns[0].matcher,
+        ResourceMatcher::Arn(_)
+    ));
     assert!(matches!(
         &literal.statements[0].conditions[0].values,
         ConditionValues::Text(v) if matches!(v[0].matcher, TextMatcher::Exact(_))
     ));
     let absent = Policy::parse(&make("")).unwrap();
-    assert!(matches!(absent.statements[0].resources.patterns[0].matcher, ResourceMatcher::Arn(_)));
+    assert!(matches!(
+        absent.statements[0].resources.patterns[0].matcher,
+        ResourceMatcher::Arn(_)
+    ));
 }
 
 #[test]
@@ -199,10 +275,23 @@ fn size_quota_applies_only_with_a_kind() {
         actions.join(",")
     );
     assert!(Policy::parse(&text).is_ok());
-    let user = Policy::check(&text, &ParseOptions { kind: Some(PolicyKind::User) });
+    let user = Policy::check(
+        &text,
+        &ParseOptions {
+            kind: Some(PolicyKind::User),
+        },
+    );
     assert!(user.policy.is_none());
-    assert!(user.diagnostics.errors().any(|d| d.code == Code::OverSizeQuota));
-    let role = Policy::check(&text, &ParseOptions { kind: Some(PolicyKind::Role) });
+    assert!(user
+        .diagnostics
+        .errors()
+        .any(|d| d.code == Code::OverSizeQuota));
+    let role = Policy::check(
+        &text,
+        &ParseOptions {
+            kind: Some(PolicyKind::Role),
+        },
+    );
     assert!(role.policy.is_some());
 }
 
@@ -211,7 +300,10 @@ fn bad_bytes_get_diagnostics_not_panics() {
     let checked = Policy::check_bytes(b"{\"Version\": \"\xff\"}", &ParseOptions::default());
     assert!(checked.policy.is_none());
     let d = &checked.diagnostics.0[0];
-    assert_eq!((d.code, d.position.line, d.position.column), (Code::InvalidUtf8, 1, 14));
+    assert_eq!(
+        (d.code, d.position.line, d.position.column),
+        (Code::InvalidUtf8, 1, 14)
+    );
     let big = vec![b' '; (1 << 20) + 1];
     let checked = Policy::check_bytes(&big, &ParseOptions::default());
     assert_eq!(checked.diagnostics.0[0].code, Code::TooLarge);

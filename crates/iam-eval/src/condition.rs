@@ -1,0 +1,196 @@
+//! One condition entry against the request context (§6-§9).
+
+use std::cmp::Ordering;
+
+use iam_policy::condition::{OperatorKind, SetQualifier};
+use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
+use iam_policy::pattern::Glob;
+use iam_policy::value;
+
+use crate::request::{Context, ContextValue};
+use crate::template::{self, Source};
+
+/// What evaluating one condition needs besides the condition.
+pub(crate) struct Env<'a> {
+    /// The request context.
+    pub context: &'a Context,
+    /// Whether policy variables are live in this policy.
+    pub variables: bool,
+}
+
+/// Evaluate `condition`: `Ok(true)` when it holds, `Err(message)` when a request value cannot
+/// be read as the condition's type (ID-5). Every request value is read, whatever the result,
+/// so that an error never depends on the order of values. `missing` receives the lowercased
+/// keys that were needed but absent (the condition's own key, unless it is `Null`, and
+/// variables without a value).
+pub(crate) fn evaluate(
+    condition: &Condition,
+    env: &Env<'_>,
+    missing: &mut dyn FnMut(&str),
+) -> Result<bool, String> {
+    let op = condition.operator;
+    let value = env.context.get_lowered(&condition.key_lower);
+    if op.kind == OperatorKind::Null {
+        return Ok(null_holds(&condition.values, value.is_some()));
+    }
+    let Some(value) = value else {
+        missing(&condition.key_lower);
+        if op.if_exists {
+            return Ok(true);
+        }
+        return Ok(match op.qualifier {
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => false,
+            None => op.is_negated(),
+        });
+    };
+    let negated = op.is_negated();
+    match op.qualifier {
+        // ID-8: a plain operator needs exactly one value.
+        None => match value.single() {
+            Some(one) => Ok(any_matches(condition, one, env, missing)? != negated),
+            None => Ok(negated),
+        },
+        Some(qualifier) => {
+            let mut all = true;
+            let mut any = false;
+            let mut error = None;
+            for one in value.values() {
+                match any_matches(condition, one, env, missing) {
+                    Ok(matched) => {
+                        let holds = matched != negated;
+                        all &= holds;
+                        any |= holds;
+                    }
+                    Err(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+            }
+            match (error, qualifier) {
+                (Some(e), _) => Err(e),
+                (None, SetQualifier::ForAllValues) => Ok(all),
+                (None, SetQualifier::ForAnyValue) => Ok(any),
+            }
+        }
+    }
+}
+
+/// `Null`: `true` means "absent", `false` "present"; the values OR together.
+fn null_holds(values: &ConditionValues, present: bool) -> bool {
+    match values {
+        ConditionValues::Null(v) | ConditionValues::Bool(v) => {
+            v.iter().any(|want_absent| want_absent.value != present)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the request value `one` matches some policy value under the positive form of the
+/// operator; an error when `one` cannot be read as the operator's type.
+fn any_matches(
+    condition: &Condition,
+    one: &str,
+    env: &Env<'_>,
+    missing: &mut dyn FnMut(&str),
+) -> Result<bool, String> {
+    let kind = condition.operator.kind.positive();
+    Ok(match &condition.values {
+        ConditionValues::Text(values) => values
+            .iter()
+            .any(|v| text_matches(kind, v, one, env, missing)),
+        ConditionValues::Number(values) => {
+            let n = value::parse_number(one)?;
+            values.iter().any(|v| ordered(kind, n.cmp(&v.value)))
+        }
+        ConditionValues::Date(values) => {
+            let t = value::parse_instant(one)?;
+            values.iter().any(|v| ordered(kind, t.cmp(&v.value)))
+        }
+        ConditionValues::Bool(values) => {
+            let b = value::parse_bool(one)?;
+            values.iter().any(|v| v.value == b)
+        }
+        ConditionValues::Binary(values) => values.iter().any(|v| v.value == one.as_bytes()),
+        ConditionValues::Ip(values) => {
+            let address = value::parse_ip_address(one)?;
+            values.iter().any(|v| v.value.contains(address))
+        }
+        ConditionValues::Null(_) => false,
+    })
+}
+
+/// Whether `ordering` (request value against policy value) satisfies a numeric or date
+/// operator (its positive form).
+fn ordered(kind: OperatorKind, ordering: Ordering) -> bool {
+    use OperatorKind::*;
+    match kind {
+        NumericLessThan | DateLessThan => ordering == Ordering::Less,
+        NumericLessThanEquals | DateLessThanEquals => ordering != Ordering::Greater,
+        NumericGreaterThan | DateGreaterThan => ordering == Ordering::Greater,
+        NumericGreaterThanEquals | DateGreaterThanEquals => ordering != Ordering::Less,
+        _ => ordering == Ordering::Equal,
+    }
+}
+
+/// Case-insensitive equality, per character, allocating nothing.
+pub(crate) fn eq_folded(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
+}
+
+/// `ArnLike` with compiled components: six components at the first five colons.
+fn arn_matches(globs: &[Glob; 6], candidate: &str) -> bool {
+    let mut components = candidate.splitn(6, ':');
+    globs
+        .iter()
+        .all(|g| components.next().is_some_and(|c| g.is_match(c)))
+}
+
+/// One String or ARN policy value against one request value (positive operator `kind`).
+fn text_matches(
+    kind: OperatorKind,
+    value: &TextValue,
+    one: &str,
+    env: &Env<'_>,
+    missing: &mut dyn FnMut(&str),
+) -> bool {
+    match &value.matcher {
+        TextMatcher::Exact(s) => s == one,
+        TextMatcher::Folded(s) => eq_folded(s, one),
+        TextMatcher::Like(glob) => glob.is_match(one),
+        TextMatcher::Arn(globs) => arn_matches(globs, one),
+        TextMatcher::NoMatch => false,
+        TextMatcher::Template(t) => {
+            let source = if env.variables {
+                Source::Live(t)
+            } else {
+                Source::Literal(&value.text)
+            };
+            match kind {
+                OperatorKind::StringEquals => {
+                    template::equals(source, env.context, one, false, missing)
+                }
+                OperatorKind::StringEqualsIgnoreCase => {
+                    template::equals(source, env.context, one, true, missing)
+                }
+                OperatorKind::ArnEquals | OperatorKind::ArnLike => {
+                    template::arn(source, env.context, one, missing)
+                }
+                _ => template::like(source, env.context, one, missing),
+            }
+        }
+    }
+}
+
+/// The request values of a condition's key, for explanations: `None` when absent.
+pub(crate) fn request_values(condition: &Condition, context: &Context) -> Option<Vec<String>> {
+    context
+        .get_lowered(&condition.key_lower)
+        .map(|v: &ContextValue| v.values().to_vec())
+}

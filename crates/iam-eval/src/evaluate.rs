@@ -1,0 +1,483 @@
+//! The policy set, compiled once, and the evaluation of requests against it (§3-§5).
+//!
+//! Statements are indexed by action at compile time: exact `vendor:name` patterns in a hash
+//! map, statements with a wildcard name per vendor, and `*`/`NotAction` statements in a list
+//! that every request checks. A request therefore costs what its candidate statements cost,
+//! not what the whole set does. Evaluation allocates nothing once the response's buffers are
+//! warm (errors aside).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use iam_policy::model::{
+    ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
+};
+use iam_policy::pattern::GlobToken;
+use iam_policy::variable::TemplatePart;
+
+use crate::condition::{self, Env};
+use crate::request::Request;
+use crate::response::{Decision, EvaluationError, Response, StatementRef};
+use crate::template::{self, Source};
+
+/// A multiplicative hash over 8-byte words (the rustc "Fx" scheme): the index's keys are short
+/// and come from the policies, so speed matters more than flooding resistance.
+#[derive(Default)]
+pub(crate) struct FxLike(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxLike {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxLike {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(rest) {
+                *w = *b;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+}
+
+type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<FxLike>>;
+
+/// One statement with what evaluation needs beside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub policy: usize,
+    pub index: usize,
+    pub statement: Statement,
+    /// Whether policy variables are live (Version 2012-10-17).
+    pub variables: bool,
+    pub sid: Option<Arc<str>>,
+}
+
+/// Which statements a request's action can select.
+#[derive(Debug, Clone, Default)]
+struct ActionIndex {
+    /// Lowercased `vendor:name` of exact patterns → statements whose patterns are all exact.
+    exact: FxMap<Vec<u32>>,
+    /// Lowercased vendor → statements with a wildcard in some pattern's name.
+    by_vendor: FxMap<Vec<u32>>,
+    /// Statements with `*` or `NotAction`: checked for every request.
+    always: Vec<u32>,
+}
+
+/// Policies compiled for evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub(crate) entries: Vec<Entry>,
+    policy_count: usize,
+    index: ActionIndex,
+    /// Lowercased context key → the key as first written (for `missing_keys`).
+    keys: FxMap<Arc<str>>,
+}
+
+/// What evaluation reports besides the decision.
+pub(crate) trait Sink {
+    /// A statement applied.
+    fn applied(&mut self, entry: &Entry);
+    /// A needed key was absent (lowercased).
+    fn missing(&mut self, key_lower: &str);
+    /// A condition failed to evaluate.
+    fn error(&mut self, entry: &Entry, key: &str, message: String);
+}
+
+fn is_exact(tokens: &[GlobToken]) -> bool {
+    tokens.iter().all(|t| matches!(t, GlobToken::Literal(_)))
+}
+
+fn push_unique(list: &mut Vec<u32>, id: u32) {
+    if list.last() != Some(&id) {
+        list.push(id);
+    }
+}
+
+impl ActionIndex {
+    fn add(&mut self, id: u32, actions: &ActionClause) {
+        let mut exact_only = !actions.negated;
+        for p in &actions.patterns {
+            match &p.matcher {
+                ActionMatcher::Any => exact_only = false,
+                ActionMatcher::Vendor { name, .. } => exact_only &= is_exact(name.tokens()),
+            }
+        }
+        let always = actions.negated
+            || actions
+                .patterns
+                .iter()
+                .any(|p| matches!(p.matcher, ActionMatcher::Any));
+        if always {
+            self.always.push(id);
+            return;
+        }
+        for p in &actions.patterns {
+            let ActionMatcher::Vendor { vendor, name } = &p.matcher else {
+                continue;
+            };
+            if exact_only {
+                let literal: String = name
+                    .tokens()
+                    .iter()
+                    .filter_map(|t| match t {
+                        GlobToken::Literal(c) => Some(*c),
+                        _ => None,
+                    })
+                    .collect();
+                let key = format!("{vendor}:{literal}").into_boxed_str();
+                push_unique(self.exact.entry(key).or_default(), id);
+            } else {
+                push_unique(
+                    self.by_vendor.entry(vendor.as_str().into()).or_default(),
+                    id,
+                );
+            }
+        }
+    }
+
+    /// The candidates for a request, and whether their action is already known to match.
+    fn candidates<'a>(&'a self, request: &Request) -> [(&'a [u32], bool); 3] {
+        let lookup = |map: &'a FxMap<Vec<u32>>, key: &str| -> &'a [u32] {
+            if map.is_empty() {
+                return &[];
+            }
+            map.get(key).map_or(&[][..], Vec::as_slice)
+        };
+        let exact = lookup(&self.exact, request.action_lower());
+        let vendor = lookup(&self.by_vendor, request.vendor());
+        [(exact, true), (vendor, false), (&self.always, false)]
+    }
+}
+
+/// Whether the action element matches (§4).
+pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool {
+    let any = actions.patterns.iter().any(|p| match &p.matcher {
+        ActionMatcher::Any => true,
+        ActionMatcher::Vendor { vendor, name } => {
+            vendor == request.vendor() && name.is_match(request.action_name())
+        }
+    });
+    any != actions.negated
+}
+
+/// Whether the resource element matches (§5, §9).
+pub(crate) fn resource_matches(
+    resources: &ResourceClause,
+    variables: bool,
+    request: &Request,
+    missing: &mut dyn FnMut(&str),
+) -> bool {
+    let resource = request.resource();
+    let star = resource == "*";
+    let mut any = false;
+    for p in &resources.patterns {
+        // Every pattern is looked at (no short-circuit) so that missing variables are all
+        // reported whatever the order.
+        let matched = match &p.matcher {
+            ResourceMatcher::Any => true,
+            _ if star => false,
+            // Plain ARN patterns report nothing: skip them once one matched.
+            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
+            ResourceMatcher::Template(t) => {
+                if variables {
+                    template::resource(
+                        &t.head,
+                        Source::Live(&t.tail),
+                        request.context(),
+                        resource,
+                        missing,
+                    )
+                } else {
+                    template::resource(
+                        &p.text,
+                        Source::Literal(""),
+                        request.context(),
+                        resource,
+                        missing,
+                    )
+                }
+            }
+        };
+        any |= matched;
+    }
+    any != resources.negated
+}
+
+impl PolicySet {
+    /// Compile `policies` (already parsed and valid) for evaluation.
+    pub fn new(policies: Vec<Policy>) -> PolicySet {
+        let mut set = PolicySet {
+            policy_count: policies.len(),
+            ..PolicySet::default()
+        };
+        for (policy_index, policy) in policies.into_iter().enumerate() {
+            let variables = policy.variables_enabled();
+            for (index, statement) in policy.statements.into_iter().enumerate() {
+                let Ok(id) = u32::try_from(set.entries.len()) else {
+                    break;
+                };
+                set.index.add(id, &statement.actions);
+                set.intern_keys(&statement);
+                set.entries.push(Entry {
+                    policy: policy_index,
+                    index,
+                    variables,
+                    sid: statement.sid.as_deref().map(Arc::from),
+                    statement,
+                });
+            }
+        }
+        set
+    }
+
+    fn intern_keys(&mut self, statement: &Statement) {
+        let mut intern = |lower: &str, written: &str| {
+            if !self.keys.contains_key(lower) {
+                self.keys.insert(lower.into(), Arc::from(written));
+            }
+        };
+        let mut templates = Vec::new();
+        for c in &statement.conditions {
+            intern(&c.key_lower, &c.key);
+            if let iam_policy::ConditionValues::Text(values) = &c.values {
+                for v in values {
+                    if let iam_policy::TextMatcher::Template(t) = &v.matcher {
+                        templates.push(t);
+                    }
+                }
+            }
+        }
+        for p in &statement.resources.patterns {
+            if let ResourceMatcher::Template(t) = &p.matcher {
+                templates.push(&t.tail);
+            }
+        }
+        for t in templates {
+            for part in &t.parts {
+                if let TemplatePart::Variable(v) = part {
+                    intern(&v.key_lower, &v.key);
+                }
+            }
+        }
+    }
+
+    /// How many policies the set was built from.
+    pub fn policy_count(&self) -> usize {
+        self.policy_count
+    }
+
+    /// How many statements the set holds.
+    pub fn statement_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Evaluate `request`.
+    pub fn evaluate(&self, request: &Request) -> Response {
+        let mut response = Response::new();
+        self.evaluate_into(request, &mut response);
+        response
+    }
+
+    /// Evaluate `request` into `response`, reusing its buffers: nothing is allocated once they
+    /// are warm, unless the evaluation fails (error messages are allocated).
+    pub fn evaluate_into(&self, request: &Request, response: &mut Response) {
+        response.clear();
+        let mut sink = Collect {
+            set: self,
+            response,
+            deny: false,
+            allow: false,
+        };
+        self.run(request, &mut sink);
+        let (deny, allow) = (sink.deny, sink.allow);
+        finish(response, deny, allow);
+    }
+
+    /// The decision alone, allocating nothing (errors aside); `None` when evaluation fails.
+    pub fn decide(&self, request: &Request) -> Option<Decision> {
+        let mut sink = Flags::default();
+        self.run(request, &mut sink);
+        if sink.error {
+            None
+        } else if sink.deny {
+            Some(Decision::ExplicitDeny)
+        } else if sink.allow {
+            Some(Decision::Allow)
+        } else {
+            Some(Decision::ImplicitDeny)
+        }
+    }
+
+    /// Run every candidate statement, reporting to `sink`.
+    fn run(&self, request: &Request, sink: &mut impl Sink) {
+        for (ids, action_known) in self.index.candidates(request) {
+            for id in ids {
+                let Some(entry) = usize::try_from(*id).ok().and_then(|i| self.entries.get(i))
+                else {
+                    continue;
+                };
+                evaluate_entry(entry, request, action_known, sink);
+            }
+        }
+    }
+
+    /// The interned spelling of a lowercased key.
+    fn key(&self, key_lower: &str) -> Option<&Arc<str>> {
+        self.keys.get(key_lower)
+    }
+}
+
+/// One statement: action, resource, then every condition (no short-circuit, §3).
+fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &mut impl Sink) {
+    let statement = &entry.statement;
+    if !action_known && !action_matches(&statement.actions, request) {
+        return;
+    }
+    if !resource_matches(&statement.resources, entry.variables, request, &mut |k| {
+        sink.missing(k)
+    }) {
+        return;
+    }
+    let env = Env {
+        context: request.context(),
+        variables: entry.variables,
+    };
+    let mut holds = true;
+    let mut failed = false;
+    for c in &statement.conditions {
+        match condition::evaluate(c, &env, &mut |k| sink.missing(k)) {
+            Ok(h) => holds &= h,
+            Err(message) => {
+                failed = true;
+                sink.error(entry, &c.key, message);
+            }
+        }
+    }
+    if holds && !failed {
+        sink.applied(entry);
+    }
+}
+
+/// Decide from what was collected: errors win, then Deny, then Allow (fail closed).
+fn finish(response: &mut Response, deny: bool, allow: bool) {
+    if !response.errors.is_empty() {
+        response.decision = None;
+        response.matched.clear();
+        return;
+    }
+    // `Collect` keeps only the Deny statements once one applied.
+    response.decision = Some(if deny {
+        Decision::ExplicitDeny
+    } else if allow {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    });
+    response
+        .matched
+        .sort_unstable_by_key(|m| (m.policy, m.statement));
+    response
+        .missing_keys
+        .sort_unstable_by(|a, b| cmp_folded(a, b));
+}
+
+fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Collects into a [`Response`].
+struct Collect<'a> {
+    set: &'a PolicySet,
+    response: &'a mut Response,
+    deny: bool,
+    allow: bool,
+}
+
+impl Sink for Collect<'_> {
+    fn applied(&mut self, entry: &Entry) {
+        let deny = entry.statement.effect == Effect::Deny;
+        if deny && !self.deny {
+            // The first Deny: the Allows collected so far no longer decide.
+            self.response.matched.clear();
+        }
+        if deny || !self.deny {
+            self.response.matched.push(StatementRef {
+                policy: entry.policy,
+                statement: entry.index,
+                sid: entry.sid.clone(),
+            });
+        }
+        self.deny |= deny;
+        self.allow |= !deny;
+    }
+
+    fn missing(&mut self, key_lower: &str) {
+        let Some(key) = self.set.key(key_lower) else {
+            return;
+        };
+        if !self
+            .response
+            .missing_keys
+            .iter()
+            .any(|k| Arc::ptr_eq(k, key))
+        {
+            self.response.missing_keys.push(Arc::clone(key));
+        }
+    }
+
+    fn error(&mut self, entry: &Entry, key: &str, message: String) {
+        self.response.errors.push(EvaluationError {
+            policy: entry.policy,
+            statement: Some(entry.index),
+            key: Some(key.to_owned()),
+            message,
+        });
+    }
+}
+
+/// Only the flags, for [`PolicySet::decide`].
+#[derive(Default)]
+struct Flags {
+    deny: bool,
+    allow: bool,
+    error: bool,
+}
+
+impl Sink for Flags {
+    fn applied(&mut self, entry: &Entry) {
+        match entry.statement.effect {
+            Effect::Deny => self.deny = true,
+            Effect::Allow => self.allow = true,
+        }
+    }
+
+    fn missing(&mut self, _key_lower: &str) {}
+
+    fn error(&mut self, _entry: &Entry, _key: &str, _message: String) {
+        self.error = true;
+    }
+}

@@ -1,0 +1,224 @@
+//! The response: a decision, the statements that decided it, the context keys that were
+//! missing, and evaluation errors (which make the decision absent: fail closed).
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The outcome of an evaluation (§3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// An applicable Allow and no applicable Deny.
+    Allow,
+    /// An applicable Deny.
+    ExplicitDeny,
+    /// Nothing applied.
+    ImplicitDeny,
+}
+
+impl Decision {
+    /// The protocol spelling: `allowed`, `explicitDeny` or `implicitDeny`.
+    pub const fn as_protocol_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allowed",
+            Decision::ExplicitDeny => "explicitDeny",
+            Decision::ImplicitDeny => "implicitDeny",
+        }
+    }
+
+    /// The decision spelled `text` in the protocol (exact).
+    pub fn from_protocol_str(text: &str) -> Option<Decision> {
+        match text {
+            "allowed" => Some(Decision::Allow),
+            "explicitDeny" => Some(Decision::ExplicitDeny),
+            "implicitDeny" => Some(Decision::ImplicitDeny),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_protocol_str())
+    }
+}
+
+impl std::str::FromStr for Decision {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decision::from_protocol_str(s).ok_or_else(|| {
+            format!("`{s}` is not a decision: use `allowed`, `explicitDeny` or `implicitDeny`")
+        })
+    }
+}
+
+/// A statement that took part in the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StatementRef {
+    /// The policy's index in the set, from 0.
+    pub policy: usize,
+    /// The statement's index in its policy, from 0.
+    pub statement: usize,
+    /// The statement's `Sid`, when it has one (shared with the policy set, not copied).
+    pub sid: Option<Arc<str>>,
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "policy {} statement {}", self.policy, self.statement)?;
+        if let Some(sid) = &self.sid {
+            write!(f, " (`{sid}`)")?;
+        }
+        Ok(())
+    }
+}
+
+/// A condition that could not be evaluated: a request value unreadable as the condition's
+/// type (ID-5), or a policy set that holds a rejected document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationError {
+    /// The policy's index.
+    pub policy: usize,
+    /// The statement's index, when the error belongs to one.
+    pub statement: Option<usize>,
+    /// The condition key, when the error belongs to one.
+    pub key: Option<String>,
+    /// What went wrong (lowercase, user input in backticks).
+    pub message: String,
+}
+
+impl fmt::Display for EvaluationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "policy {}", self.policy)?;
+        if let Some(statement) = self.statement {
+            write!(f, " statement {statement}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, " condition key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for EvaluationError {}
+
+/// The result of evaluating a request against a policy set.
+///
+/// `decision` is `None` exactly when `errors` is not empty; [`Response::is_allowed`] checks both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Response {
+    /// The decision; `None` when the evaluation failed.
+    pub decision: Option<Decision>,
+    /// The statements that decided it, in (policy, statement) order: the applicable Deny
+    /// statements for `ExplicitDeny`, the applicable Allow statements for `Allow`, none
+    /// otherwise.
+    pub matched: Vec<StatementRef>,
+    /// Context keys that conditions (and policy variables) of statements whose action and
+    /// resource matched needed but the request lacked, as the policy spells them, without
+    /// duplicates (case-insensitive), sorted case-insensitively.
+    pub missing_keys: Vec<Arc<str>>,
+    /// Evaluation errors; not empty means no decision.
+    pub errors: Vec<EvaluationError>,
+}
+
+impl Response {
+    /// An empty response, ready for [`crate::PolicySet::evaluate_into`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A failed response with one error.
+    pub fn from_error(error: EvaluationError) -> Self {
+        Response {
+            decision: None,
+            matched: Vec::new(),
+            missing_keys: Vec::new(),
+            errors: vec![error],
+        }
+    }
+
+    /// Whether the request is allowed: an `Allow` decision and no error.
+    pub fn is_allowed(&self) -> bool {
+        self.errors.is_empty() && self.decision == Some(Decision::Allow)
+    }
+
+    /// Empty every list, keeping their buffers.
+    pub fn clear(&mut self) {
+        self.decision = None;
+        self.matched.clear();
+        self.missing_keys.clear();
+        self.errors.clear();
+    }
+
+    /// The protocol spelling of the decision, or `None` on error.
+    pub fn protocol_decision(&self) -> Option<&'static str> {
+        if self.errors.is_empty() {
+            self.decision.map(Decision::as_protocol_str)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.decision, self.errors.first()) {
+            (Some(decision), None) => write!(f, "{decision}")?,
+            (_, Some(_)) | (None, None) => f.write_str("error")?,
+        }
+        for m in &self.matched {
+            write!(f, "\n  by {m}")?;
+        }
+        for e in &self.errors {
+            write!(f, "\n  error: {e}")?;
+        }
+        if !self.missing_keys.is_empty() {
+            f.write_str("\n  missing context keys:")?;
+            for k in &self.missing_keys {
+                write!(f, " `{k}`")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_spellings_round_trip() {
+        for d in [
+            Decision::Allow,
+            Decision::ExplicitDeny,
+            Decision::ImplicitDeny,
+        ] {
+            assert_eq!(Decision::from_protocol_str(d.as_protocol_str()), Some(d));
+            assert_eq!(d.as_protocol_str().parse::<Decision>(), Ok(d));
+        }
+        assert_eq!(Decision::Allow.as_protocol_str(), "allowed");
+        assert_eq!(Decision::from_protocol_str("Allowed"), None);
+        assert!("allow".parse::<Decision>().unwrap_err().contains("`allow`"));
+    }
+
+    #[test]
+    fn is_allowed_fails_closed() {
+        let mut r = Response {
+            decision: Some(Decision::Allow),
+            ..Response::default()
+        };
+        assert!(r.is_allowed());
+        r.errors.push(EvaluationError {
+            policy: 0,
+            statement: Some(1),
+            key: Some("aws:SourceIp".into()),
+            message: "`x` is not an IP address".into(),
+        });
+        assert!(!r.is_allowed());
+        assert_eq!(r.protocol_decision(), None);
+        assert_eq!(
+            r.errors[0].to_string(),
+            "policy 0 statement 1 condition key `aws:SourceIp`: `x` is not an IP address"
+        );
+    }
+}
