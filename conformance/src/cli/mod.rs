@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod evaluate;
+mod explain;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -25,6 +26,9 @@ enum Command {
     /// Speak the evaluator protocol (JSON Lines) on stdin/stdout with the reference
     /// evaluator: one answer per case line, in order. Exit 0 when stdin closes.
     Evaluate,
+    /// Explain one request: the decision, the statement that decided it (file, Sid, line),
+    /// why every other statement did not apply, and the context keys the request lacked.
+    Explain(explain::ExplainArgs),
     /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
     /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.
     Check(check::CheckArgs),
@@ -83,6 +87,7 @@ pub fn run(cli: Cli) -> ExitCode {
             validate::run(&args.files, args.format, args.kind.map(Into::into))
         }
         Command::Evaluate => evaluate::run(),
+        Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
     }
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::Format;
 
 /// Read at most one byte past the size limit, so that a huge file costs no more than that.
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+pub(super) fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let limit = (MAX_SIZE as u64) + 1;
     let result = if path == Path::new("-") {

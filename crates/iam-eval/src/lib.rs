@@ -5,45 +5,18 @@
 //!
 //! ```
 //! use iam_eval::{Context, ContextValue, Decision, PolicySet, Request};
-//! use iam_policy::model::*;
-//! use iam_policy::pattern::{Glob, GlobSyntax};
-//! use iam_policy::Operator;
+//! use iam_policy::Policy;
 //!
-//! // The model of: Allow iot:DescribeJob on job/* when aws:SecureTransport is true.
-//! let job_arn = "arn:aws:iot:us-east-1:123456789012:job/*";
-//! let policy = Policy {
-//!     version: Some(Version::V2012_10_17),
-//!     id: None,
-//!     statements: vec![Statement {
-//!         sid: Some("DescribeJobs".into()),
-//!         effect: Effect::Allow,
-//!         actions: ActionClause {
-//!             negated: false,
-//!             patterns: vec![ActionPattern {
-//!                 text: "iot:DescribeJob".into(),
-//!                 matcher: ActionMatcher::Vendor {
-//!                     vendor: "iot".into(),
-//!                     name: Glob::new("describejob", GlobSyntax::Text),
-//!                 },
-//!             }],
-//!         },
-//!         resources: ResourceClause {
-//!             negated: false,
-//!             patterns: vec![ResourcePattern {
-//!                 text: job_arn.into(),
-//!                 matcher: ResourceMatcher::Arn(Glob::new(job_arn, GlobSyntax::Arn)),
-//!             }],
-//!         },
-//!         conditions: vec![Condition {
-//!             operator: Operator::parse("Bool").unwrap(),
-//!             key: "aws:SecureTransport".into(),
-//!             key_lower: "aws:securetransport".into(),
-//!             values: ConditionValues::Bool(vec![Typed { text: "true".into(), value: true }]),
-//!             origin: Origin::default(),
-//!         }],
-//!         origin: Origin::default(),
-//!     }],
-//! };
+//! let policy = Policy::parse(r#"{
+//!     "Version": "2012-10-17",
+//!     "Statement": [{
+//!         "Sid": "DescribeJobs",
+//!         "Effect": "Allow",
+//!         "Action": "iot:DescribeJob",
+//!         "Resource": "arn:aws:iot:us-east-1:123456789012:job/*",
+//!         "Condition": {"Bool": {"aws:SecureTransport": "true"}}
+//!     }]
+//! }"#).unwrap();
 //! let set = PolicySet::new(vec![policy]);
 //!
 //! let mut context = Context::new();

@@ -1,0 +1,248 @@
+//! `iamconf explain`: the decision for one request, the statement that decided it, why every
+//! other statement did not apply, and the context keys the request lacked.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use iam_eval::{
+    Context, ContextValue, Explanation, PolicySet, Request, StatementExplanation, Verdict,
+};
+use iam_policy::{LineIndex, ParseOptions, Policy};
+use serde_json::{json, Value};
+
+use super::validate::read_limited;
+use super::Format;
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Policy files attached to the caller (`-` reads one from stdin).
+    #[arg(long = "policy", required = true, value_name = "FILE")]
+    policies: Vec<PathBuf>,
+    /// The action, `service:Operation` (e.g. `iot:DescribeJob`).
+    #[arg(long)]
+    action: String,
+    /// The resource ARN, or `*` for actions that take none.
+    #[arg(long)]
+    resource: String,
+    /// A context key and value, `KEY=VALUE`. Repeat a key for a multivalued key, or write
+    /// `KEY=["a","b"]`; `KEY=[]` is present and empty.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// Build the context from `KEY=VALUE` arguments.
+fn context(pairs: &[String]) -> Result<Context, String> {
+    let mut grouped: Vec<(String, Vec<String>, bool)> = Vec::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(format!("`--context {pair}` is not `KEY=VALUE`"));
+        };
+        let (values, multi) = if value.starts_with('[') {
+            let parsed: Vec<String> = serde_json::from_str(value).map_err(|e| {
+                format!("`--context {pair}`: the value is not a JSON array of strings: {e}")
+            })?;
+            (parsed, true)
+        } else {
+            (vec![value.to_owned()], false)
+        };
+        match grouped.iter_mut().find(|(k, _, _)| k == key) {
+            Some((_, existing, is_multi)) => {
+                existing.extend(values);
+                *is_multi = true;
+            }
+            None => grouped.push((key.to_owned(), values, multi)),
+        }
+    }
+    let mut context = Context::new();
+    for (key, mut values, multi) in grouped {
+        let value = match (multi, values.pop()) {
+            (false, Some(one)) => ContextValue::Single(one),
+            (_, last) => {
+                values.extend(last);
+                ContextValue::Multi(values)
+            }
+        };
+        context.insert(&key, value).map_err(|e| e.to_string())?;
+    }
+    Ok(context)
+}
+
+struct Loaded {
+    name: String,
+    policy: Policy,
+}
+
+/// Read and parse every policy; print the diagnostics of those that are invalid.
+fn load(paths: &[PathBuf]) -> Result<Vec<Loaded>, String> {
+    let mut loaded = Vec::new();
+    let mut rejected = String::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let bytes = read_limited(path).map_err(|e| format!("`{name}` {e}"))?;
+        let checked = Policy::check_bytes(&bytes, &ParseOptions::default());
+        match checked.policy {
+            Some(policy) => loaded.push(Loaded { name, policy }),
+            None => {
+                let text = String::from_utf8_lossy(&bytes);
+                let index = LineIndex::new(&text);
+                for d in checked.diagnostics.errors() {
+                    rejected.push_str(&d.render(&name, &index));
+                }
+            }
+        }
+    }
+    if rejected.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(format!(
+            "{rejected}a rejected document decides nothing: the evaluation is an error"
+        ))
+    }
+}
+
+fn place(files: &[Loaded], s: &StatementExplanation) -> String {
+    let file = files.get(s.policy).map_or("?", |f| f.name.as_str());
+    match s.origin {
+        Some(p) => format!("{file}:{}:{}", p.line, p.column),
+        None => file.to_owned(),
+    }
+}
+
+fn label(s: &StatementExplanation) -> String {
+    match &s.sid {
+        Some(sid) if !sid.is_empty() => {
+            format!("statement {} `{sid}` ({})", s.statement, s.effect.as_str())
+        }
+        _ => format!("statement {} ({})", s.statement, s.effect.as_str()),
+    }
+}
+
+fn human(files: &[Loaded], e: &Explanation) -> String {
+    let r = &e.response;
+    let mut out = format!(
+        "decision: {}\n",
+        r.decision.map_or("error", |d| d.as_protocol_str())
+    );
+    let deciding: Vec<&StatementExplanation> = e
+        .statements
+        .iter()
+        .filter(|s| {
+            r.matched
+                .iter()
+                .any(|m| m.policy == s.policy && m.statement == s.statement)
+        })
+        .collect();
+    if deciding.is_empty() && r.errors.is_empty() {
+        out.push_str("decided by: no statement applies, so the request is implicitly denied\n");
+    }
+    for s in &deciding {
+        out.push_str(&format!("decided by: {} {}\n", place(files, s), label(s)));
+    }
+    for error in &r.errors {
+        out.push_str(&format!("error: {error}\n"));
+    }
+    if !r.missing_keys.is_empty() {
+        let keys: Vec<String> = r.missing_keys.iter().map(|k| format!("`{k}`")).collect();
+        out.push_str(&format!("missing context keys: {}\n", keys.join(", ")));
+    }
+    out.push_str("statements:\n");
+    for s in &e.statements {
+        out.push_str(&format!(
+            "  {} {}: {}\n",
+            place(files, s),
+            label(s),
+            s.verdict
+        ));
+    }
+    out
+}
+
+fn verdict_json(v: &Verdict) -> Value {
+    match v {
+        Verdict::Applies => json!({"kind": "applies"}),
+        Verdict::ActionNotMatched => json!({"kind": "action-not-matched"}),
+        Verdict::ResourceNotMatched => json!({"kind": "resource-not-matched"}),
+        Verdict::ConditionNotMet {
+            operator,
+            key,
+            request_values,
+            policy_values,
+        } => json!({
+            "kind": "condition-not-met",
+            "operator": operator,
+            "key": key,
+            "request_values": request_values,
+            "policy_values": policy_values,
+        }),
+        Verdict::Error(message) => json!({"kind": "error", "message": message}),
+    }
+}
+
+fn json_output(files: &[Loaded], e: &Explanation) -> String {
+    let r = &e.response;
+    let statements: Vec<Value> = e
+        .statements
+        .iter()
+        .map(|s| {
+            json!({
+                "file": files.get(s.policy).map(|f| f.name.clone()),
+                "policy": s.policy,
+                "statement": s.statement,
+                "sid": s.sid,
+                "effect": s.effect.as_str(),
+                "line": s.origin.map(|p| p.line),
+                "column": s.origin.map(|p| p.column),
+                "decided": r.matched.iter().any(|m| m.policy == s.policy && m.statement == s.statement),
+                "verdict": verdict_json(&s.verdict),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "decision": r.decision.map_or("error", |d| d.as_protocol_str()),
+        "matched": r.matched.iter().map(|m| json!({"policy": m.policy, "statement": m.statement, "sid": m.sid.as_deref()})).collect::<Vec<_>>(),
+        "missing_keys": r.missing_keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+        "errors": r.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "statements": statements,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the
+/// policies are rejected or the evaluation is an error, 2 on a usage error.
+pub fn run(args: &ExplainArgs) -> ExitCode {
+    let context = match context(&args.context) {
+        Ok(c) => c,
+        Err(e) => return usage(&e),
+    };
+    let request = match Request::new(&args.action, &args.resource, context) {
+        Ok(r) => r,
+        Err(e) => return usage(&e.to_string()),
+    };
+    let files = match load(&args.policies) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("decision: error\n{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let set = PolicySet::new(files.iter().map(|f| f.policy.clone()).collect());
+    let explanation = set.explain(&request);
+    let text = match args.format {
+        Format::Human => human(&files, &explanation),
+        Format::Json => json_output(&files, &explanation),
+    };
+    println!("{}", text.trim_end());
+    if explanation.response.decision.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
