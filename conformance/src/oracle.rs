@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use iam_eval::{PolicySet, Response};
-use iam_policy::Policy;
 
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
@@ -18,28 +17,17 @@ pub struct Oracle {
     compiled: HashMap<Vec<String>, Result<Arc<PolicySet>, String>>,
 }
 
-/// Why a policy set is rejected: the index of each rejected document and its first errors.
+/// Compile a policy set from document texts; a rejected document makes the set an error,
+/// described by one message naming each rejected document and its first errors.
 pub fn compile(texts: &[String]) -> Result<PolicySet, String> {
-    let mut policies = Vec::with_capacity(texts.len());
-    let mut problems = Vec::new();
-    for (i, text) in texts.iter().enumerate() {
-        match Policy::parse(text) {
-            Ok(p) => policies.push(p),
-            Err(diagnostics) => {
-                let first: Vec<String> = diagnostics
-                    .errors()
-                    .take(3)
-                    .map(ToString::to_string)
-                    .collect();
-                problems.push(format!("policy {i} is invalid: {}", first.join("; ")));
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(PolicySet::new(policies))
-    } else {
-        Err(problems.join("; "))
-    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    PolicySet::from_texts(&refs).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 impl Oracle {

@@ -73,11 +73,14 @@ pub struct ReferenceEvaluator;
 /// How many diagnostics of a rejected document an error quotes.
 const QUOTED_DIAGNOSTICS: usize = 3;
 
-impl Evaluator for ReferenceEvaluator {
-    fn evaluate(&self, policies: &[&str], request: &Request) -> Response {
-        let mut parsed = Vec::with_capacity(policies.len());
+impl PolicySet {
+    /// Parse and compile policy documents given as text. A rejected document makes the whole
+    /// set an error (§3): one [`EvaluationError`] per rejected document, quoting its first
+    /// diagnostics.
+    pub fn from_texts(texts: &[&str]) -> Result<PolicySet, Vec<EvaluationError>> {
+        let mut parsed = Vec::with_capacity(texts.len());
         let mut errors = Vec::new();
-        for (index, text) in policies.iter().enumerate() {
+        for (index, text) in texts.iter().enumerate() {
             match Policy::parse(text) {
                 Ok(policy) => parsed.push(policy),
                 Err(diagnostics) => {
@@ -103,14 +106,24 @@ impl Evaluator for ReferenceEvaluator {
                 }
             }
         }
-        if !errors.is_empty() {
-            return Response {
+        if errors.is_empty() {
+            Ok(PolicySet::new(parsed))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl Evaluator for ReferenceEvaluator {
+    fn evaluate(&self, policies: &[&str], request: &Request) -> Response {
+        match PolicySet::from_texts(policies) {
+            Ok(set) => set.evaluate(request),
+            Err(errors) => Response {
                 decision: None,
                 matched: Vec::new(),
                 missing_keys: Vec::new(),
                 errors,
-            };
+            },
         }
-        PolicySet::new(parsed).evaluate(request)
     }
 }
