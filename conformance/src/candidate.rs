@@ -118,6 +118,7 @@ impl<E: Evaluator + ?Sized> Candidate for InProcess<'_, E> {
 
 enum ReaderEvent {
     Line(String),
+    NotUtf8(String),
     TooLong,
     Eof,
 }
@@ -218,10 +219,15 @@ fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
             let _ = events.send(ReaderEvent::TooLong);
             return;
         }
-        let text = String::from_utf8_lossy(&line)
-            .trim_end_matches(['\n', '\r'])
-            .to_owned();
-        if events.send(ReaderEvent::Line(text)).is_err() {
+        let event = match String::from_utf8(line) {
+            Ok(text) => ReaderEvent::Line(text.trim_end_matches(['\n', '\r']).to_owned()),
+            Err(e) => ReaderEvent::NotUtf8(
+                String::from_utf8_lossy(e.as_bytes())
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned(),
+            ),
+        };
+        if events.send(event).is_err() {
             return;
         }
     }
@@ -265,8 +271,13 @@ impl Candidate for ProcessCandidate {
                 status,
             });
         }
+        // One deadline per case: blank lines do not extend it.
+        let deadline = Instant::now().checked_add(self.timeout);
         loop {
-            let event = match self.answers.recv_timeout(self.timeout) {
+            let left = deadline.map_or(self.timeout, |d| {
+                d.saturating_duration_since(Instant::now())
+            });
+            let event = match self.answers.recv_timeout(left) {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => {
                     let _ = self.child.kill();
@@ -279,6 +290,13 @@ impl Candidate for ProcessCandidate {
             };
             let line = match event {
                 ReaderEvent::Line(line) => line,
+                ReaderEvent::NotUtf8(line) => {
+                    return Err(CandidateFailure::Garbage {
+                        case: case.id.clone(),
+                        reason: "answer is not UTF-8".into(),
+                        line: truncate(&line),
+                    });
+                }
                 ReaderEvent::TooLong => {
                     let _ = self.child.kill();
                     return Err(CandidateFailure::TooLong {
@@ -313,14 +331,14 @@ impl Candidate for ProcessCandidate {
 
     fn finish(&mut self) -> Result<(), CandidateFailure> {
         self.to_child = None;
-        let deadline = Instant::now() + self.timeout;
+        let deadline = Instant::now().checked_add(self.timeout);
         loop {
             match self.child.try_wait() {
                 Ok(Some(status)) if status.success() => return Ok(()),
                 Ok(Some(status)) => {
                     return Err(CandidateFailure::BadExit(format!("exited with {status}")))
                 }
-                Ok(None) if Instant::now() >= deadline => {
+                Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
                     return Err(CandidateFailure::BadExit(format!(

@@ -315,7 +315,10 @@ fn compare(
             candidate.verdict.word()
         ));
     }
-    if compare_matched {
+    // `matched` belongs to decisions: an error answer has none to compare.
+    let both_decide = matches!(reference.verdict, Verdict::Decision(_))
+        && matches!(candidate.verdict, Verdict::Decision(_));
+    if compare_matched && both_decide {
         let sorted = |m: &Option<Vec<MatchedRef>>| {
             let mut v = m.clone().unwrap_or_default();
             v.sort();
@@ -374,30 +377,51 @@ fn run_case(
         explanation: None,
         saved: None,
     };
+    let mut stopped = None;
     if outcome.status == Status::Failed {
-        let still_fails = |c: &CaseLine,
-                           cand: &mut dyn Candidate,
-                           o: &mut Oracle|
-         -> Result<bool, CandidateFailure> {
-            let r = o.answer(c);
-            let a = cand.answer(c)?;
+        // Each attempt gets its own id: ids are unique within a run (the protocol), and an
+        // evaluator may rely on that.
+        let mut attempt = 0usize;
+        let mut still_fails = |c: &CaseLine| -> Result<bool, CandidateFailure> {
+            attempt += 1;
+            let mut probe = c.clone();
+            probe.id = format!("{}~shrink-{attempt}", case.id);
+            let r = oracle.answer(&probe);
+            let a = candidate.answer(&probe)?;
             Ok(r.verdict.word() == reference.verdict.word()
                 && a.verdict.word() == answer.verdict.word()
                 && compare(&r, &a, config.compare_matched).is_some())
         };
-        let minimal = if origin == Origin::Generated {
-            shrink(case, config.shrink_budget, &mut |c| {
-                still_fails(c, candidate, oracle)
-            })?
+        let mut minimal = if origin == Origin::Generated {
+            match shrink(case, config.shrink_budget, &mut still_fails) {
+                Ok(m) => m,
+                Err(failure) => {
+                    // Keep the disagreement found so far; the run stops after it.
+                    stopped = Some(failure);
+                    case.clone()
+                }
+            }
         } else {
             case.clone()
         };
+        minimal.id.clone_from(&case.id);
         outcome.explanation = oracle.explain(&minimal).ok();
         if let Some(dir) = &config.save_failures {
-            outcome.saved = crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)).ok();
+            match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+                Ok(path) => outcome.saved = Some(path),
+                Err(e) => {
+                    outcome.detail.push_str(&format!(
+                        " (could not be saved in `{}`: {e})",
+                        dir.display()
+                    ));
+                }
+            }
         }
         outcome.minimal = Some(minimal);
     }
     report.outcomes.push(outcome);
-    Ok(())
+    match stopped {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
 }
