@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -164,7 +164,8 @@ impl ProcessCandidate {
         };
         let (to_child, lines) = mpsc::channel::<String>();
         thread::spawn(move || write_lines(stdin, &lines));
-        let (answer_tx, answers) = mpsc::channel();
+        // Bounded: an evaluator that floods its output cannot grow the gate's memory.
+        let (answer_tx, answers) = mpsc::sync_channel(64);
         thread::spawn(move || read_answers(stdout, &answer_tx));
         let tail = Arc::new(Mutex::new(Tail::default()));
         let tail_writer = Arc::clone(&tail);
@@ -203,7 +204,7 @@ fn write_lines(mut stdin: ChildStdin, lines: &Receiver<String>) {
     // Dropping stdin closes the pipe: the evaluator should exit 0.
 }
 
-fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
+fn read_answers(stdout: impl Read, events: &SyncSender<ReaderEvent>) {
     let mut reader = BufReader::with_capacity(64 * 1024, stdout);
     loop {
         let mut line = Vec::new();
@@ -218,6 +219,10 @@ fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
         if line.last() != Some(&b'\n') && line.len() > MAX_ANSWER_LINE {
             let _ = events.send(ReaderEvent::TooLong);
             return;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            // Blank lines are not answers; they are skipped here, not queued.
+            continue;
         }
         let event = match String::from_utf8(line) {
             Ok(text) => ReaderEvent::Line(text.trim_end_matches(['\n', '\r']).to_owned()),

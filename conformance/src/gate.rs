@@ -405,7 +405,12 @@ fn run_case(
             case.clone()
         };
         minimal.id.clone_from(&case.id);
-        outcome.explanation = oracle.explain(&minimal).ok();
+        // A rejected document or request is explained by the reference's error.
+        outcome.explanation = Some(
+            oracle
+                .explain(&minimal)
+                .unwrap_or_else(|e| format!("error: {e}")),
+        );
         if let Some(dir) = &config.save_failures {
             match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
                 Ok(path) => outcome.saved = Some(path),
