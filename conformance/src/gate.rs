@@ -430,3 +430,96 @@ fn run_case(
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_eval::Decision;
+    use serde_json::json;
+
+    /// Answers `allowed` to everything and records the ids it was asked about.
+    #[derive(Default)]
+    struct AllowAll {
+        ids: Vec<String>,
+    }
+
+    impl Candidate for AllowAll {
+        fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+            self.ids.push(case.id.clone());
+            Ok(AnswerLine {
+                id: Some(case.id.clone()),
+                verdict: Verdict::Decision(Decision::Allow),
+                matched: None,
+            })
+        }
+    }
+
+    #[test]
+    fn a_generated_disagreement_shrinks_with_fresh_ids() {
+        let case = CaseLine::from_value(&json!({
+            "id": "gen-1",
+            "policies": [{"Version": "2012-10-17", "Statement": [
+                {"Sid": "A", "Effect": "Deny", "Action": ["iot:DescribeJob", "iot:ListJobs"], "Resource": "*"},
+                {"Sid": "B", "Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}],
+            "request": {"action": "iot:DescribeJob", "resource": "*", "context": {"aws:SourceIp": "192.0.2.1"}}
+        }))
+        .unwrap();
+        let mut candidate = AllowAll::default();
+        let mut report = Report::default();
+        let config = Config {
+            generated: 0,
+            ..Config::default()
+        };
+        run_case(
+            &mut candidate,
+            &mut Oracle::new(),
+            &config,
+            &case,
+            Origin::Generated,
+            None,
+            &mut report,
+        )
+        .unwrap();
+        let outcome = &report.outcomes[0];
+        assert_eq!(outcome.status, Status::Failed);
+        let minimal = outcome.minimal.as_ref().unwrap();
+        assert_eq!(minimal.id, "gen-1");
+        assert!(minimal.request.context.is_empty());
+        assert_eq!(
+            serde_json::to_string(&minimal.policies).unwrap(),
+            r#"[{"Statement":{"Effect":"Deny","Action":"iot:DescribeJob","Resource":"*"}}]"#
+        );
+        let mut ids = candidate.ids.clone();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), candidate.ids.len(), "ids were reused");
+        assert!(outcome
+            .explanation
+            .as_deref()
+            .unwrap()
+            .contains("explicitDeny"));
+    }
+
+    #[test]
+    fn matched_is_compared_only_between_decisions() {
+        let error = |m: Option<Vec<MatchedRef>>| AnswerLine {
+            id: Some("x".into()),
+            verdict: Verdict::Error("bad".into()),
+            matched: m,
+        };
+        assert_eq!(compare(&error(Some(Vec::new())), &error(None), true), None);
+        let allow = |m: Option<Vec<MatchedRef>>| AnswerLine {
+            id: Some("x".into()),
+            verdict: Verdict::Decision(Decision::Allow),
+            matched: m,
+        };
+        let one = Some(vec![MatchedRef {
+            policy: 0,
+            statement: 1,
+        }]);
+        assert!(compare(&allow(one.clone()), &allow(None), true).is_some());
+        assert!(compare(&allow(one.clone()), &allow(Some(Vec::new())), true).is_some());
+        assert_eq!(compare(&allow(one.clone()), &allow(one), true), None);
+        assert_eq!(compare(&allow(Some(Vec::new())), &allow(None), false), None);
+    }
+}

@@ -5,6 +5,14 @@
 //! catching the bug, so that they stay fast and deterministic whatever the generator does; runs
 //! that must pass use `--cases 200`. Hang tests use a 2 s `--timeout`.
 
+// Test helpers outside `#[test]` functions may unwrap, index and panic too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -84,7 +92,11 @@ fn each_semantic_bug_fails_the_gate(#[case] mode: &str, #[case] group: &str) {
         .lines()
         .filter_map(|l| l.strip_prefix("FAILED "))
         .collect();
-    assert!(!failed.is_empty(), "{mode}: no failing case named\n{}", run.stdout);
+    assert!(
+        !failed.is_empty(),
+        "{mode}: no failing case named\n{}",
+        run.stdout
+    );
     assert!(failed.iter().all(|id| id.contains(group)), "{failed:?}");
     assert!(run.stdout.contains("case:\n"), "{}", run.stdout);
     assert!(run.stdout.contains("\"policies\""), "{}", run.stdout);
@@ -108,7 +120,11 @@ fn each_semantic_bug_fails_the_gate(#[case] mode: &str, #[case] group: &str) {
 fn correct_answers_pass(#[case] mode: &str) {
     let run = check(&fixture(mode), &["--cases", "200"]);
     assert_eq!(run.code, 0, "{mode}\n{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.trim_end().ends_with("conforms"), "{}", run.stdout);
+    assert!(
+        run.stdout.trim_end().ends_with("conforms"),
+        "{}",
+        run.stdout
+    );
     assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);
 }
 
@@ -118,7 +134,10 @@ fn the_reference_through_the_protocol_passes() {
     let run = check(&evaluator, &["--cases", "200"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     // Also under --strict --compare matched: error answers carry no `matched` to compare.
-    let run = check(&evaluator, &["--cases", "0", "--strict", "--compare", "matched"]);
+    let run = check(
+        &evaluator,
+        &["--cases", "0", "--strict", "--compare", "matched"],
+    );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
 
@@ -135,7 +154,10 @@ fn the_reference_through_the_protocol_passes() {
 #[case("out-of-order", "wrong id")]
 #[case("huge-line", "longer than")]
 fn protocol_misbehaviour_fails_the_gate_in_bounded_time(#[case] mode: &str, #[case] says: &str) {
-    let run = check(&fixture(mode), &["--cases", "200", "--filter", "eval/seed/"]);
+    let run = check(
+        &fixture(mode),
+        &["--cases", "200", "--filter", "eval/seed/"],
+    );
     assert_eq!(run.code, 1, "{mode}\n{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("CANDIDATE FAILURE"), "{}", run.stdout);
     assert!(run.stdout.contains(says), "{mode}: {}", run.stdout);
@@ -144,7 +166,10 @@ fn protocol_misbehaviour_fails_the_gate_in_bounded_time(#[case] mode: &str, #[ca
 
 #[test]
 fn crash_reports_the_exit_status_and_the_cases_before_it() {
-    let run = check(&fixture("crash-after 3"), &["--cases", "0", "--filter", "eval/seed/"]);
+    let run = check(
+        &fixture("crash-after 3"),
+        &["--cases", "0", "--filter", "eval/seed/"],
+    );
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("exit status: 3"), "{}", run.stdout);
     assert!(run.stdout.contains("3 cases (3 golden"), "{}", run.stdout);
@@ -208,20 +233,29 @@ fn json_report() {
     assert_eq!(problems.len() as u64, doc["failed"].as_u64().unwrap());
     for p in problems {
         assert_eq!(p["status"], "failed");
-        assert!(p["id"].as_str().unwrap().starts_with("eval/wildcards/not-resource#"));
+        assert!(p["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("eval/wildcards/not-resource#"));
         assert_eq!(p["expected"], "explicitDeny");
         assert_eq!(p["got"], "allowed");
         assert!(p["minimal"]["policies"].is_array());
         assert!(p["explanation"].is_string());
     }
 
-    let run = check(&fixture("reference"), &[&filter[..], &["--format", "json"]].concat());
+    let run = check(
+        &fixture("reference"),
+        &[&filter[..], &["--format", "json"]].concat(),
+    );
     assert_eq!(run.code, 0);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["conforms"], true);
     assert_eq!(doc["problems"], serde_json::json!([]));
 
-    let run = check(&fixture("garbage"), &[&filter[..], &["--format", "json"]].concat());
+    let run = check(
+        &fixture("garbage"),
+        &[&filter[..], &["--format", "json"]].concat(),
+    );
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["conforms"], false);
     assert!(doc["candidate_failure"]
@@ -233,7 +267,9 @@ fn json_report() {
 /// A small well-formedness check: a prolog, balanced tags, quoted attributes, text without
 /// raw `<`, and only the predefined entities.
 fn assert_well_formed_xml(xml: &str) {
-    let body = xml.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").unwrap();
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        .unwrap();
     let mut stack: Vec<String> = Vec::new();
     let mut rest = body;
     let mut roots = 0;
@@ -251,7 +287,10 @@ fn assert_well_formed_xml(xml: &str) {
             let mut attrs = tag[name.len()..].trim();
             while !attrs.is_empty() {
                 let (key, value) = attrs.split_once("=\"").expect("attribute without value");
-                assert!(key.trim().chars().all(|c| c.is_ascii_alphanumeric()), "{key}");
+                assert!(
+                    key.trim().chars().all(|c| c.is_ascii_alphanumeric()),
+                    "{key}"
+                );
                 let close = value.find('"').expect("unclosed attribute");
                 check_text(&value[..close]);
                 attrs = value[close + 1..].trim_start();
@@ -289,9 +328,19 @@ fn junit_report_is_well_formed() {
     for mode in ["negated-or", "reference", "garbage", "stderr-flood"] {
         let run = check(
             &fixture(mode),
-            &["--cases", "0", "--filter", "eval/operators/string", "--format", "junit"],
+            &[
+                "--cases",
+                "0",
+                "--filter",
+                "eval/operators/string",
+                "--format",
+                "junit",
+            ],
         );
-        assert_eq!(run.code, i32::from(mode == "negated-or" || mode == "garbage"));
+        assert_eq!(
+            run.code,
+            i32::from(mode == "negated-or" || mode == "garbage")
+        );
         assert_well_formed_xml(&run.stdout);
         assert!(run.stdout.contains("<testsuite name=\"iamconf\""));
         assert_eq!(
@@ -333,10 +382,17 @@ fn known_failures_turn_failures_into_expected_ones_and_must_shrink() {
         &[&filter[..], &["--known-failures", list]].concat(),
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("0 failed, 2 expected failures"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 failed, 2 expected failures"),
+        "{}",
+        run.stdout
+    );
 
     // The bug fixed, the listed cases pass: the list must shrink.
-    let run = check(&fixture("reference"), &[&filter[..], &["--known-failures", list]].concat());
+    let run = check(
+        &fixture("reference"),
+        &[&filter[..], &["--known-failures", list]].concat(),
+    );
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout
@@ -366,7 +422,11 @@ fn saved_failures_join_the_corpus_with_the_reference_expectation() {
         &[&filter[..], &["--save-failures", saved.to_str().unwrap()]].concat(),
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let failed = run.stdout.lines().filter(|l| l.starts_with("FAILED ")).count();
+    let failed = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("FAILED "))
+        .count();
     assert_eq!(run.stdout.matches("  saved as ").count(), failed);
 
     let corpus = Corpus::load_dir(&saved).unwrap();
@@ -391,7 +451,11 @@ fn saved_failures_join_the_corpus_with_the_reference_expectation() {
     assert_eq!(bug.code, 1, "{}", bug.stdout);
     let good = check(&fixture("reference"), &["--cases", "0", "--corpus", saved]);
     assert_eq!(good.code, 0, "{}", good.stdout);
-    assert!(good.stdout.contains(&format!("{failed} passed")), "{}", good.stdout);
+    assert!(
+        good.stdout.contains(&format!("{failed} passed")),
+        "{}",
+        good.stdout
+    );
 }
 
 #[test]
@@ -401,7 +465,11 @@ fn the_rust_api_passes_the_reference() {
         ..Default::default()
     };
     let report = iam_conformance::check(&iam_eval::ReferenceEvaluator, &config);
-    assert!(report.passed(), "{}", iam_conformance::report::human(&report));
+    assert!(
+        report.passed(),
+        "{}",
+        iam_conformance::report::human(&report)
+    );
     assert!(report.outcomes.len() > 100);
     assert_eq!(report.exit_code(), 0);
 }
@@ -437,7 +505,12 @@ fn the_rust_api_names_the_cases_a_broken_evaluator_fails() {
     assert!(!failed.is_empty());
     // Exactly the cases whose expectation is not `allowed` fail.
     for o in &report.outcomes {
-        assert_eq!(o.status == Status::Failed, o.expected != "allowed", "{}", o.id);
+        assert_eq!(
+            o.status == Status::Failed,
+            o.expected != "allowed",
+            "{}",
+            o.id
+        );
     }
     let text = iam_conformance::report::human(&report);
     for id in failed {

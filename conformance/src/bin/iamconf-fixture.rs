@@ -286,16 +286,22 @@ fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
             rewritten(&drop_denies, oracle)
                 .filter(|a| a.verdict == Verdict::Decision(Decision::Allow))
         }
-        Mode::PrefixConfusion if !is_error => rewritten(&widen_iot_patterns, oracle),
-        Mode::NotResourceDenyGrants if !is_error => rewritten(&notresource_denies_allow, oracle),
+        Mode::PrefixConfusion if !is_error => rewritten(&|c, p| widen_iot_patterns(c, p), oracle),
+        Mode::NotResourceDenyGrants if !is_error => {
+            rewritten(&|c, p| notresource_denies_allow(c, p), oracle)
+        }
         Mode::FailOpen if is_error => Some(AnswerLine {
             id: Some(case.id.clone()),
             verdict: Verdict::Decision(Decision::Allow),
             matched: None,
         }),
-        Mode::IgnoreUnknownOperators if is_error => rewritten(&drop_unknown_operators, oracle),
-        Mode::CaseSensitiveActions if !is_error => rewritten(&case_sensitive_actions, oracle),
-        Mode::NegatedOr if !is_error => rewritten(&split_negated_values, oracle),
+        Mode::IgnoreUnknownOperators if is_error => {
+            rewritten(&|c, p| drop_unknown_operators(c, p), oracle)
+        }
+        Mode::CaseSensitiveActions if !is_error => {
+            rewritten(&|c, p| case_sensitive_actions(c, p), oracle)
+        }
+        Mode::NegatedOr if !is_error => rewritten(&|c, p| split_negated_values(c, p), oracle),
         _ => None,
     };
     buggy.unwrap_or(reference)
@@ -394,7 +400,7 @@ fn rewrite_action_patterns(
 }
 
 /// `iot:X` patterns also cover `iotjobsdata:X`.
-fn widen_iot_patterns(case: &CaseLine, policies: &mut Vec<Value>) -> bool {
+fn widen_iot_patterns(case: &CaseLine, policies: &mut [Value]) -> bool {
     if !case
         .request
         .action
@@ -412,7 +418,7 @@ fn widen_iot_patterns(case: &CaseLine, policies: &mut Vec<Value>) -> bool {
 
 /// An action pattern that differs from the request's action only in case no longer matches it:
 /// it is replaced by a pattern that matches nothing the corpus asks about.
-fn case_sensitive_actions(case: &CaseLine, policies: &mut Vec<Value>) -> bool {
+fn case_sensitive_actions(case: &CaseLine, policies: &mut [Value]) -> bool {
     let action: Vec<char> = case.request.action.chars().collect();
     let lower: Vec<char> = case.request.action.to_lowercase().chars().collect();
     rewrite_action_patterns(policies, &|p| {
@@ -455,7 +461,7 @@ fn glob_match(pattern: &[char], text: &[char]) -> bool {
 }
 
 /// Deny statements with `NotResource` become Allow statements.
-fn notresource_denies_allow(_: &CaseLine, policies: &mut Vec<Value>) -> bool {
+fn notresource_denies_allow(_: &CaseLine, policies: &mut [Value]) -> bool {
     let mut changed = false;
     for policy in policies.iter_mut() {
         for statement in statements_mut(policy) {
@@ -469,7 +475,7 @@ fn notresource_denies_allow(_: &CaseLine, policies: &mut Vec<Value>) -> bool {
 }
 
 /// Condition operators that `Operator::parse` refuses are removed (an emptied `Condition` too).
-fn drop_unknown_operators(_: &CaseLine, policies: &mut Vec<Value>) -> bool {
+fn drop_unknown_operators(_: &CaseLine, policies: &mut [Value]) -> bool {
     let mut changed = false;
     for policy in policies.iter_mut() {
         for statement in statements_mut(policy) {
@@ -495,7 +501,7 @@ const SPLIT_LIMIT: usize = 256;
 /// A statement whose plain negated operator has several values for a key becomes one statement
 /// per value (without `Sid`, so they do not clash): the copies apply when *any* value differs,
 /// which is the OR the bug computes instead of IAM's NOR.
-fn split_negated_values(_: &CaseLine, policies: &mut Vec<Value>) -> bool {
+fn split_negated_values(_: &CaseLine, policies: &mut [Value]) -> bool {
     let mut changed = false;
     for policy in policies.iter_mut() {
         let Some(object) = policy.as_object_mut() else {
@@ -558,4 +564,36 @@ fn split_statement(statement: &Value) -> Vec<Value> {
         copies = next;
     }
     copies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_glob_is_case_sensitive_and_complete() {
+        let m = |p: &str, t: &str| {
+            glob_match(
+                &p.chars().collect::<Vec<_>>(),
+                &t.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert!(m("iot:Describe*", "iot:DescribeJob"));
+        assert!(!m("iot:describe*", "iot:DescribeJob"));
+        assert!(m("iot:*Job?", "iot:DescribeJobs"));
+        assert!(m("*", ""));
+        assert!(!m("iot:?", "iot:"));
+        assert!(m("a*b*c", "axxbyybc"));
+        assert!(!m("a*b*c", "axxbyyb"));
+    }
+
+    #[test]
+    fn modes_parse_with_their_numbers() {
+        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(parse_mode(&args("crash-after 3")), Ok(Mode::CrashAfter(3)));
+        assert_eq!(parse_mode(&args("slow 250")), Ok(Mode::Slow(250)));
+        assert!(parse_mode(&args("slow")).is_err());
+        assert!(parse_mode(&args("garbage 1")).is_err());
+        assert!(parse_mode(&args("nonsense")).is_err());
+    }
 }

@@ -138,12 +138,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut self_check_problems = Vec::new();
     let reference = ReferenceEvaluator;
     let mut candidate: Box<dyn Candidate> = match &args.evaluator {
-        Some(command) => {
-            match ProcessCandidate::spawn(command, timeout) {
-                Ok(c) => Box::new(c),
-                Err(e) => return usage(e.to_string()),
-            }
-        }
+        Some(command) => match ProcessCandidate::spawn(command, timeout) {
+            Ok(c) => Box::new(c),
+            Err(e) => return usage(e.to_string()),
+        },
         None => {
             self_check_problems = self_check(&config);
             Box::new(InProcess(&reference))
