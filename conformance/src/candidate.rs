@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -118,6 +118,7 @@ impl<E: Evaluator + ?Sized> Candidate for InProcess<'_, E> {
 
 enum ReaderEvent {
     Line(String),
+    NotUtf8(String),
     TooLong,
     Eof,
 }
@@ -163,7 +164,8 @@ impl ProcessCandidate {
         };
         let (to_child, lines) = mpsc::channel::<String>();
         thread::spawn(move || write_lines(stdin, &lines));
-        let (answer_tx, answers) = mpsc::channel();
+        // Bounded: an evaluator that floods its output cannot grow the gate's memory.
+        let (answer_tx, answers) = mpsc::sync_channel(64);
         thread::spawn(move || read_answers(stdout, &answer_tx));
         let tail = Arc::new(Mutex::new(Tail::default()));
         let tail_writer = Arc::clone(&tail);
@@ -202,7 +204,7 @@ fn write_lines(mut stdin: ChildStdin, lines: &Receiver<String>) {
     // Dropping stdin closes the pipe: the evaluator should exit 0.
 }
 
-fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
+fn read_answers(stdout: impl Read, events: &SyncSender<ReaderEvent>) {
     let mut reader = BufReader::with_capacity(64 * 1024, stdout);
     loop {
         let mut line = Vec::new();
@@ -218,10 +220,19 @@ fn read_answers(stdout: impl Read, events: &Sender<ReaderEvent>) {
             let _ = events.send(ReaderEvent::TooLong);
             return;
         }
-        let text = String::from_utf8_lossy(&line)
-            .trim_end_matches(['\n', '\r'])
-            .to_owned();
-        if events.send(ReaderEvent::Line(text)).is_err() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            // Blank lines are not answers; they are skipped here, not queued.
+            continue;
+        }
+        let event = match String::from_utf8(line) {
+            Ok(text) => ReaderEvent::Line(text.trim_end_matches(['\n', '\r']).to_owned()),
+            Err(e) => ReaderEvent::NotUtf8(
+                String::from_utf8_lossy(e.as_bytes())
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned(),
+            ),
+        };
+        if events.send(event).is_err() {
             return;
         }
     }
@@ -265,8 +276,13 @@ impl Candidate for ProcessCandidate {
                 status,
             });
         }
+        // One deadline per case: blank lines do not extend it.
+        let deadline = Instant::now().checked_add(self.timeout);
         loop {
-            let event = match self.answers.recv_timeout(self.timeout) {
+            let left = deadline.map_or(self.timeout, |d| {
+                d.saturating_duration_since(Instant::now())
+            });
+            let event = match self.answers.recv_timeout(left) {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => {
                     let _ = self.child.kill();
@@ -279,6 +295,13 @@ impl Candidate for ProcessCandidate {
             };
             let line = match event {
                 ReaderEvent::Line(line) => line,
+                ReaderEvent::NotUtf8(line) => {
+                    return Err(CandidateFailure::Garbage {
+                        case: case.id.clone(),
+                        reason: "answer is not UTF-8".into(),
+                        line: truncate(&line),
+                    });
+                }
                 ReaderEvent::TooLong => {
                     let _ = self.child.kill();
                     return Err(CandidateFailure::TooLong {
@@ -313,14 +336,14 @@ impl Candidate for ProcessCandidate {
 
     fn finish(&mut self) -> Result<(), CandidateFailure> {
         self.to_child = None;
-        let deadline = Instant::now() + self.timeout;
+        let deadline = Instant::now().checked_add(self.timeout);
         loop {
             match self.child.try_wait() {
                 Ok(Some(status)) if status.success() => return Ok(()),
                 Ok(Some(status)) => {
                     return Err(CandidateFailure::BadExit(format!("exited with {status}")))
                 }
-                Ok(None) if Instant::now() >= deadline => {
+                Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
                     return Err(CandidateFailure::BadExit(format!(

@@ -315,7 +315,10 @@ fn compare(
             candidate.verdict.word()
         ));
     }
-    if compare_matched {
+    // `matched` belongs to decisions: an error answer has none to compare.
+    let both_decide = matches!(reference.verdict, Verdict::Decision(_))
+        && matches!(candidate.verdict, Verdict::Decision(_));
+    if compare_matched && both_decide {
         let sorted = |m: &Option<Vec<MatchedRef>>| {
             let mut v = m.clone().unwrap_or_default();
             v.sort();
@@ -374,30 +377,149 @@ fn run_case(
         explanation: None,
         saved: None,
     };
+    let mut stopped = None;
     if outcome.status == Status::Failed {
-        let still_fails = |c: &CaseLine,
-                           cand: &mut dyn Candidate,
-                           o: &mut Oracle|
-         -> Result<bool, CandidateFailure> {
-            let r = o.answer(c);
-            let a = cand.answer(c)?;
+        // Each attempt gets its own id: ids are unique within a run (the protocol), and an
+        // evaluator may rely on that.
+        let mut attempt = 0usize;
+        let mut still_fails = |c: &CaseLine| -> Result<bool, CandidateFailure> {
+            attempt += 1;
+            let mut probe = c.clone();
+            probe.id = format!("{}~shrink-{attempt}", case.id);
+            let r = oracle.answer(&probe);
+            let a = candidate.answer(&probe)?;
             Ok(r.verdict.word() == reference.verdict.word()
                 && a.verdict.word() == answer.verdict.word()
                 && compare(&r, &a, config.compare_matched).is_some())
         };
-        let minimal = if origin == Origin::Generated {
-            shrink(case, config.shrink_budget, &mut |c| {
-                still_fails(c, candidate, oracle)
-            })?
+        let mut minimal = if origin == Origin::Generated {
+            match shrink(case, config.shrink_budget, &mut still_fails) {
+                Ok(m) => m,
+                Err(failure) => {
+                    // Keep the disagreement found so far; the run stops after it.
+                    stopped = Some(failure);
+                    case.clone()
+                }
+            }
         } else {
             case.clone()
         };
-        outcome.explanation = oracle.explain(&minimal).ok();
+        minimal.id.clone_from(&case.id);
+        // A rejected document or request is explained by the reference's error.
+        outcome.explanation = Some(
+            oracle
+                .explain(&minimal)
+                .unwrap_or_else(|e| format!("error: {e}")),
+        );
         if let Some(dir) = &config.save_failures {
-            outcome.saved = crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)).ok();
+            match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+                Ok(path) => outcome.saved = Some(path),
+                Err(e) => {
+                    outcome.detail.push_str(&format!(
+                        " (could not be saved in `{}`: {e})",
+                        dir.display()
+                    ));
+                }
+            }
         }
         outcome.minimal = Some(minimal);
     }
     report.outcomes.push(outcome);
-    Ok(())
+    match stopped {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_eval::Decision;
+    use serde_json::json;
+
+    /// Answers `allowed` to everything and records the ids it was asked about.
+    #[derive(Default)]
+    struct AllowAll {
+        ids: Vec<String>,
+    }
+
+    impl Candidate for AllowAll {
+        fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+            self.ids.push(case.id.clone());
+            Ok(AnswerLine {
+                id: Some(case.id.clone()),
+                verdict: Verdict::Decision(Decision::Allow),
+                matched: None,
+            })
+        }
+    }
+
+    #[test]
+    fn a_generated_disagreement_shrinks_with_fresh_ids() {
+        let case = CaseLine::from_value(&json!({
+            "id": "gen-1",
+            "policies": [{"Version": "2012-10-17", "Statement": [
+                {"Sid": "A", "Effect": "Deny", "Action": ["iot:DescribeJob", "iot:ListJobs"], "Resource": "*"},
+                {"Sid": "B", "Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}],
+            "request": {"action": "iot:DescribeJob", "resource": "*", "context": {"aws:SourceIp": "192.0.2.1"}}
+        }))
+        .unwrap();
+        let mut candidate = AllowAll::default();
+        let mut report = Report::default();
+        let config = Config {
+            generated: 0,
+            ..Config::default()
+        };
+        run_case(
+            &mut candidate,
+            &mut Oracle::new(),
+            &config,
+            &case,
+            Origin::Generated,
+            None,
+            &mut report,
+        )
+        .unwrap();
+        let outcome = &report.outcomes[0];
+        assert_eq!(outcome.status, Status::Failed);
+        let minimal = outcome.minimal.as_ref().unwrap();
+        assert_eq!(minimal.id, "gen-1");
+        assert!(minimal.request.context.is_empty());
+        assert_eq!(
+            serde_json::to_string(&minimal.policies).unwrap(),
+            r#"[{"Statement":{"Effect":"Deny","Action":"iot:DescribeJob","Resource":"*"}}]"#
+        );
+        let mut ids = candidate.ids.clone();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), candidate.ids.len(), "ids were reused");
+        assert!(outcome
+            .explanation
+            .as_deref()
+            .unwrap()
+            .contains("explicitDeny"));
+    }
+
+    #[test]
+    fn matched_is_compared_only_between_decisions() {
+        let error = |m: Option<Vec<MatchedRef>>| AnswerLine {
+            id: Some("x".into()),
+            verdict: Verdict::Error("bad".into()),
+            matched: m,
+        };
+        assert_eq!(compare(&error(Some(Vec::new())), &error(None), true), None);
+        let allow = |m: Option<Vec<MatchedRef>>| AnswerLine {
+            id: Some("x".into()),
+            verdict: Verdict::Decision(Decision::Allow),
+            matched: m,
+        };
+        let one = Some(vec![MatchedRef {
+            policy: 0,
+            statement: 1,
+        }]);
+        assert!(compare(&allow(one.clone()), &allow(None), true).is_some());
+        assert!(compare(&allow(one.clone()), &allow(Some(Vec::new())), true).is_some());
+        assert_eq!(compare(&allow(one.clone()), &allow(one), true), None);
+        assert_eq!(compare(&allow(Some(Vec::new())), &allow(None), false), None);
+    }
 }

@@ -154,7 +154,9 @@ fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
             c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push(' '),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -229,10 +231,15 @@ pub fn junit(report: &Report) -> String {
     out
 }
 
-/// Write a case as a golden decision case file in `dir`, the reference's verdict as its
-/// expectation; returns the path.
+/// Where [`save_case`] puts its files under the `--save-failures` directory: a corpus layout, so
+/// that `Corpus::load_dir(dir)` (and `iamconf check --corpus DIR`) reads them back.
+pub const SAVED_GROUP: &str = "eval/failures";
+
+/// Write a case as a golden decision case file in `dir/eval/failures/`, the reference's verdict
+/// as its expectation; returns the path.
 pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    let dir = dir.join(SAVED_GROUP);
+    std::fs::create_dir_all(&dir)?;
     let name: String = case
         .id
         .chars()

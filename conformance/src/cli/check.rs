@@ -1,6 +1,6 @@
 //! `iamconf check`: the gate.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -86,12 +86,22 @@ fn usage(message: String) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Seconds as a duration; an error (not a panic) for a negative, NaN or huge value.
+fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| format!("`{flag}` must be a number of seconds from 0 up, found `{value}`"))
+}
+
 fn config(args: &CheckArgs) -> Result<Config, String> {
+    let time_budget = match args.time_budget {
+        Some(s) => Some(seconds("--time-budget", s)?),
+        None => None,
+    };
     let mut config = Config {
         golden: !args.no_golden,
         generated: args.cases,
         seed: args.seed,
-        time_budget: args.time_budget.map(Duration::from_secs_f64),
+        time_budget,
         strict: args.strict,
         compare_matched: args.compare == Compare::Matched,
         save_failures: args.save_failures.clone(),
@@ -121,18 +131,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return usage("`--timeout` must be a positive number of seconds".into());
-    }
+    let timeout = match seconds("--timeout", args.timeout) {
+        Ok(t) if !t.is_zero() => t,
+        _ => return usage("`--timeout` must be a positive number of seconds".into()),
+    };
     let mut self_check_problems = Vec::new();
     let reference = ReferenceEvaluator;
     let mut candidate: Box<dyn Candidate> = match &args.evaluator {
-        Some(command) => {
-            match ProcessCandidate::spawn(command, Duration::from_secs_f64(args.timeout)) {
-                Ok(c) => Box::new(c),
-                Err(e) => return usage(e.to_string()),
-            }
-        }
+        Some(command) => match ProcessCandidate::spawn(command, timeout) {
+            Ok(c) => Box::new(c),
+            Err(e) => return usage(e.to_string()),
+        },
         None => {
             self_check_problems = self_check(&config);
             Box::new(InProcess(&reference))
@@ -161,7 +170,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         CheckFormat::Json => report::json_report(&report),
         CheckFormat::Junit => report::junit(&report),
     };
-    println!("{}", text.trim_end());
+    // A closed standard output (`| head`) is no reason to panic; the exit status still tells.
+    let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
     if report.passed() && self_check_problems.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -23,26 +23,29 @@ pub fn run() -> ExitCode {
             Err(_) => break,
         }
         let answer = match std::str::from_utf8(&line) {
-            Err(error) => AnswerLine {
+            Err(error) => Some(AnswerLine {
                 id: None,
                 verdict: Verdict::Error(format!("case line is not UTF-8: {error}")),
                 matched: None,
-            },
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => match CaseLine::parse(text.trim_end_matches(['\n', '\r'])) {
+            }),
+            Ok(text) if text.trim().is_empty() => None,
+            Ok(text) => Some(match CaseLine::parse(text.trim_end_matches(['\n', '\r'])) {
                 Ok(case) => oracle.answer(&case),
                 Err((id, message)) => AnswerLine {
                     id,
                     verdict: Verdict::Error(message),
                     matched: None,
                 },
-            },
+            }),
         };
-        if writeln!(output, "{}", answer.to_line()).is_err() {
-            return ExitCode::from(1);
+        if let Some(answer) = answer {
+            if writeln!(output, "{}", answer.to_line()).is_err() {
+                return ExitCode::from(1);
+            }
         }
-        // Flush once everything already read has been answered.
-        if input.buffer().is_empty() && output.flush().is_err() {
+        // Flush once every complete line already read has been answered (a blank line, or
+        // the start of a line still being written, must not hold answers back).
+        if !input.buffer().contains(&b'\n') && output.flush().is_err() {
             return ExitCode::from(1);
         }
     }

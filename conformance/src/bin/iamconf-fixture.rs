@@ -1,0 +1,599 @@
+//! `iamconf-fixture MODE [N]`: deliberately broken evaluators speaking the evaluator protocol
+//! (docs/evaluator-protocol.md), to see the gate bite and to test it.
+//!
+//! Each mode wraps the reference evaluator and injects exactly one bug, by rewriting the case's
+//! policies (as JSON values) before asking the reference, or by misbehaving on the pipe:
+//!
+//! ```text
+//! iamconf check --evaluator "iamconf-fixture deny-does-not-override"
+//! ```
+//!
+//! Semantic bugs (the answers are wrong, the protocol is kept):
+//! - `reference`: no bug; must pass.
+//! - `deny-does-not-override`: when a Deny applies, an Allow that also applies wins.
+//! - `prefix-confusion`: an `iot:X` action pattern also matches `iotjobsdata:X`, so `iot:*`
+//!   reaches the data plane.
+//! - `notresource-deny-grants`: a Deny statement with `NotResource` is read as an Allow.
+//! - `fail-open`: a case the reference answers with an error (a rejected document, an invalid
+//!   request, an evaluation error) is answered `allowed`.
+//! - `ignore-unknown-operators`: condition operators it does not know are dropped instead of
+//!   the document being rejected.
+//! - `case-sensitive-actions`: an action pattern matches only when the case agrees
+//!   (`iot:describejob` does not match `iot:DescribeJob`); IAM compares actions ignoring case.
+//! - `negated-or`: a plain negated operator with several values (`StringNotEquals {k: [a, b]}`)
+//!   is true when the value differs from *any* of them, instead of from *all* of them.
+//!
+//! Protocol misbehaviour:
+//! - `crash-after N`: answers N cases, then exits with status 3 on reading the next.
+//! - `exit-early`: reads the first case and exits with status 0 without answering.
+//! - `hang-on N`: answers cases 1..N-1, then never answers case N (sleeps until killed).
+//! - `garbage`: answers `hello`.
+//! - `wrong-id`: echoes an id that is not the case's.
+//! - `out-of-order`: answers in pairs, the later case first. It must read ahead to do so: it
+//!   waits up to 300 ms for the next case. A gate that sends one case at a time and waits for
+//!   its answer (iamconf's gate does) never sends it, so there the fixture answers each case
+//!   after the first under the previous case's id — to that gate, the answer to an earlier case
+//!   arrives where the current one is due, which it reports as a wrong id / out of order.
+//! - `huge-line`: writes a 2 MiB line without a newline.
+//! - `stderr-flood`: writes 50 MB to standard error, and answers correctly (must pass).
+//! - `slow N`: answers correctly, each answer N milliseconds late (for `--timeout`).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+use iam_conformance::oracle::Oracle;
+use iam_conformance::protocol::{AnswerLine, CaseLine, Verdict};
+use iam_eval::Decision;
+use iam_policy::condition::Operator;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Reference,
+    DenyDoesNotOverride,
+    PrefixConfusion,
+    NotResourceDenyGrants,
+    FailOpen,
+    IgnoreUnknownOperators,
+    CaseSensitiveActions,
+    NegatedOr,
+    CrashAfter(usize),
+    ExitEarly,
+    HangOn(usize),
+    Garbage,
+    WrongId,
+    OutOfOrder,
+    HugeLine,
+    StderrFlood,
+    Slow(u64),
+}
+
+const USAGE: &str = "usage: iamconf-fixture MODE [N]
+semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or
+protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
+  huge-line, stderr-flood, slow MILLISECONDS";
+
+fn parse_mode(args: &[String]) -> Result<Mode, String> {
+    let (name, rest) = match args {
+        [name, rest @ ..] => (name.as_str(), rest),
+        [] => return Err("no mode given".into()),
+    };
+    let number = || -> Result<u64, String> {
+        match rest {
+            [n] => n
+                .parse::<u64>()
+                .map_err(|_| format!("`{n}` is not a non-negative integer")),
+            _ => Err(format!("`{name}` takes one number")),
+        }
+    };
+    let count = || number().and_then(|n| usize::try_from(n).map_err(|e| e.to_string()));
+    let plain = |mode: Mode| {
+        if rest.is_empty() {
+            Ok(mode)
+        } else {
+            Err(format!("`{name}` takes no argument"))
+        }
+    };
+    match name {
+        "reference" => plain(Mode::Reference),
+        "deny-does-not-override" => plain(Mode::DenyDoesNotOverride),
+        "prefix-confusion" => plain(Mode::PrefixConfusion),
+        "notresource-deny-grants" => plain(Mode::NotResourceDenyGrants),
+        "fail-open" => plain(Mode::FailOpen),
+        "ignore-unknown-operators" => plain(Mode::IgnoreUnknownOperators),
+        "case-sensitive-actions" => plain(Mode::CaseSensitiveActions),
+        "negated-or" => plain(Mode::NegatedOr),
+        "crash-after" => Ok(Mode::CrashAfter(count()?)),
+        "exit-early" => plain(Mode::ExitEarly),
+        "hang-on" => Ok(Mode::HangOn(count()?.max(1))),
+        "garbage" => plain(Mode::Garbage),
+        "wrong-id" => plain(Mode::WrongId),
+        "out-of-order" => plain(Mode::OutOfOrder),
+        "huge-line" => plain(Mode::HugeLine),
+        "stderr-flood" => plain(Mode::StderrFlood),
+        "slow" => Ok(Mode::Slow(number()?)),
+        other => Err(format!("unknown mode `{other}`")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(args.first().map(String::as_str), Some("-h" | "--help")) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let mode = match parse_mode(&args) {
+        Ok(mode) => mode,
+        Err(e) => {
+            eprintln!("error: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let lines = spawn_reader();
+    match serve(mode, &lines) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+/// Standard input, line by line, from its own thread (so that `out-of-order` can wait for the
+/// next case with a deadline).
+fn spawn_reader() -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut input = BufReader::new(stdin.lock());
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match input.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let text = String::from_utf8_lossy(&line).trim_end().to_owned();
+            if text.is_empty() {
+                continue;
+            }
+            if tx.send(text).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn write_line(out: &mut impl Write, line: &str) -> std::io::Result<()> {
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn sleep_forever() -> ! {
+    loop {
+        thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+/// Answer cases until standard input closes; the exit status.
+fn serve(mode: Mode, lines: &Receiver<String>) -> std::io::Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut oracle = Oracle::new();
+    let mut seen = 0usize;
+    let mut previous_id: Option<String> = None;
+    while let Ok(line) = lines.recv() {
+        seen += 1;
+        match mode {
+            Mode::CrashAfter(n) if seen > n => return Ok(3),
+            Mode::ExitEarly => return Ok(0),
+            Mode::HangOn(n) if seen >= n => sleep_forever(),
+            Mode::Garbage => {
+                write_line(&mut out, "hello")?;
+                continue;
+            }
+            Mode::HugeLine => {
+                out.write_all(&vec![b'x'; 2 << 20])?;
+                out.flush()?;
+                continue;
+            }
+            Mode::StderrFlood if seen == 1 => flood_stderr(),
+            Mode::Slow(ms) => thread::sleep(Duration::from_millis(ms)),
+            _ => {}
+        }
+        let case = match CaseLine::parse(&line) {
+            Ok(case) => case,
+            Err((id, message)) => {
+                let answer = AnswerLine {
+                    id,
+                    verdict: Verdict::Error(message),
+                    matched: None,
+                };
+                write_line(&mut out, &answer.to_line())?;
+                continue;
+            }
+        };
+        let mut answer = respond(mode, &mut oracle, &case);
+        match mode {
+            Mode::WrongId => answer.id = Some(format!("{}-not-this-one", case.id)),
+            Mode::OutOfOrder => {
+                match lines.recv_timeout(Duration::from_millis(300)) {
+                    Ok(next_line) => {
+                        // A pipelining gate: the later case is answered first.
+                        seen += 1;
+                        let next = match CaseLine::parse(&next_line) {
+                            Ok(next) => oracle.answer(&next),
+                            Err((id, message)) => AnswerLine {
+                                id,
+                                verdict: Verdict::Error(message),
+                                matched: None,
+                            },
+                        };
+                        write_line(&mut out, &next.to_line())?;
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        // A lockstep gate: answer under the previous case's id.
+                        if let Some(previous) = previous_id.replace(case.id.clone()) {
+                            answer.id = Some(previous);
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => {}
+                }
+            }
+            _ => {}
+        }
+        write_line(&mut out, &answer.to_line())?;
+    }
+    Ok(0)
+}
+
+fn flood_stderr() {
+    let chunk = vec![b'e'; 64 * 1024];
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let mut written = 0usize;
+    while written < 50_000_000 {
+        if err.write_all(&chunk).is_err() {
+            return;
+        }
+        written += chunk.len();
+    }
+    let _ = err.write_all(b"\nstderr-flood: done\n");
+}
+
+/// The (possibly wrong) answer of `mode` to a case.
+fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+    let reference = oracle.answer(case);
+    let is_error = matches!(reference.verdict, Verdict::Error(_));
+    let rewritten = |rewrite: &dyn Fn(&CaseLine, &mut Vec<Value>) -> bool,
+                     oracle: &mut Oracle|
+     -> Option<AnswerLine> {
+        let mut policies = as_objects(&case.policies)?;
+        if !rewrite(case, &mut policies) {
+            return None;
+        }
+        let mut changed = case.clone();
+        changed.policies = policies;
+        Some(oracle.answer(&changed))
+    };
+    let buggy = match mode {
+        Mode::DenyDoesNotOverride
+            if reference.verdict == Verdict::Decision(Decision::ExplicitDeny) =>
+        {
+            rewritten(&drop_denies, oracle)
+                .filter(|a| a.verdict == Verdict::Decision(Decision::Allow))
+        }
+        Mode::PrefixConfusion if !is_error => rewritten(&|c, p| widen_iot_patterns(c, p), oracle),
+        Mode::NotResourceDenyGrants if !is_error => {
+            rewritten(&|c, p| notresource_denies_allow(c, p), oracle)
+        }
+        Mode::FailOpen if is_error => Some(AnswerLine {
+            id: Some(case.id.clone()),
+            verdict: Verdict::Decision(Decision::Allow),
+            matched: None,
+        }),
+        Mode::IgnoreUnknownOperators if is_error => {
+            rewritten(&|c, p| drop_unknown_operators(c, p), oracle)
+        }
+        Mode::CaseSensitiveActions if !is_error => {
+            rewritten(&|c, p| case_sensitive_actions(c, p), oracle)
+        }
+        Mode::NegatedOr if !is_error => rewritten(&|c, p| split_negated_values(c, p), oracle),
+        _ => None,
+    };
+    buggy.unwrap_or(reference)
+}
+
+/// Every policy as a JSON object (a document given as text is parsed); `None` when one is not.
+fn as_objects(policies: &[Value]) -> Option<Vec<Value>> {
+    policies
+        .iter()
+        .map(|p| match p {
+            Value::Object(_) => Some(p.clone()),
+            Value::String(text) => serde_json::from_str::<Value>(text)
+                .ok()
+                .filter(Value::is_object),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The statements of a policy, as a list (a single statement object becomes a list of one).
+fn statements_mut(policy: &mut Value) -> Vec<&mut Map<String, Value>> {
+    match policy.get_mut("Statement") {
+        Some(Value::Array(items)) => items.iter_mut().filter_map(Value::as_object_mut).collect(),
+        Some(Value::Object(one)) => vec![one],
+        _ => Vec::new(),
+    }
+}
+
+fn effect_is(statement: &Map<String, Value>, effect: &str) -> bool {
+    statement.get("Effect").and_then(Value::as_str) == Some(effect)
+}
+
+/// Only the Allow statements remain (a policy left with none is dropped).
+fn drop_denies(_: &CaseLine, policies: &mut Vec<Value>) -> bool {
+    for policy in policies.iter_mut() {
+        let Some(object) = policy.as_object_mut() else {
+            continue;
+        };
+        match object.get_mut("Statement") {
+            Some(Value::Array(items)) => {
+                items.retain(|s| s.as_object().is_some_and(|s| effect_is(s, "Allow")));
+            }
+            Some(Value::Object(one)) if !effect_is(one, "Allow") => {
+                object.insert("Statement".into(), Value::Array(Vec::new()));
+            }
+            _ => {}
+        }
+    }
+    policies.retain(|p| match p.get("Statement") {
+        Some(Value::Array(items)) => !items.is_empty(),
+        _ => true,
+    });
+    true
+}
+
+/// Apply `f` to each string of a statement's `Action` and `NotAction` (a string or an array);
+/// `f` returns the patterns that replace the string.
+fn rewrite_action_patterns(
+    policies: &mut [Value],
+    f: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> bool {
+    let mut changed = false;
+    for policy in policies.iter_mut() {
+        for statement in statements_mut(policy) {
+            for key in ["Action", "NotAction"] {
+                let Some(value) = statement.get_mut(key) else {
+                    continue;
+                };
+                let patterns: Vec<String> = match value {
+                    Value::String(s) => vec![s.clone()],
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect(),
+                    _ => continue,
+                };
+                let mut out = Vec::new();
+                let mut any = false;
+                for p in patterns {
+                    match f(&p) {
+                        Some(replacement) => {
+                            any = true;
+                            out.extend(replacement);
+                        }
+                        None => out.push(p),
+                    }
+                }
+                if any {
+                    changed = true;
+                    *value = Value::Array(out.into_iter().map(Value::String).collect());
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// `iot:X` patterns also cover `iotjobsdata:X`.
+fn widen_iot_patterns(case: &CaseLine, policies: &mut [Value]) -> bool {
+    if !case
+        .request
+        .action
+        .to_ascii_lowercase()
+        .starts_with("iotjobsdata:")
+    {
+        return false;
+    }
+    rewrite_action_patterns(policies, &|p| {
+        let rest = p.get(..4).filter(|v| v.eq_ignore_ascii_case("iot:"))?;
+        let name = p.get(rest.len()..)?;
+        Some(vec![p.to_owned(), format!("iotjobsdata:{name}")])
+    })
+}
+
+/// An action pattern that differs from the request's action only in case no longer matches it:
+/// it is replaced by a pattern that matches nothing the corpus asks about.
+fn case_sensitive_actions(case: &CaseLine, policies: &mut [Value]) -> bool {
+    let action: Vec<char> = case.request.action.chars().collect();
+    let lower: Vec<char> = case.request.action.to_lowercase().chars().collect();
+    rewrite_action_patterns(policies, &|p| {
+        let pattern: Vec<char> = p.chars().collect();
+        let pattern_lower: Vec<char> = p.to_lowercase().chars().collect();
+        if glob_match(&pattern_lower, &lower) && !glob_match(&pattern, &action) {
+            Some(vec!["iamconf-fixture:NeverMatches".to_owned()])
+        } else {
+            None
+        }
+    })
+}
+
+/// `*` any run, `?` one character, everything else literal and case-sensitive; linear space,
+/// no recursion.
+fn glob_match(pattern: &[char], text: &[char]) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || Some(&c) == text.get(t) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern.iter().skip(p).all(|&c| c == '*')
+}
+
+/// Deny statements with `NotResource` become Allow statements.
+fn notresource_denies_allow(_: &CaseLine, policies: &mut [Value]) -> bool {
+    let mut changed = false;
+    for policy in policies.iter_mut() {
+        for statement in statements_mut(policy) {
+            if effect_is(statement, "Deny") && statement.contains_key("NotResource") {
+                statement.insert("Effect".into(), Value::from("Allow"));
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// Condition operators that `Operator::parse` refuses are removed (an emptied `Condition` too).
+fn drop_unknown_operators(_: &CaseLine, policies: &mut [Value]) -> bool {
+    let mut changed = false;
+    for policy in policies.iter_mut() {
+        for statement in statements_mut(policy) {
+            let Some(Value::Object(condition)) = statement.get_mut("Condition") else {
+                continue;
+            };
+            let before = condition.len();
+            condition.retain(|name, _| Operator::parse(name).is_ok());
+            if condition.len() != before {
+                changed = true;
+                if condition.is_empty() {
+                    statement.shift_remove("Condition");
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// Most statements one statement may be split into.
+const SPLIT_LIMIT: usize = 256;
+
+/// A statement whose plain negated operator has several values for a key becomes one statement
+/// per value (without `Sid`, so they do not clash): the copies apply when *any* value differs,
+/// which is the OR the bug computes instead of IAM's NOR.
+fn split_negated_values(_: &CaseLine, policies: &mut [Value]) -> bool {
+    let mut changed = false;
+    for policy in policies.iter_mut() {
+        let Some(object) = policy.as_object_mut() else {
+            continue;
+        };
+        let statements: Vec<Value> = match object.get("Statement") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(one @ Value::Object(_)) => vec![one.clone()],
+            _ => continue,
+        };
+        let mut out = Vec::new();
+        for statement in statements {
+            let copies = split_statement(&statement);
+            changed |= copies.len() > 1;
+            out.extend(copies);
+        }
+        object.insert("Statement".into(), Value::Array(out));
+    }
+    changed
+}
+
+fn split_statement(statement: &Value) -> Vec<Value> {
+    let mut splits: Vec<(String, String, Vec<Value>)> = Vec::new();
+    if let Some(Value::Object(condition)) = statement.get("Condition") {
+        for (name, block) in condition {
+            let negated_plain =
+                Operator::parse(name).is_ok_and(|op| op.is_negated() && op.qualifier.is_none());
+            let Some(block) = block.as_object().filter(|_| negated_plain) else {
+                continue;
+            };
+            for (key, values) in block {
+                if let Some(values) = values.as_array().filter(|v| v.len() > 1) {
+                    splits.push((name.clone(), key.clone(), values.clone()));
+                }
+            }
+        }
+    }
+    let mut copies = vec![statement.clone()];
+    for (name, key, values) in splits {
+        if copies.len() * values.len() > SPLIT_LIMIT {
+            break;
+        }
+        let mut next = Vec::new();
+        for copy in &copies {
+            for value in &values {
+                let mut one = copy.clone();
+                if let Some(slot) = one
+                    .get_mut("Condition")
+                    .and_then(|c| c.get_mut(name.as_str()))
+                    .and_then(|b| b.get_mut(key.as_str()))
+                {
+                    *slot = Value::Array(vec![value.clone()]);
+                }
+                if let Some(object) = one.as_object_mut() {
+                    object.shift_remove("Sid");
+                }
+                next.push(one);
+            }
+        }
+        copies = next;
+    }
+    copies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_glob_is_case_sensitive_and_complete() {
+        let m = |p: &str, t: &str| {
+            glob_match(
+                &p.chars().collect::<Vec<_>>(),
+                &t.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert!(m("iot:Describe*", "iot:DescribeJob"));
+        assert!(!m("iot:describe*", "iot:DescribeJob"));
+        assert!(m("iot:*Job?", "iot:DescribeJobs"));
+        assert!(m("*", ""));
+        assert!(!m("iot:?", "iot:"));
+        assert!(m("a*b*c", "axxbyybc"));
+        assert!(!m("a*b*c", "axxbyyb"));
+    }
+
+    #[test]
+    fn modes_parse_with_their_numbers() {
+        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(parse_mode(&args("crash-after 3")), Ok(Mode::CrashAfter(3)));
+        assert_eq!(parse_mode(&args("slow 250")), Ok(Mode::Slow(250)));
+        assert!(parse_mode(&args("slow")).is_err());
+        assert!(parse_mode(&args("garbage 1")).is_err());
+        assert!(parse_mode(&args("nonsense")).is_err());
+    }
+}
