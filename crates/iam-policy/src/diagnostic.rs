@@ -269,22 +269,18 @@ impl Diagnostic {
     /// Render in the rustc style: `path:line:column`, the source line, a caret, the hint.
     pub fn render(&self, path: &str, index: &LineIndex<'_>) -> String {
         let Position { line, column } = self.position;
-        let source_line = index.line_text(line);
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
-        let caret_offset: String = source_line
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
         let span_chars = index
             .text
             .get(self.span.start..self.span.end.max(self.span.start))
             .map_or(1, |s| s.chars().take_while(|&c| c != '\n').count())
-            .max(1);
-        let visible: String = source_line
+            .clamp(1, SHOWN_LINE_CHARS);
+        let (visible, caret_column) = excerpt(index.line_text(line), column.saturating_sub(1));
+        let caret_offset: String = visible
             .chars()
-            .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+            .take(caret_column)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let mut out = format!(
             "{}[{}]: {}\n{pad}--> {path}:{line}:{column}\n{pad} |\n{line} | {visible}\n{pad} | {caret_offset}{}\n",
@@ -298,6 +294,27 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The longest source excerpt a rendered diagnostic shows, in characters.
+const SHOWN_LINE_CHARS: usize = 120;
+
+/// The part of `line` to show around character `column` (0-based), with control characters
+/// blanked and `…` where it is cut; and the column of the same character in the excerpt.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let total = line.chars().count();
+    let (start, lead) = if total <= SHOWN_LINE_CHARS || column < SHOWN_LINE_CHARS / 2 {
+        (0, "")
+    } else {
+        (column - SHOWN_LINE_CHARS / 2, "…")
+    };
+    let shown = line.chars().skip(start).take(SHOWN_LINE_CHARS);
+    let mut visible: String = lead.to_owned();
+    visible.extend(shown.map(|c| if c.is_control() && c != '\t' { ' ' } else { c }));
+    if start + SHOWN_LINE_CHARS < total {
+        visible.push('…');
+    }
+    (visible, column - start + lead.chars().count())
 }
 
 impl fmt::Display for Diagnostic {
