@@ -118,7 +118,10 @@ fn each_semantic_bug_fails_the_gate(#[case] mode: &str, #[case] group: &str) {
 #[case("stderr-flood")]
 #[case("slow 1")]
 fn correct_answers_pass(#[case] mode: &str) {
-    let run = check(&fixture(mode), &["--cases", "200"]);
+    // A generous per-answer timeout: the 50 MB flood must not be mistaken for a hang when the
+    // machine is busy with other tests.
+    let evaluator = fixture(mode);
+    let run = iamconf(&["check", "--evaluator", &evaluator, "--timeout", "30", "--cases", "200"]);
     assert_eq!(run.code, 0, "{mode}\n{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout.trim_end().ends_with("conforms"),
