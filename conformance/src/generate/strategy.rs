@@ -219,39 +219,51 @@ fn arb_resource_part(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrate
         .boxed()
 }
 
+/// `arn:a:b:c:d:e`, with (`percent`% of the time) one of partition, service or region
+/// re-cased (ID-6).
+fn join_arn(
+    segments: impl Strategy<Value = [String; 5]> + 'static,
+    percent: u32,
+) -> BoxedStrategy<String> {
+    (segments, pct(percent), 1usize..4, 0u8..3)
+        .prop_map(|(mut parts, vary, which, how)| {
+            if vary {
+                if let Some(segment) = parts.get_mut(which - 1) {
+                    *segment = recase(segment, how);
+                }
+            }
+            let [a, b, c, d, e] = parts;
+            format!("arn:{a}:{b}:{c}:{d}:{e}")
+        })
+        .boxed()
+}
+
 fn arb_resource_pattern(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<String> {
     let w = &config.weights;
-    let partition = maybe_recased(
-        picks(&["aws", "aws", "aws", "*", "a?s"]),
-        w.arn_case_variant,
-    );
-    let service = maybe_recased(
-        picks(&["iot", "iot", "iot", "*", "io?"]),
-        w.arn_case_variant,
-    );
+    let partition = picks(&["aws", "aws", "aws", "*", "a?s"]);
+    let service = picks(&["iot", "iot", "iot", "*", "io?"]);
     let mut regions = p.pools.regions.clone();
     regions.extend(["*", "us-*", "?s-east-1"].iter().map(|s| (*s).to_owned()));
-    let region = maybe_recased(pick(regions), w.arn_case_variant);
+    let region = pick(regions);
     let mut accounts = p.pools.accounts.clone();
     accounts.extend(["*", ""].iter().map(|s| (*s).to_owned()));
     let account = pick(accounts);
-    let arn = (
+    let segments = (
         partition,
         service,
         region,
         account,
         arb_resource_part(config, p),
     )
-        .prop_map(|(a, b, c, d, e)| format!("arn:{a}:{b}:{c}:{d}:{e}"));
+        .prop_map(|(a, b, c, d, e)| [a, b, c, d, e]);
+    let arn = join_arn(segments, w.arn_case_variant);
     prop_oneof![1 => Just("*".to_owned()), 8 => arn].boxed()
 }
 
 /// A concrete ARN, as a request's resource (or an `aws:SourceArn` value).
 fn arb_arn(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<String> {
     let w = &config.weights;
-    let partition = maybe_recased(Just("aws".to_owned()).boxed(), w.arn_case_variant);
-    let service = maybe_recased(Just("iot".to_owned()).boxed(), w.arn_case_variant);
-    let region = maybe_recased(pick(p.pools.regions.clone()), w.arn_case_variant);
+    let region = pick(p.pools.regions.clone());
     let account = pick(p.pools.accounts.clone());
     let part = prop_oneof![
         3 => pick(p.pools.job_ids.clone()).prop_map(|id| format!("job/{id}")),
@@ -261,8 +273,9 @@ fn arb_arn(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<String>
     ];
     let managed = (pick(p.pools.regions.clone()),)
         .prop_map(|(r,)| format!("arn:aws:iot:{r}::jobtemplate/AWS-Reboot:1.0"));
-    let arn = (partition, service, region, account, part)
-        .prop_map(|(a, b, c, d, e)| format!("arn:{a}:{b}:{c}:{d}:{e}"));
+    let segments =
+        (region, account, part).prop_map(|(c, d, e)| ["aws".to_owned(), "iot".to_owned(), c, d, e]);
+    let arn = join_arn(segments, w.arn_case_variant);
     prop_oneof![12 => arn, 1 => managed].boxed()
 }
 
@@ -343,7 +356,7 @@ fn arb_condition(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<G
         any::<bool>(),
         pct(w.if_exists),
         0usize..3,
-        (pct(key_variant), 0u8..3),
+        (pct(key_variant), 0u8..3, pct(75)),
     );
     let pools = (
         strings,
@@ -358,7 +371,7 @@ fn arb_condition(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<G
     (choice, pools)
         .prop_map(
             move |(
-                (family, op, qualified, all, if_exists, key, (vary, how)),
+                (family, op, qualified, all, if_exists, key, (vary, how, qualify_multi)),
                 (strings, numbers, dates, bools, binaries, ips, arns, nulls),
             )| {
                 let pick_op = |ops: &[&'static str]| -> &'static str {
@@ -426,6 +439,8 @@ fn arb_condition(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<G
                         nulls,
                     ),
                 };
+                // A plain operator on the multivalued aws:TagKeys is ID-8: mostly qualify it.
+                let qualified = qualified || (key == "aws:TagKeys" && qualify_multi);
                 let mut name = String::new();
                 if qualified && family != Family::Null {
                     name.push_str(if all { "ForAllValues:" } else { "ForAnyValue:" });
