@@ -121,7 +121,15 @@ fn correct_answers_pass(#[case] mode: &str) {
     // A generous per-answer timeout: the 50 MB flood must not be mistaken for a hang when the
     // machine is busy with other tests.
     let evaluator = fixture(mode);
-    let run = iamconf(&["check", "--evaluator", &evaluator, "--timeout", "30", "--cases", "200"]);
+    let run = iamconf(&[
+        "check",
+        "--evaluator",
+        &evaluator,
+        "--timeout",
+        "30",
+        "--cases",
+        "200",
+    ]);
     assert_eq!(run.code, 0, "{mode}\n{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout.trim_end().ends_with("conforms"),

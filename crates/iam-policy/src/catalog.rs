@@ -268,7 +268,14 @@ pub fn resource_types_of(arn: &str) -> Vec<&'static ResourceType> {
     for wildcards in [false, true] {
         let found: Vec<&'static ResourceType> = RESOURCE_TYPES
             .iter()
-            .filter(|t| fits_template(resource_template(t), resource, wildcards))
+            .filter(|t| {
+                let template = resource_template(t);
+                // Cheap first: the literal type word must be the template's.
+                template
+                    .split_once('/')
+                    .is_some_and(|(word, _)| word == kind)
+                    && fits_template(template, resource, wildcards)
+            })
             .collect();
         if !found.is_empty() {
             return found;
@@ -317,6 +324,44 @@ fn template_items(template: &str) -> Vec<TemplateItem> {
 /// else literal) and of the template's form. A search over (pattern position, template
 /// position, variable started) states: at most 2·(n+1)·(m+1) of them.
 fn fits_template(template: &str, pattern: &str, wildcards: bool) -> bool {
+    if let Some(fits) = fits_template_by_segments(template, pattern, wildcards) {
+        return fits;
+    }
+    fits_template_general(template, pattern, wildcards)
+}
+
+/// The common case without allocating: the pattern has no live wildcard and every `/`-segment
+/// of the template is literal or exactly one `${Name}` (one or more characters other than
+/// `/`). `None` when that shortcut does not apply.
+fn fits_template_by_segments(template: &str, pattern: &str, wildcards: bool) -> Option<bool> {
+    if wildcards && pattern.contains(['*', '?']) {
+        return None;
+    }
+    let whole_var =
+        |seg: &str| seg.starts_with("${") && seg.ends_with('}') && seg.matches("${").count() == 1;
+    if template
+        .split('/')
+        .any(|seg| seg.contains("${") && !whole_var(seg))
+    {
+        return None;
+    }
+    let mut t = template.split('/');
+    let mut p = pattern.split('/');
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(true),
+            (Some(ts), Some(ps)) if whole_var(ts) => {
+                if ps.is_empty() {
+                    return Some(false);
+                }
+            }
+            (Some(ts), Some(ps)) if ts == ps => {}
+            _ => return Some(false),
+        }
+    }
+}
+
+fn fits_template_general(template: &str, pattern: &str, wildcards: bool) -> bool {
     let tpl = template_items(template);
     let pat: Vec<PatternItem> = pattern
         .chars()

@@ -262,11 +262,12 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of a token for a message: backticked, control characters escaped, truncated.
-    fn found(&self, kind: Kind, span: Span) -> String {
-        if kind == Kind::Eof {
-            return "end of input".to_owned();
+    /// Nothing is formatted until a message is (the parser asks for it on every token).
+    fn found(&self, kind: Kind, span: Span) -> Found<'a> {
+        Found {
+            eof: kind == Kind::Eof,
+            text: self.text.get(span.start..span.end).unwrap_or(""),
         }
-        quote(self.text.get(span.start..span.end).unwrap_or(""))
     }
 
     // ----- the parser proper -----
@@ -388,7 +389,7 @@ impl<'a> Parser<'a> {
 
     fn on_arr_after(&mut self, kind: Kind, span: Span) {
         let found = self.found(kind, span);
-        let message = format!("expected `,` or `]` after an array element, found {found}");
+        let message = || format!("expected `,` or `]` after an array element, found {found}");
         match kind {
             Kind::Comma => {
                 self.accept();
@@ -400,11 +401,11 @@ impl<'a> Parser<'a> {
             }
             Kind::RBrace | Kind::RBracket => self.closer(kind, span),
             Kind::Colon | Kind::Garbage | Kind::Eof => {
-                self.error(span, message, None);
+                self.error(span, message(), None);
                 self.lex.bump();
             }
             _ => {
-                self.error(span, message, Some("add a comma between the two values"));
+                self.error(span, message(), Some("add a comma between the two values"));
                 self.state = State::ArrValue;
             }
         }
@@ -466,10 +467,12 @@ impl<'a> Parser<'a> {
 
     fn on_colon(&mut self, kind: Kind, span: Span) {
         let found = self.found(kind, span);
-        let message = format!(
-            "expected `:` after the key{}, found {found}",
-            self.pending_key()
-        );
+        let message = |parser: &Self| {
+            format!(
+                "expected `:` after the key{}, found {found}",
+                parser.pending_key()
+            )
+        };
         match kind {
             Kind::Colon => {
                 self.accept();
@@ -480,7 +483,7 @@ impl<'a> Parser<'a> {
             Kind::Comma => {
                 self.error(
                     span,
-                    message,
+                    message(self),
                     Some("give the key a value: `\"key\": value`"),
                 );
                 self.lex.bump();
@@ -491,12 +494,20 @@ impl<'a> Parser<'a> {
                 }
             }
             Kind::Garbage | Kind::Eof => {
-                self.error(span, message, Some("use `:` between a key and its value"));
+                self.error(
+                    span,
+                    message(self),
+                    Some("use `:` between a key and its value"),
+                );
                 self.lex.bump();
                 self.state = State::ObjValue;
             }
             _ => {
-                self.error(span, message, Some("add `:` between the key and its value"));
+                self.error(
+                    span,
+                    message(self),
+                    Some("add `:` between the key and its value"),
+                );
                 self.state = State::ObjValue;
             }
         }
@@ -504,7 +515,7 @@ impl<'a> Parser<'a> {
 
     fn on_obj_after(&mut self, kind: Kind, span: Span) {
         let found = self.found(kind, span);
-        let message = format!("expected `,` or `}}` after an object member, found {found}");
+        let message = || format!("expected `,` or `}}` after an object member, found {found}");
         match kind {
             Kind::Comma => {
                 self.accept();
@@ -516,16 +527,16 @@ impl<'a> Parser<'a> {
             }
             Kind::RBrace | Kind::RBracket => self.closer(kind, span),
             Kind::Str | Kind::Word => {
-                self.error(span, message, Some("add a comma between the two members"));
+                self.error(span, message(), Some("add a comma between the two members"));
                 self.state = State::ObjKey;
             }
             Kind::Colon | Kind::Garbage | Kind::Eof => {
-                self.error(span, message, None);
+                self.error(span, message(), None);
                 self.lex.bump();
             }
             Kind::Num | Kind::True | Kind::False | Kind::Null | Kind::LBrace | Kind::LBracket => {
                 // A second value for the same member: read it and drop it.
-                self.error(span, message, None);
+                self.error(span, message(), None);
                 self.state = State::ObjValue;
             }
         }
@@ -752,3 +763,20 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 #[path = "json_tests.rs"]
 mod tests;
+
+/// A token's text for a message, formatted only when a message is.
+#[derive(Debug, Clone, Copy)]
+struct Found<'t> {
+    eof: bool,
+    text: &'t str,
+}
+
+impl std::fmt::Display for Found<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.eof {
+            f.write_str("end of input")
+        } else {
+            f.write_str(&quote(self.text))
+        }
+    }
+}
