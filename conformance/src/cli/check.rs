@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    /// Without `--evaluator`: over how many of the generated cases to check every named
+    /// invariant (each builds dozens of variants of its case).
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    invariant_cases: usize,
 }
 
 fn usage(message: String) -> ExitCode {
@@ -135,7 +139,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(t) if !t.is_zero() => t,
         _ => return usage("`--timeout` must be a positive number of seconds".into()),
     };
-    let mut self_check_problems = Vec::new();
+    let mut self_checked = None;
     let reference = ReferenceEvaluator;
     let mut candidate: Box<dyn Candidate> = match &args.evaluator {
         Some(command) => match ProcessCandidate::spawn(command, timeout) {
@@ -143,7 +147,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             Err(e) => return usage(e.to_string()),
         },
         None => {
-            self_check_problems = self_check(&config);
+            self_checked = Some(self_check(&config, args.invariant_cases));
             Box::new(InProcess(&reference))
         }
     };
@@ -158,37 +162,73 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let problems: &[String] = self_checked.as_ref().map_or(&[], |c| c.problems.as_slice());
     let text = match args.format {
         CheckFormat::Human => {
             let mut t = String::new();
-            for p in &self_check_problems {
+            for p in problems {
                 t.push_str(p);
                 t.push_str("\n\n");
             }
+            if let Some(c) = &self_checked {
+                t.push_str(&format!(
+                    "self-check: {} golden parse cases against the parser; {} named invariants over {} generated cases: {} problem{}\n",
+                    c.parse_cases,
+                    c.invariants,
+                    c.invariant_cases,
+                    c.problems.len(),
+                    if c.problems.len() == 1 { "" } else { "s" }
+                ));
+            }
             t + &report::human(&report)
         }
-        CheckFormat::Json => report::json_report(&report),
-        CheckFormat::Junit => report::junit(&report),
+        CheckFormat::Json => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&report::json_report(&report)).unwrap_or_default();
+            if let (Some(c), Some(object)) = (&self_checked, doc.as_object_mut()) {
+                object.insert("self_check_problems".into(), c.problems.clone().into());
+                if !c.problems.is_empty() {
+                    object.insert("conforms".into(), false.into());
+                }
+            }
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        }
+        CheckFormat::Junit => {
+            for p in problems {
+                eprintln!("{p}\n");
+            }
+            report::junit(&report)
+        }
     };
     // A closed standard output (`| head`) is no reason to panic; the exit status still tells.
     let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
-    if report.passed() && self_check_problems.is_empty() {
+    if report.passed() && problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
 }
 
+/// What the self-check (no `--evaluator`) found.
+struct SelfCheck {
+    problems: Vec<String>,
+    parse_cases: usize,
+    invariant_cases: usize,
+    invariants: usize,
+}
+
 /// Without `--evaluator`: the golden parse cases against the reference parser, and every
-/// named invariant over the generated cases.
-fn self_check(config: &Config) -> Vec<String> {
+/// named invariant over the first `invariant_cases` generated cases, spread over the cores.
+fn self_check(config: &Config, invariant_cases: usize) -> SelfCheck {
     let mut problems = Vec::new();
     let corpus = match &config.corpus {
         Some(c) => Ok(c.clone()),
         None => Corpus::embedded(),
     };
+    let mut parse_cases = 0;
     match corpus {
         Ok(corpus) => {
+            parse_cases = corpus.parse.len();
             for case in &corpus.parse {
                 if let Err(e) = check_parse_case(case) {
                     problems.push(format!("FAILED {}\n{e}", case.id));
@@ -197,20 +237,54 @@ fn self_check(config: &Config) -> Vec<String> {
         }
         Err(e) => problems.push(format!("the corpus is broken: {e}")),
     }
-    for case in generate_cases(&config.generator, config.seed, config.generated) {
-        for invariant in invariants::all() {
-            if let Err(e) = (invariant.check)(&case) {
-                problems.push(format!(
-                    "INVARIANT `{}` ({}) FAILED on case `{}`: {e}\n{}",
-                    invariant.name,
-                    invariant.claim,
-                    case.case.id,
-                    case.case.to_line()
-                ));
-            }
-        }
+    let cases: Vec<_> = generate_cases(
+        &config.generator,
+        config.seed,
+        invariant_cases.min(config.generated),
+    )
+    .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .max(1);
+    let chunk = cases.len().div_ceil(threads).max(1);
+    let found: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for case in part {
+                        for invariant in invariants::all() {
+                            if let Err(e) = (invariant.check)(case) {
+                                out.push(format!(
+                                    "INVARIANT `{}` ({}) FAILED on case `{}`: {e}\n{}",
+                                    invariant.name,
+                                    invariant.claim,
+                                    case.case.id,
+                                    case.case.to_line()
+                                ));
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| vec!["an invariant check panicked".to_owned()])
+            })
+            .collect()
+    });
+    problems.extend(found.into_iter().flatten());
+    SelfCheck {
+        problems,
+        parse_cases,
+        invariant_cases: cases.len(),
+        invariants: invariants::all().len(),
     }
-    problems
 }
 
 fn progress_bar(format: CheckFormat) -> Option<indicatif::ProgressBar> {
