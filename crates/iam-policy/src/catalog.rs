@@ -286,7 +286,11 @@ pub fn resource_types_of(arn: &str) -> Vec<&'static ResourceType> {
 
 /// The resource part of a type's ARN template (`job/${JobId}`).
 fn resource_template(t: &ResourceType) -> &'static str {
-    t.arn_template.splitn(6, ':').nth(5).unwrap_or("")
+    // Resource templates hold no colon, so the resource part follows the last one.
+    t.arn_template
+        .rfind(':')
+        .and_then(|i| t.arn_template.get(i + 1..))
+        .unwrap_or("")
 }
 
 #[derive(Clone, Copy, PartialEq)]

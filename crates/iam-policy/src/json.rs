@@ -191,6 +191,9 @@ enum State {
 }
 
 /// An open array or object.
+/// Objects with fewer members than this find duplicate keys by a direct search.
+const SMALL_OBJECT: usize = 16;
+
 struct Frame {
     open: Span,
     is_object: bool,
@@ -737,8 +740,22 @@ impl<'a> Parser<'a> {
         let (Some((key, key_span)), Some(value)) = (frame.key.take(), value) else {
             return;
         };
-        let Some(first) = frame.index.get(&key).and_then(|&i| frame.members.get(i)) else {
-            frame.index.insert(key.clone(), frame.members.len());
+        // Small objects (every real policy's) are searched directly; a large one builds its
+        // index once, so duplicate detection stays linear.
+        if frame.index.is_empty() && frame.members.len() >= SMALL_OBJECT {
+            for (i, m) in frame.members.iter().enumerate() {
+                frame.index.insert(m.key.clone(), i);
+            }
+        }
+        let first = if frame.index.is_empty() {
+            frame.members.iter().find(|m| m.key == key)
+        } else {
+            frame.index.get(&key).and_then(|&i| frame.members.get(i))
+        };
+        let Some(first) = first else {
+            if !frame.index.is_empty() {
+                frame.index.insert(key.clone(), frame.members.len());
+            }
             frame.members.push(JsonMember {
                 key,
                 key_span,

@@ -92,7 +92,22 @@ struct SegmentPlan {
 impl Glob {
     /// Compile `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str, syntax: GlobSyntax) -> Self {
-        Self::from_tokens(&tokenize(pattern), syntax)
+        // The common shapes straight from the text: no wildcard, or one trailing star.
+        let strategy = match pattern.find(['*', '?']) {
+            None => Some(Plan::Exact(pattern.into())),
+            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') && i > 0 => {
+                pattern.get(..i).map(|head| Plan::Prefix(head.into()))
+            }
+            Some(_) => None,
+        };
+        match strategy {
+            Some(strategy) => Self {
+                tokens: tokenize(pattern),
+                syntax,
+                strategy,
+            },
+            None => Self::from_tokens(&tokenize(pattern), syntax),
+        }
     }
 
     /// A glob with no wildcards: every character literal.
