@@ -32,15 +32,21 @@ fn adversarial(c: &mut Criterion) {
     for (label, syntax) in [("segments", GlobSyntax::Text), ("nfa", GlobSyntax::Arn)] {
         let glob = gen::adversarial_glob(syntax);
         assert_eq!(glob.strategy_name(), label);
-        let mut group = c.benchmark_group(format!("pattern/adversarial-{label}"));
-        for len in gen::ADVERSARIAL_SIZES {
-            let value = gen::adversarial_value(len);
-            group.throughput(Throughput::Bytes(len as u64));
-            group.bench_with_input(BenchmarkId::from_parameter(len), &value, |b, v| {
-                b.iter(|| black_box(&glob).is_match(black_box(v)))
-            });
+        for (kind, _, _) in gen::adversarial_values(64, syntax) {
+            let mut group = c.benchmark_group(format!("pattern/adversarial-{label}/{kind}"));
+            for len in gen::ADVERSARIAL_SIZES {
+                let (_, value, matches) = gen::adversarial_values(len, syntax)
+                    .into_iter()
+                    .find(|v| v.0 == kind)
+                    .expect("same kinds at every size");
+                assert_eq!(glob.is_match(&value), matches);
+                group.throughput(Throughput::Bytes(len as u64));
+                group.bench_with_input(BenchmarkId::from_parameter(len), &value, |b, v| {
+                    b.iter(|| black_box(&glob).is_match(black_box(v)))
+                });
+            }
+            group.finish();
         }
-        group.finish();
     }
 }
 

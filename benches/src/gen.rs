@@ -43,16 +43,21 @@ pub fn describe_positions(n: usize) -> Vec<usize> {
 }
 
 /// `n` Allow statements with exact actions: those at [`describe_positions`] name
-/// `iot:DescribeJob` on `job/team-<i>/*`, every other one names its own action `iot:BenchOp<i>`.
-/// A `DescribeJob` request can match at most three of them, whatever `n`.
+/// `iot:DescribeJob` on `job/team-<i>/*`, every other one a real `iot` action other than
+/// `DescribeJob` (cycling through the catalog's SAR list). A `DescribeJob` request can match
+/// at most three of them, whatever `n`. (Real names: an unknown action costs the parser a
+/// "did you mean" search of the whole catalog.)
 pub fn statements_policy(n: usize) -> String {
     let hits = describe_positions(n);
+    let others: Vec<&str> = iam_policy::catalog::iot_action_names()
+        .filter(|a| !a.eq_ignore_ascii_case("DescribeJob"))
+        .collect();
     let statements = (0..n)
         .map(|i| {
             let action = if hits.contains(&i) {
                 "iot:DescribeJob".to_owned()
             } else {
-                format!("iot:BenchOp{i}")
+                format!("iot:{}", others[i % others.len()])
             };
             json!({
                 "Effect": "Allow",
@@ -268,9 +273,24 @@ pub fn adversarial_pattern(pieces: usize) -> String {
     p
 }
 
-/// A value of `len` bytes that [`adversarial_pattern`] does not match: `aaa…a`.
-pub fn adversarial_value(len: usize) -> String {
-    "a".repeat(len)
+/// The values of the adversarial benchmark, `(label, value, matches)`, each `len` bytes:
+/// `no-b` (`a…a`: the tail check rejects it at once), `late-fail` (passes the tail check, fails
+/// only at its end: `b…b` under Text, where no `a` is found; `a…a:b` under Arn, where no star may
+/// cross the colon) and `match` (`a…ab`: every byte is read before it is accepted).
+pub fn adversarial_values(len: usize, syntax: GlobSyntax) -> Vec<(&'static str, String, bool)> {
+    let late_fail = match syntax {
+        GlobSyntax::Text => "b".repeat(len),
+        GlobSyntax::Arn => format!("{}:b", "a".repeat(len.saturating_sub(2))),
+    };
+    vec![
+        ("no-b", "a".repeat(len), false),
+        ("late-fail", late_fail, false),
+        (
+            "match",
+            format!("{}b", "a".repeat(len.saturating_sub(1))),
+            true,
+        ),
+    ]
 }
 
 /// The compiled adversarial glob under `syntax` (`segments` for Text, `nfa` for Arn).

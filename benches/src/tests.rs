@@ -60,9 +60,16 @@ fn each_strategy_fixture_compiles_to_its_strategy_and_matches() {
         gen::adversarial_glob(GlobSyntax::Arn).strategy_name(),
         "nfa"
     );
-    let matching = format!("{}b", gen::adversarial_value(100));
-    assert!(gen::adversarial_glob(GlobSyntax::Arn).is_match(&matching));
-    assert!(!gen::adversarial_glob(GlobSyntax::Arn).is_match(&gen::adversarial_value(100)));
+    for syntax in [GlobSyntax::Text, GlobSyntax::Arn] {
+        let glob = gen::adversarial_glob(syntax);
+        // The two smallest sizes: the benches check every size themselves (debug is slow).
+        for len in [gen::ADVERSARIAL_SIZES[0], gen::ADVERSARIAL_SIZES[1]] {
+            for (label, value, matches) in gen::adversarial_values(len, syntax) {
+                assert_eq!(value.len(), len, "{label}");
+                assert_eq!(glob.is_match(&value), matches, "{syntax:?} {label} {len}");
+            }
+        }
+    }
 }
 
 #[test]

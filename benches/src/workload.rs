@@ -36,12 +36,12 @@ pub const WORKLOADS: &[(&str, &str, u32)] = &[
     ),
     (
         "pattern-adversarial-segments",
-        "`*a*a…*b` (16 pieces, Text) against 4 KiB of `a`",
+        "`*a*a…*b` (16 pieces, Text) against 4 KiB no-b, late-fail and match values",
         200,
     ),
     (
         "pattern-adversarial-nfa",
-        "`*a*a…*b` (16 pieces, Arn) against 4 KiB of `a`",
+        "`*a*a…*b` (16 pieces, Arn) against 4 KiB no-b, late-fail and match values",
         200,
     ),
     (
@@ -143,10 +143,19 @@ fn pattern_strategies() -> Prepared {
 
 fn adversarial(syntax: GlobSyntax) -> Prepared {
     let glob = gen::adversarial_glob(syntax);
-    let value = gen::adversarial_value(4096);
+    let values: Vec<(String, bool)> = gen::adversarial_values(4096, syntax)
+        .into_iter()
+        .map(|(_, v, m)| (v, m))
+        .collect();
+    let expected = values.iter().filter(|(_, m)| *m).count() as u64;
     Prepared {
-        run: Box::new(move || u64::from(black_box(&glob).is_match(black_box(&value)))),
-        expected: 0,
+        run: Box::new(move || {
+            values
+                .iter()
+                .filter(|(v, _)| black_box(&glob).is_match(black_box(v)))
+                .count() as u64
+        }),
+        expected,
     }
 }
 
