@@ -63,7 +63,7 @@ fn sizes(
 fn statements(c: &mut Criterion) {
     let sets: Vec<_> = [1, 10, 100, 1_000, 10_000]
         .into_iter()
-        .map(|n| (n, gen::compile(&gen::statements_policy(n))))
+        .map(|n| (n, gen::statements_set(n)))
         .collect();
     let allowed = |_| gen::request("iot:DescribeJob", &gen::arn("job/team-0/j1"), &[]);
     sizes(c, "eval/statements", &sets, allowed, Decision::Allow);

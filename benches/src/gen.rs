@@ -15,9 +15,37 @@ pub fn arn(resource: &str) -> String {
 
 /// Parse a generated document (it is valid by construction) and compile it.
 pub fn compile(document: &str) -> PolicySet {
-    let policy = Policy::parse(document)
-        .unwrap_or_else(|d| panic!("generated policy is invalid: {d:?}\n{document}"));
-    PolicySet::new(vec![policy])
+    compile_all(&[document.to_owned()])
+}
+
+/// Parse generated documents and compile them into one set.
+pub fn compile_all(documents: &[String]) -> PolicySet {
+    let policies = documents
+        .iter()
+        .map(|d| {
+            Policy::parse(d).unwrap_or_else(|e| {
+                let head: String = d.chars().take(200).collect();
+                panic!("generated policy is invalid: {e:?}\n{head}…")
+            })
+        })
+        .collect();
+    PolicySet::new(policies)
+}
+
+/// Most statements [`statements_set`] puts in one document (the parser refuses documents
+/// over 1 MiB; 10,000 statements are about 1.2 MB).
+pub const STATEMENTS_PER_DOCUMENT: usize = 1_000;
+
+/// [`statements_policy`]`(n)` compiled, split into documents of at most
+/// [`STATEMENTS_PER_DOCUMENT`] statements (the same statements, in order).
+pub fn statements_set(n: usize) -> PolicySet {
+    let value: Value = serde_json::from_str(&statements_policy(n)).expect("JSON");
+    let statements = value["Statement"].as_array().cloned().unwrap_or_default();
+    let documents: Vec<String> = statements
+        .chunks(STATEMENTS_PER_DOCUMENT)
+        .map(|c| document(c.to_vec()))
+        .collect();
+    compile_all(&documents)
 }
 
 /// A request; the context from `(key, value)` pairs.

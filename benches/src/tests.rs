@@ -98,9 +98,11 @@ fn generated_documents_have_their_sizes() {
 fn generated_policies_decide_as_designed() {
     let allowed = gen::request("iot:DescribeJob", &gen::arn("job/team-0/j1"), &[]);
     let other = gen::request("iot:DescribeJob", &gen::arn("job/elsewhere"), &[]);
-    for n in [1, 10, 1_000] {
-        let set = gen::compile(&gen::statements_policy(n));
+    // 1,500 statements make two documents: the split keeps every statement.
+    for n in [1, 10, 1_500] {
+        let set = gen::statements_set(n);
         assert_eq!(set.statement_count(), n);
+        assert_eq!(set.policy_count(), n.div_ceil(gen::STATEMENTS_PER_DOCUMENT));
         assert_eq!(set.decide(&allowed), Some(Decision::Allow));
         assert_eq!(set.decide(&other), Some(Decision::ImplicitDeny));
         assert!(gen::describe_positions(n).len() <= 3);
