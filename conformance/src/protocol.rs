@@ -102,45 +102,52 @@ impl CaseLine {
     pub fn parse(line: &str) -> Result<CaseLine, (Option<String>, String)> {
         let value: Value = serde_json::from_str(line)
             .map_err(|e| (None, format!("case line is not JSON: {e}")))?;
-        Self::from_value(&value)
+        Self::from_owned(value)
     }
 
     /// Read a case from a JSON value.
     pub fn from_value(value: &Value) -> Result<CaseLine, (Option<String>, String)> {
-        let Value::Object(object) = value else {
+        Self::from_owned(value.clone())
+    }
+
+    /// Read a case from a JSON value it may take apart (no copy of the policies or context).
+    fn from_owned(mut value: Value) -> Result<CaseLine, (Option<String>, String)> {
+        let Value::Object(object) = &mut value else {
             return Err((
                 None,
                 format!(
                     "case line must be a JSON object, found {}",
-                    type_name(value)
+                    type_name(&value)
                 ),
             ));
         };
         let id = string_field(object, "id", "the case line").map_err(|e| (None, e))?;
         let fail = |message: String| (Some(id.clone()), message);
-        let policies = match field(object, "policies", "the case line").map_err(fail)? {
-            Value::Array(items) => items.clone(),
+        field(object, "policies", "the case line").map_err(fail)?;
+        let policies = match object.get_mut("policies") {
+            Some(Value::Array(items)) => std::mem::take(items),
             other => {
                 return Err(fail(format!(
                     "`policies` must be an array, found {}",
-                    type_name(other)
+                    other.map_or("nothing", |v| type_name(v))
                 )))
             }
         };
-        let request = match field(object, "request", "the case line").map_err(fail)? {
-            Value::Object(r) => r,
+        field(object, "request", "the case line").map_err(fail)?;
+        let request = match object.get_mut("request") {
+            Some(Value::Object(r)) => r,
             other => {
                 return Err(fail(format!(
                     "`request` must be an object, found {}",
-                    type_name(other)
+                    other.map_or("nothing", |v| type_name(v))
                 )))
             }
         };
         let action = string_field(request, "action", "`request`").map_err(fail)?;
         let resource = string_field(request, "resource", "`request`").map_err(fail)?;
-        let context = match request.get("context") {
+        let context = match request.get_mut("context") {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(c)) => c.clone(),
+            Some(Value::Object(c)) => std::mem::take(c),
             Some(other) => {
                 return Err(fail(format!(
                     "`request.context` must be an object, found {}",
@@ -359,6 +366,37 @@ mod tests {
         let texts = case.policy_texts().unwrap();
         assert_eq!(texts[0], r#"{"Version":"2012-10-17","Statement":[]}"#);
         assert_eq!(texts[1], "{}");
+    }
+
+    #[test]
+    fn parse_and_from_value_read_the_same_case() {
+        let line = r#"{"id":"c2","policies":[{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}],"request":{"action":"iot:A","resource":"*","context":{"k":["a","b"],"j":"c"}}}"#;
+        let value: Value = serde_json::from_str(line).unwrap();
+        let parsed = CaseLine::parse(line).unwrap();
+        assert_eq!(CaseLine::from_value(&value).unwrap(), parsed);
+        assert_eq!(
+            parsed.policies,
+            value["policies"].as_array().unwrap().clone()
+        );
+        assert_eq!(
+            parsed.request.context,
+            *value["request"]["context"].as_object().unwrap()
+        );
+        let keys: Vec<&str> = parsed.request.context.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["k", "j"]);
+        let (_, message) = CaseLine::parse(r#"{"id":"x","policies":[],"request":[]}"#).unwrap_err();
+        assert!(
+            message.contains("`request` must be an object, found an array"),
+            "{message}"
+        );
+        let (_, message) = CaseLine::parse(
+            r#"{"id":"x","policies":[],"request":{"action":"a:b","resource":"*","context":1}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            message.contains("`request.context` must be an object"),
+            "{message}"
+        );
     }
 
     #[test]
