@@ -94,12 +94,18 @@ pub(crate) fn check_bytes(bytes: &[u8], options: &ParseOptions) -> Checked {
     }
 }
 
-/// Size quotas count non-whitespace characters, wherever they stand (strings included).
+/// Size quotas count the characters other than JSON whitespace (space, tab, LF, CR), wherever
+/// they stand (strings included).
 fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnostic>) {
     if text.len() > crate::json::MAX_SIZE {
         return;
     }
-    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+    // Characters other than JSON whitespace, counted on the bytes: a character is its first
+    // byte (UTF-8 continuation bytes are `0b10xx_xxxx`).
+    let size = text
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
+        .count();
     match options.kind {
         Some(kind) if size > kind.quota() => diagnostics.push(
             Diagnostic::new(
