@@ -29,11 +29,11 @@ pub(crate) fn evaluate(
     missing: &mut dyn FnMut(&str),
 ) -> Result<bool, String> {
     let op = condition.operator;
-    let value = env.context.get_lowered(&condition.key_lower);
+    let found = env.context.get_lowered_with_address(&condition.key_lower);
     if op.kind == OperatorKind::Null {
-        return Ok(null_holds(&condition.values, value.is_some()));
+        return Ok(null_holds(&condition.values, found.is_some()));
     }
-    let Some(value) = value else {
+    let Some((value, address)) = found else {
         missing(&condition.key_lower);
         if op.if_exists {
             return Ok(true);
@@ -47,9 +47,13 @@ pub(crate) fn evaluate(
     let negated = op.is_negated();
     match op.qualifier {
         // ID-8: a plain operator needs exactly one value.
-        None => match value.single() {
-            Some(one) => Ok(any_matches(condition, one, env, missing)? != negated),
-            None => Ok(negated),
+        None => match (value.single(), address, &condition.values) {
+            // The address was read once, when the request was built.
+            (Some(_), Some(address), ConditionValues::Ip(ranges)) => {
+                Ok(ranges.iter().any(|r| r.value.contains(address)) != negated)
+            }
+            (Some(one), _, _) => Ok(any_matches(condition, one, env, missing)? != negated),
+            (None, _, _) => Ok(negated),
         },
         Some(qualifier) => {
             let mut all = true;

@@ -84,6 +84,9 @@ struct Entry {
     /// The key as given.
     key: String,
     value: ContextValue,
+    /// The single value read as an IP address, once, when it is one (the candidate
+    /// normalised once: `IpAddress` conditions compare it without re-reading the text).
+    address: Option<std::net::IpAddr>,
 }
 
 /// The request context: condition key → value, keys compared case-insensitively.
@@ -118,6 +121,7 @@ impl Context {
                     Entry {
                         lower: lowercase(key),
                         key: key.to_owned(),
+                        address: value.single().and_then(|v| v.parse().ok()),
                         value,
                     },
                 );
@@ -174,6 +178,21 @@ impl Context {
 
     /// The value of a key the caller already lowercased (as the model's `key_lower` is): a
     /// plain byte comparison, falling back to folding when `key_lower` is not lowercase.
+    /// The value of a lowercased key and, when its single value is an IP address, the
+    /// address read once at insertion.
+    pub(crate) fn get_lowered_with_address(
+        &self,
+        key_lower: &str,
+    ) -> Option<(&ContextValue, Option<std::net::IpAddr>)> {
+        match self
+            .entries
+            .binary_search_by(|e| e.lower.as_str().cmp(key_lower))
+        {
+            Ok(i) => self.entries.get(i).map(|e| (&e.value, e.address)),
+            Err(_) => self.get_lowered(key_lower).map(|v| (v, None)),
+        }
+    }
+
     pub(crate) fn get_lowered(&self, key_lower: &str) -> Option<&ContextValue> {
         match self
             .entries
