@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -54,7 +54,7 @@ fn policy_file(name: &str, text: &str) -> PathBuf {
     path
 }
 
-fn explain(policy: &PathBuf, action: &str, resource: &str, extra: &[&str]) -> (i32, String) {
+fn explain(policy: &Path, action: &str, resource: &str, extra: &[&str]) -> (i32, String) {
     let out = Command::new(IAMCONF)
         .args([
             "explain",
