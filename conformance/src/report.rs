@@ -77,11 +77,7 @@ pub fn human(report: &Report) -> String {
 fn describe_failure(out: &mut String, o: &Outcome) {
     let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.origin == Origin::Generated {
-            "minimal case"
-        } else {
-            "case"
-        };
+        let label = if o.shrunk { "minimal case" } else { "case" };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
