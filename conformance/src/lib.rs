@@ -1,4 +1,34 @@
-//! Conformance harness (being built).
+//! The iamconf conformance harness: the golden corpus, generators of policies and requests,
+//! named invariants, and the gate that compares any evaluator with the reference.
+//!
+//! A Rust evaluator runs the whole suite in process, from its own `cargo test`:
+//!
+//! ```
+//! use iam_conformance::{check, Config};
+//! use iam_eval::{Decision, Evaluator, ReferenceEvaluator, Request, Response};
+//!
+//! // The reference conforms (here with 200 generated cases besides the golden ones).
+//! let config = Config { generated: 200, ..Config::default() };
+//! let report = check(&ReferenceEvaluator, &config);
+//! assert!(report.passed(), "{}", iam_conformance::report::human(&report));
+//!
+//! // An evaluator that allows everything does not, and the report names the cases.
+//! struct AllowAll;
+//! impl Evaluator for AllowAll {
+//!     fn evaluate(&self, _policies: &[&str], _request: &Request) -> Response {
+//!         Response { decision: Some(Decision::Allow), ..Response::new() }
+//!     }
+//! }
+//! let report = check(&AllowAll, &Config { generated: 0, ..Config::default() });
+//! assert!(!report.passed());
+//! assert!(report.exit_code() == 1);
+//! ```
+//!
+//! Any other evaluator speaks the JSON-lines protocol (`docs/evaluator-protocol.md`) and is
+//! run by `iamconf check --evaluator CMD`. The modules follow the pipeline: [`cases`] (the
+//! corpus) and [`generate`] (generated cases) feed [`gate`], which asks a [`candidate`] and the
+//! [`oracle`] (the reference) over the [`protocol`], [`shrink`]s each disagreement, and
+//! writes a [`report`]; [`invariants`] are the named claims the reference itself must keep.
 
 pub mod candidate;
 pub mod cases;
