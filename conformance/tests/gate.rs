@@ -537,3 +537,26 @@ fn the_rust_api_names_the_cases_a_broken_evaluator_fails() {
     }
     assert!(text.contains("DOES NOT CONFORM"));
 }
+
+/// The generator on its own (no golden case) finds every semantic bug class of the fixtures,
+/// and each disagreement it reports is shrunk.
+#[rstest]
+#[case("deny-does-not-override")]
+#[case("prefix-confusion")]
+#[case("notresource-deny-grants")]
+#[case("fail-open")]
+#[case("ignore-unknown-operators")]
+#[case("case-sensitive-actions")]
+#[case("negated-or")]
+fn generated_cases_alone_catch_each_semantic_bug(#[case] mode: &str) {
+    let run = check(&fixture(mode), &["--no-golden", "--cases", "1500"]);
+    assert_eq!(run.code, 1, "{mode}\n{}", run.stdout);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAILED "))
+        .collect();
+    assert!(!failed.is_empty(), "{mode}\n{}", run.stdout);
+    assert!(failed.iter().all(|id| id.starts_with("gen-")), "{failed:?}");
+    assert!(run.stdout.contains("minimal case:\n"), "{}", run.stdout);
+}
