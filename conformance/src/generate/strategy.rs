@@ -10,6 +10,7 @@ use super::model::{
 };
 use super::pools::{recase, Prepared};
 use super::GeneratorConfig;
+use iam_policy::Family;
 
 /// A boolean true `percent`% of the time.
 fn pct(percent: u32) -> proptest::bool::Weighted {
@@ -32,19 +33,6 @@ fn maybe_recased(base: BoxedStrategy<String>, percent: u32) -> BoxedStrategy<Str
     (base, pct(percent), 0u8..3)
         .prop_map(|(s, vary, how)| if vary { recase(&s, how) } else { s })
         .boxed()
-}
-
-/// The operator families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    String,
-    Numeric,
-    Date,
-    Bool,
-    Binary,
-    Ip,
-    Arn,
-    Null,
 }
 
 /// The model strategy.
