@@ -15,6 +15,10 @@ const CACHE_LIMIT: usize = 4_096;
 #[derive(Debug, Default)]
 pub struct Oracle {
     compiled: HashMap<Vec<String>, Result<Arc<PolicySet>, String>>,
+    /// The policies of the previous case and their set: a stream of cases (a golden file, a
+    /// gate run) mostly repeats its policies, and comparing them is cheaper than rendering
+    /// them to text for the cache key.
+    last: Option<(Vec<serde_json::Value>, Result<Arc<PolicySet>, String>)>,
 }
 
 /// Compile a policy set from document texts; a rejected document makes the set an error,
@@ -38,6 +42,17 @@ impl Oracle {
 
     /// The compiled policy set of a case, from the cache when seen before.
     pub fn policy_set(&mut self, case: &CaseLine) -> Result<Arc<PolicySet>, String> {
+        if let Some((policies, set)) = &self.last {
+            if *policies == case.policies {
+                return set.clone();
+            }
+        }
+        let set = self.compiled_set(case);
+        self.last = Some((case.policies.clone(), set.clone()));
+        set
+    }
+
+    fn compiled_set(&mut self, case: &CaseLine) -> Result<Arc<PolicySet>, String> {
         let texts = case.policy_texts()?;
         if let Some(found) = self.compiled.get(&texts) {
             return found.clone();
