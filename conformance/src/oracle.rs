@@ -11,14 +11,17 @@ use crate::protocol::{AnswerLine, CaseLine, Verdict};
 /// Most policy sets kept compiled; past that the cache starts afresh.
 const CACHE_LIMIT: usize = 4_096;
 
+/// A compiled policy set, or why the documents are rejected.
+type Compiled = Result<Arc<PolicySet>, String>;
+
 /// The reference, answering protocol cases.
 #[derive(Debug, Default)]
 pub struct Oracle {
-    compiled: HashMap<Vec<String>, Result<Arc<PolicySet>, String>>,
+    compiled: HashMap<Vec<String>, Compiled>,
     /// The policies of the previous case and their set: a stream of cases (a golden file, a
     /// gate run) mostly repeats its policies, and comparing them is cheaper than rendering
     /// them to text for the cache key.
-    last: Option<(Vec<serde_json::Value>, Result<Arc<PolicySet>, String>)>,
+    last: Option<(Vec<serde_json::Value>, Compiled)>,
 }
 
 /// Compile a policy set from document texts; a rejected document makes the set an error,
@@ -52,7 +55,7 @@ impl Oracle {
         set
     }
 
-    fn compiled_set(&mut self, case: &CaseLine) -> Result<Arc<PolicySet>, String> {
+    fn compiled_set(&mut self, case: &CaseLine) -> Compiled {
         let texts = case.policy_texts()?;
         if let Some(found) = self.compiled.get(&texts) {
             return found.clone();
