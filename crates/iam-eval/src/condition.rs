@@ -29,11 +29,11 @@ pub(crate) fn evaluate(
     missing: &mut dyn FnMut(&str),
 ) -> Result<bool, String> {
     let op = condition.operator;
-    let found = env.context.get_lowered_with_address(&condition.key_lower);
+    let found = env.context.get_lowered_normalized(&condition.key_lower);
     if op.kind == OperatorKind::Null {
         return Ok(null_holds(&condition.values, found.is_some()));
     }
-    let Some((value, address)) = found else {
+    let Some((value, read)) = found else {
         missing(&condition.key_lower);
         if op.if_exists {
             return Ok(true);
@@ -47,13 +47,17 @@ pub(crate) fn evaluate(
     let negated = op.is_negated();
     match op.qualifier {
         // ID-8: a plain operator needs exactly one value.
-        None => match (value.single(), address, &condition.values) {
-            // The address was read once, when the request was built.
-            (Some(_), Some(address), ConditionValues::Ip(ranges)) => {
-                Ok(ranges.iter().any(|r| r.value.contains(address)) != negated)
+        // Addresses and booleans were read once, when the request was built.
+        None => match (value.single(), &condition.values) {
+            (Some(_), ConditionValues::Ip(ranges)) if read.address.is_some() => Ok(ranges
+                .iter()
+                .any(|r| read.address.is_some_and(|a| r.value.contains(a)))
+                != negated),
+            (Some(_), ConditionValues::Bool(wanted)) if read.boolean.is_some() => {
+                Ok(wanted.iter().any(|w| Some(w.value) == read.boolean) != negated)
             }
-            (Some(one), _, _) => Ok(any_matches(condition, one, env, missing)? != negated),
-            (None, _, _) => Ok(negated),
+            (Some(one), _) => Ok(any_matches(condition, one, env, missing)? != negated),
+            (None, _) => Ok(negated),
         },
         Some(qualifier) => {
             let mut all = true;

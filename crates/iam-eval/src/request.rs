@@ -84,9 +84,30 @@ struct Entry {
     /// The key as given.
     key: String,
     value: ContextValue,
-    /// The single value read as an IP address, once, when it is one (the candidate
-    /// normalised once: `IpAddress` conditions compare it without re-reading the text).
-    address: Option<std::net::IpAddr>,
+    /// The single value read once as the types conditions compare (the candidate normalised
+    /// once, when the request is built).
+    read: Normalized,
+}
+
+/// A single context value read once as an IP address and as a boolean, where it is one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Normalized {
+    /// The value as an IP address (`IpAddress`, `NotIpAddress`).
+    pub address: Option<std::net::IpAddr>,
+    /// The value as a boolean (`Bool`): `true`/`false` in any case.
+    pub boolean: Option<bool>,
+}
+
+impl Normalized {
+    fn of(value: &ContextValue) -> Self {
+        let Some(one) = value.single() else {
+            return Self::default();
+        };
+        Self {
+            address: one.parse().ok(),
+            boolean: iam_policy::value::parse_bool(one).ok(),
+        }
+    }
 }
 
 /// The request context: condition key → value, keys compared case-insensitively.
@@ -121,7 +142,7 @@ impl Context {
                     Entry {
                         lower: lowercase(key),
                         key: key.to_owned(),
-                        address: value.single().and_then(|v| v.parse().ok()),
+                        read: Normalized::of(&value),
                         value,
                     },
                 );
@@ -178,18 +199,19 @@ impl Context {
 
     /// The value of a key the caller already lowercased (as the model's `key_lower` is): a
     /// plain byte comparison, falling back to folding when `key_lower` is not lowercase.
-    /// The value of a lowercased key and, when its single value is an IP address, the
-    /// address read once at insertion.
-    pub(crate) fn get_lowered_with_address(
+    /// The value of a lowercased key, with its single value as read once at insertion.
+    pub(crate) fn get_lowered_normalized(
         &self,
         key_lower: &str,
-    ) -> Option<(&ContextValue, Option<std::net::IpAddr>)> {
+    ) -> Option<(&ContextValue, Normalized)> {
         match self
             .entries
             .binary_search_by(|e| e.lower.as_str().cmp(key_lower))
         {
-            Ok(i) => self.entries.get(i).map(|e| (&e.value, e.address)),
-            Err(_) => self.get_lowered(key_lower).map(|v| (v, None)),
+            Ok(i) => self.entries.get(i).map(|e| (&e.value, e.read)),
+            Err(_) => self
+                .get_lowered(key_lower)
+                .map(|v| (v, Normalized::default())),
         }
     }
 
