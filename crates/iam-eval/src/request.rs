@@ -105,7 +105,14 @@ impl Normalized {
         };
         Self {
             address: one.parse().ok(),
-            boolean: iam_policy::value::parse_bool(one).ok(),
+            // As `value::parse_bool` reads it, without building its error message.
+            boolean: if one.eq_ignore_ascii_case("true") {
+                Some(true)
+            } else if one.eq_ignore_ascii_case("false") {
+                Some(false)
+            } else {
+                None
+            },
         }
     }
 }
