@@ -2,10 +2,10 @@
 //! need the IoT Jobs catalog.
 
 use super::{Builder, RawClause};
+use super::{JsonKind, JsonValue};
 use crate::catalog::{self, ActionInfo};
 use crate::condition::{Family, Operator, OperatorError, OperatorKind};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::json::{JsonKind, JsonValue};
 use crate::model::{
     ActionClause, ActionMatcher, ActionPattern, ArnTemplate, Condition, ConditionValues,
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
@@ -16,7 +16,7 @@ use crate::variable::Template;
 
 /// A short description of a JSON value for messages: the text of a string or number, else its
 /// type.
-pub(super) fn describe(value: &JsonValue) -> String {
+pub(super) fn describe(value: &JsonValue<'_>) -> String {
     match &value.kind {
         JsonKind::String(s) => format!("`{s}`"),
         JsonKind::Number(n) => format!("`{n}`"),
@@ -366,7 +366,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn conditions(&mut self, value: &JsonValue) -> Option<Vec<Condition>> {
+    pub(super) fn conditions(&mut self, value: &JsonValue<'_>) -> Option<Vec<Condition>> {
         let JsonKind::Object(operators) = &value.kind else {
             let message = format!(
                 "`Condition` must be an object of operators, found a {}",
@@ -420,7 +420,7 @@ impl Builder<'_> {
                 match self.condition_values(operator, &key.value) {
                     Some(values) => out.push(Condition {
                         operator,
-                        key: key.key.clone(),
+                        key: key.key.as_ref().to_owned(),
                         key_lower: key.key.to_lowercase(),
                         values,
                         origin: self.origin(key.key_span),
@@ -435,12 +435,12 @@ impl Builder<'_> {
     fn condition_values(
         &mut self,
         operator: Operator,
-        value: &JsonValue,
+        value: &JsonValue<'_>,
     ) -> Option<ConditionValues> {
         let mut texts: Vec<(String, Span)> = Vec::new();
-        let scalar = |v: &JsonValue| match &v.kind {
-            JsonKind::String(s) => Some(s.clone()),
-            JsonKind::Number(n) => Some(n.clone()),
+        let scalar = |v: &JsonValue<'_>| match &v.kind {
+            JsonKind::String(s) => Some(s.as_ref().to_owned()),
+            JsonKind::Number(n) => Some(n.as_ref().to_owned()),
             JsonKind::Bool(b) => Some(b.to_string()),
             _ => None,
         };
