@@ -109,10 +109,9 @@ fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnos
     }
     // Characters other than JSON whitespace, counted on the bytes: a character is its first
     // byte (UTF-8 continuation bytes are `0b10xx_xxxx`).
-    let size = text
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
-        .count();
+    let size = text.bytes().fold(0_usize, |n, b| {
+        n + usize::from(!matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
+    });
     match options.kind {
         Some(kind) if size > kind.quota() => diagnostics.push(
             Diagnostic::new(

@@ -70,15 +70,15 @@ pub(super) struct ActionFacts {
 }
 
 /// What a statement's resources are, for the resource-type lint.
-pub(super) struct ResourceFacts {
-    items: Vec<(String, Span)>,
+pub(super) struct ResourceFacts<'j> {
+    items: Vec<(&'j str, Span)>,
     negated: bool,
 }
 
 impl Builder<'_> {
     pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
-        let mut patterns = Vec::new();
-        let mut known = Some(Vec::new());
+        let mut patterns = Vec::with_capacity(raw.items.len());
+        let mut known = Some(Vec::with_capacity(raw.items.len()));
         let mut ok = true;
         for (text, span) in raw.items {
             match self.action(text, span) {
@@ -174,7 +174,8 @@ impl Builder<'_> {
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
             info = catalog::lookup_action(vendor, name);
-            if !catalog::action_exists(vendor, name) {
+            // A catalog action exists; only the others need the full list.
+            if info.is_none() && !catalog::action_exists(vendor, name) {
                 let mut d = Diagnostic::new(
                     Code::UnknownAction,
                     span,
@@ -196,18 +197,18 @@ impl Builder<'_> {
         Some((pattern, info))
     }
 
-    pub(super) fn resources(
+    pub(super) fn resources<'j>(
         &mut self,
-        raw: RawClause<'_>,
-    ) -> Option<(ResourceClause, ResourceFacts)> {
-        let mut patterns = Vec::new();
-        let mut items = Vec::new();
+        raw: RawClause<'j>,
+    ) -> Option<(ResourceClause, ResourceFacts<'j>)> {
+        let mut patterns = Vec::with_capacity(raw.items.len());
+        let mut items = Vec::with_capacity(raw.items.len());
         let mut ok = true;
         for (text, span) in raw.items {
             match self.resource(text, span) {
                 Some(p) => {
                     patterns.push(p);
-                    items.push((text.to_owned(), span));
+                    items.push((text, span));
                 }
                 None => ok = false,
             }
@@ -300,7 +301,11 @@ impl Builder<'_> {
         template.has_variables().then_some(template)
     }
 
-    pub(super) fn lint_resource_types(&mut self, actions: &ActionFacts, resources: &ResourceFacts) {
+    pub(super) fn lint_resource_types(
+        &mut self,
+        actions: &ActionFacts,
+        resources: &ResourceFacts<'_>,
+    ) {
         let Some(known) = &actions.known else { return };
         if actions.negated || resources.negated || known.is_empty() {
             return;
