@@ -128,6 +128,9 @@ impl<'a> Lexer<'a> {
             let start = self.pos;
             match self.byte(start) {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // Any other ASCII byte but `#`, `/` and the two ASCII spaces JSON does not
+                // allow (U+000B, U+000C) starts a token.
+                Some(b) if b.is_ascii() && !matches!(b, b'#' | b'/' | 0x0b | 0x0c) => return,
                 Some(b'#') => self.line_comment(),
                 Some(b'/') if self.byte(start + 1) == Some(b'/') => self.line_comment(),
                 Some(b'/') if self.byte(start + 1) == Some(b'*') => {
