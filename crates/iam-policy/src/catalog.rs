@@ -455,6 +455,9 @@ pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
 
 /// `${Name}` with a plain name (no colon): SAR template text, not a policy variable.
 fn has_template_text(text: &str) -> bool {
+    if memchr::memchr(b'$', text.as_bytes()).is_none() {
+        return false;
+    }
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         let after = rest.get(start + 2..).unwrap_or("");
@@ -477,21 +480,37 @@ fn is_bracketed(text: &str) -> bool {
             || (text.starts_with('[') && text.ends_with(']')))
 }
 
-/// Lower-cased, without `-`, `_`, `.` and blanks: `Thing_Group-Name` → `thinggroupname`.
-fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+/// The longest squashed text worth comparing: longer than every placeholder word.
+const SQUASH_MAX: usize = 32;
+
+/// Lower-cased, without `-`, `_`, `.` and blanks: `Thing_Group-Name` → `thinggroupname`,
+/// written into `buf`; `None` when the result could equal no placeholder word (it holds a
+/// non-ASCII character or is longer than [`SQUASH_MAX`]), so nothing is allocated.
+fn squash<'b>(text: &str, buf: &'b mut [u8; SQUASH_MAX]) -> Option<&'b str> {
+    let mut len = 0;
+    for b in text.bytes() {
+        if matches!(b, b'-' | b'_' | b'.' | b' ') {
+            continue;
+        }
+        if !b.is_ascii() {
+            return None;
+        }
+        *buf.get_mut(len)? = b.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
+/// Whether `squash(text)` is one of `words` (all ASCII).
+fn squashes_to(text: &str, words: &[&str]) -> bool {
+    let mut buf = [0; SQUASH_MAX];
+    squash(text, &mut buf).is_some_and(|s| words.contains(&s))
 }
 
 fn is_partition_placeholder(segment: &str) -> bool {
     has_template_text(segment)
         || is_bracketed(segment)
-        || matches!(
-            squash(segment).as_str(),
-            "partition" | "awspartition" | "yourpartition"
-        )
+        || squashes_to(segment, &["partition", "awspartition", "yourpartition"])
 }
 
 fn is_region_placeholder(segment: &str) -> bool {
@@ -509,7 +528,7 @@ fn is_region_placeholder(segment: &str) -> bool {
         "yourregioncode",
         "yourregionname",
     ];
-    has_template_text(segment) || is_bracketed(segment) || WORDS.contains(&squash(segment).as_str())
+    has_template_text(segment) || is_bracketed(segment) || squashes_to(segment, &WORDS)
 }
 
 fn is_account_placeholder(segment: &str) -> bool {
@@ -550,9 +569,12 @@ fn resource_placeholders(resource: &str) -> Vec<&str> {
         }
     }
     for piece in pieces {
-        let squashed = squash(piece);
-        let bare = squashed.strip_prefix("your").unwrap_or(&squashed);
-        if has_template_text(piece) || is_bracketed(piece) || WORDS.contains(&bare) {
+        let mut buf = [0; SQUASH_MAX];
+        let word = squash(piece, &mut buf).is_some_and(|squashed| {
+            let bare = squashed.strip_prefix("your").unwrap_or(squashed);
+            WORDS.contains(&bare)
+        });
+        if has_template_text(piece) || is_bracketed(piece) || word {
             found.push(piece);
         }
     }

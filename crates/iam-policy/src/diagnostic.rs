@@ -44,8 +44,10 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     /// Index the line starts of `text`.
     pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut line_starts = Vec::with_capacity(newlines.clone().count() + 1);
+        line_starts.push(0);
+        line_starts.extend(newlines.map(|i| i + 1));
         Self { text, line_starts }
     }
 

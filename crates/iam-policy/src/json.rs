@@ -55,7 +55,9 @@
 //! unexpected-token errors are suppressed until a token is accepted normally, so a problem
 //! does not cascade into follow-on errors at the same spot.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use lex::{quote, Kind, Lexer, Locator};
@@ -68,44 +70,45 @@ pub const MAX_DEPTH: usize = 64;
 /// Largest document accepted, in bytes.
 pub const MAX_SIZE: usize = 1 << 20;
 
-/// A JSON value with its span.
+/// A JSON value with its span. `S` is the text of strings, numbers and keys: owned from
+/// [`parse_json`]; the policy parser borrows it from the document where it can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonValue {
+pub struct JsonValue<S = String> {
     /// What it is.
-    pub kind: JsonKind,
+    pub kind: JsonKind<S>,
     /// Where it is (the whole value, brackets and quotes included).
     pub span: Span,
 }
 
 /// The kinds of JSON value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<S = String> {
     /// `null`
     Null,
     /// `true` / `false`
     Bool(bool),
     /// A number, as its exact text.
-    Number(String),
+    Number(S),
     /// A string, unescaped.
-    String(String),
+    String(S),
     /// An array.
-    Array(Vec<JsonValue>),
+    Array(Vec<JsonValue<S>>),
     /// An object; members in document order, a later duplicate key dropped (and reported).
-    Object(Vec<JsonMember>),
+    Object(Vec<JsonMember<S>>),
 }
 
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonMember {
+pub struct JsonMember<S = String> {
     /// The key, unescaped.
-    pub key: String,
+    pub key: S,
     /// Where the key is (quotes included).
     pub key_span: Span,
     /// The value.
-    pub value: JsonValue,
+    pub value: JsonValue<S>,
 }
 
-impl JsonKind {
+impl<S> JsonKind<S> {
     /// `null`, `boolean`, `number`, `string`, `array` or `object`.
     pub const fn type_name(&self) -> &'static str {
         match self {
@@ -121,9 +124,9 @@ impl JsonKind {
 
 /// What parsing a document gave: the (possibly recovered) tree and every problem found.
 #[derive(Debug, Clone, Default)]
-pub struct JsonOutcome {
+pub struct JsonOutcome<S = String> {
     /// The tree; `None` when nothing usable could be recovered.
-    pub value: Option<JsonValue>,
+    pub value: Option<JsonValue<S>>,
     /// Syntax, duplicate-key, depth and size errors, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -135,7 +138,7 @@ const COMMA_HINTS: [&str; 3] = [
     "add a comma between the two members",
 ];
 
-impl JsonOutcome {
+impl<S> JsonOutcome<S> {
     /// The index in `diagnostics` of the first problem after which the recovered tree cannot
     /// be trusted: any syntax error other than a trailing or missing comma, too deep, too
     /// large. Comma faults and duplicate keys recover with certainty, so the structure of a
@@ -152,6 +155,23 @@ impl JsonOutcome {
 /// Parse `text` strictly, recovering where it can. Never panics, never recurses deeper than
 /// [`MAX_DEPTH`], and uses memory linear in the input.
 pub fn parse_json(text: &str) -> JsonOutcome {
+    parse_with(text)
+}
+
+/// [`parse_json`] with the strings borrowed from `text` where they hold no escape.
+pub(crate) fn parse_json_borrowed(text: &str) -> JsonOutcome<Cow<'_, str>> {
+    parse_with(text)
+}
+
+/// The text type of a tree: made from the lexer's (possibly borrowed) text.
+trait JsonText<'a>: From<Cow<'a, str>> + std::ops::Deref<Target = str> + Eq + Hash + Clone {}
+
+impl<'a, S> JsonText<'a> for S where
+    S: From<Cow<'a, str>> + std::ops::Deref<Target = str> + Eq + Hash + Clone
+{
+}
+
+fn parse_with<'a, S: JsonText<'a>>(text: &'a str) -> JsonOutcome<S> {
     if text.len() > MAX_SIZE {
         return JsonOutcome {
             value: None,
@@ -194,15 +214,15 @@ enum State {
 /// Objects with fewer members than this find duplicate keys by a direct search.
 const SMALL_OBJECT: usize = 16;
 
-struct Frame {
+struct Frame<S> {
     open: Span,
     is_object: bool,
-    items: Vec<JsonValue>,
-    members: Vec<JsonMember>,
+    items: Vec<JsonValue<S>>,
+    members: Vec<JsonMember<S>>,
     /// Key to index in `members`, for duplicate detection.
-    index: HashMap<String, usize>,
+    index: HashMap<S, usize>,
     /// The key of the member being read.
-    key: Option<(String, Span)>,
+    key: Option<(S, Span)>,
     last_comma: Option<Span>,
 }
 
@@ -214,18 +234,18 @@ const fn closer_of(is_object: bool) -> (char, &'static str) {
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, S> {
     text: &'a str,
     lex: Lexer<'a>,
     /// After an unexpected-token error, until a token is accepted normally.
     suppress: bool,
-    stack: Vec<Frame>,
+    stack: Vec<Frame<S>>,
     state: State,
-    root: Option<JsonValue>,
+    root: Option<JsonValue<S>>,
     locator: Option<Locator>,
 }
 
-impl<'a> Parser<'a> {
+impl<'a, S: JsonText<'a>> Parser<'a, S> {
     fn new(text: &'a str) -> Self {
         Self {
             text,
@@ -312,12 +332,14 @@ impl<'a> Parser<'a> {
             Kind::Str | Kind::Num | Kind::True | Kind::False | Kind::Null | Kind::Word => {
                 let tok = self.lex.bump();
                 let value = match tok.kind {
-                    Kind::Str => JsonKind::String(tok.text),
+                    Kind::Str => JsonKind::String(S::from(tok.text)),
                     Kind::True => JsonKind::Bool(true),
                     Kind::False => JsonKind::Bool(false),
                     Kind::Null => JsonKind::Null,
                     Kind::Word => self.bareword(tok.span),
-                    _ => JsonKind::Number(self.text.get(span.start..span.end).unwrap_or("").into()),
+                    _ => JsonKind::Number(S::from(Cow::Borrowed(
+                        self.text.get(span.start..span.end).unwrap_or(""),
+                    ))),
                 };
                 if tok.unterminated {
                     self.suppress = true;
@@ -361,9 +383,9 @@ impl<'a> Parser<'a> {
     }
 
     /// The value a bareword stands for, reporting it.
-    fn bareword(&mut self, span: Span) -> JsonKind {
-        let text = self.text.get(span.start..span.end).unwrap_or("").to_owned();
-        let shown = quote(&text);
+    fn bareword(&mut self, span: Span) -> JsonKind<S> {
+        let text: &'a str = self.text.get(span.start..span.end).unwrap_or("");
+        let shown = quote(text);
         let lower = text.to_ascii_lowercase();
         let (value, message, help) = match lower.as_str() {
             "true" | "false" | "null" => (
@@ -376,12 +398,12 @@ impl<'a> Parser<'a> {
                 format!("JSON literals are lowercase: `{lower}`"),
             ),
             "nan" | "infinity" | "inf" => (
-                JsonKind::Number(text.clone()),
+                JsonKind::Number(S::from(Cow::Borrowed(text))),
                 format!("{shown} is not a JSON number"),
                 "JSON numbers are finite; write a string if this is text".to_owned(),
             ),
             _ => (
-                JsonKind::String(text.clone()),
+                JsonKind::String(S::from(Cow::Borrowed(text))),
                 format!("expected a value, found {shown}"),
                 format!("strings must be in double quotes: `\"{text}\"`"),
             ),
@@ -430,16 +452,16 @@ impl<'a> Parser<'a> {
                     } else {
                         self.accept();
                     }
-                    tok.text
+                    S::from(tok.text)
                 } else {
-                    let raw = self.text.get(span.start..span.end).unwrap_or("").to_owned();
+                    let raw: &'a str = self.text.get(span.start..span.end).unwrap_or("");
                     let help = format!("write the key in double quotes: `\"{raw}\"`");
                     self.error(
                         span,
                         format!("object keys must be strings in double quotes, found {found}"),
                         Some(&help),
                     );
-                    raw
+                    S::from(Cow::Borrowed(raw))
                 };
                 if let Some(frame) = self.stack.last_mut() {
                     frame.key = Some((key, tok.span));
@@ -725,7 +747,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Hand a finished value (or `None`: dropped) to the container being read.
-    fn deliver(&mut self, value: Option<JsonValue>) {
+    fn deliver(&mut self, value: Option<JsonValue<S>>) {
         let Some(frame) = self.stack.last_mut() else {
             self.root = value;
             self.state = State::RootAfter;

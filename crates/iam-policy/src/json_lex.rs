@@ -3,6 +3,7 @@
 //! string, a comment, whitespace JSON does not allow). Problems of where a token stands are
 //! the parser's.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -27,21 +28,21 @@ pub(super) enum Kind {
 }
 
 #[derive(Debug)]
-pub(super) struct Token {
+pub(super) struct Token<'a> {
     pub(super) kind: Kind,
     pub(super) span: Span,
-    /// The unescaped contents of a string.
-    pub(super) text: String,
+    /// The unescaped contents of a string, borrowed when it holds no escape.
+    pub(super) text: Cow<'a, str>,
     /// A string that ran into the end of its line.
     pub(super) unterminated: bool,
 }
 
-impl Token {
+impl Token<'_> {
     fn new(kind: Kind, start: usize, end: usize) -> Self {
         Self {
             kind,
             span: Span::new(start, end),
-            text: String::new(),
+            text: Cow::Borrowed(""),
             unterminated: false,
         }
     }
@@ -51,7 +52,7 @@ impl Token {
 pub(super) struct Lexer<'a> {
     text: &'a str,
     pos: usize,
-    ahead: VecDeque<Token>,
+    ahead: VecDeque<Token<'a>>,
     /// While skipping a too-deep subtree: problems are not reported.
     pub(super) quiet: bool,
     /// Every problem found so far, the parser's included.
@@ -112,7 +113,7 @@ impl<'a> Lexer<'a> {
         self.ahead.get(1).map_or(Kind::Eof, |t| t.kind)
     }
 
-    pub(super) fn bump(&mut self) -> Token {
+    pub(super) fn bump(&mut self) -> Token<'a> {
         let t = match self.ahead.pop_front() {
             Some(t) => t,
             None => self.lex(),
@@ -127,6 +128,9 @@ impl<'a> Lexer<'a> {
             let start = self.pos;
             match self.byte(start) {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // Any other ASCII byte but `#`, `/` and the two ASCII spaces JSON does not
+                // allow (U+000B, U+000C) starts a token.
+                Some(b) if b.is_ascii() && !matches!(b, b'#' | b'/' | 0x0b | 0x0c) => return,
                 Some(b'#') => self.line_comment(),
                 Some(b'/') if self.byte(start + 1) == Some(b'/') => self.line_comment(),
                 Some(b'/') if self.byte(start + 1) == Some(b'*') => {
@@ -192,7 +196,7 @@ impl<'a> Lexer<'a> {
         );
     }
 
-    fn lex(&mut self) -> Token {
+    fn lex(&mut self) -> Token<'a> {
         self.skip_trivia();
         let start = self.pos;
         let Some(b) = self.byte(start) else {
@@ -237,7 +241,7 @@ impl<'a> Lexer<'a> {
         Token::new(single, start, self.pos)
     }
 
-    fn lex_number(&mut self) -> Token {
+    fn lex_number(&mut self) -> Token<'a> {
         let start = self.pos;
         self.pos += 1;
         while let Some(b) = self.byte(self.pos) {
@@ -261,9 +265,29 @@ impl<'a> Lexer<'a> {
         Token::new(Kind::Num, start, self.pos)
     }
 
-    fn lex_string(&mut self, quote_byte: u8) -> Token {
+    fn lex_string(&mut self, quote_byte: u8) -> Token<'a> {
         let start = self.pos;
         self.pos += 1;
+        // The common string: no escape, no control character, closed on its line. Borrowed.
+        let text: &'a str = self.text;
+        let body = text.as_bytes().get(self.pos..).unwrap_or_default();
+        let end = body
+            .iter()
+            .position(|&b| b == quote_byte || b == b'\\' || b < 0x20);
+        if let Some(len) = end.filter(|&len| body.get(len) == Some(&quote_byte)) {
+            let contents = text.get(self.pos..self.pos + len).unwrap_or("");
+            self.pos += len + 1;
+            let span = Span::new(start, self.pos);
+            if quote_byte == b'\'' {
+                self.single_quoted(span);
+            }
+            return Token {
+                kind: Kind::Str,
+                span,
+                text: Cow::Borrowed(contents),
+                unterminated: false,
+            };
+        }
         let mut out = String::new();
         let mut run = self.pos;
         let mut unterminated = false;
@@ -315,12 +339,7 @@ impl<'a> Lexer<'a> {
         }
         let span = Span::new(start, self.pos);
         if quote_byte == b'\'' {
-            self.report(
-                Code::JsonSyntax,
-                span,
-                "strings must be in double quotes, not single quotes".to_owned(),
-                Some("replace the `'` quotes with `\"`"),
-            );
+            self.single_quoted(span);
         } else if unterminated {
             let trimmed = out.trim_end();
             if let Some(stripped) = trimmed.strip_suffix(',') {
@@ -336,9 +355,18 @@ impl<'a> Lexer<'a> {
         Token {
             kind: Kind::Str,
             span,
-            text: out,
+            text: Cow::Owned(out),
             unterminated,
         }
+    }
+
+    fn single_quoted(&mut self, span: Span) {
+        self.report(
+            Code::JsonSyntax,
+            span,
+            "strings must be in double quotes, not single quotes".to_owned(),
+            Some("replace the `'` quotes with `\"`"),
+        );
     }
 
     /// Read the escape at `self.pos` (a backslash) into `out`.

@@ -6,9 +6,16 @@
 
 use crate::condition::{closest, looks_like_operator};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
-use crate::json::{parse_json, JsonKind, JsonMember, JsonValue};
+use std::borrow::Cow;
+
+use crate::json::{self, parse_json_borrowed};
 use crate::model::{Effect, Origin, Policy, Statement, Version};
 use crate::{Checked, ParseOptions};
+
+/// The JSON tree of a document, its strings borrowed from the text where they hold no escape.
+type JsonValue<'t> = json::JsonValue<Cow<'t, str>>;
+type JsonKind<'t> = json::JsonKind<Cow<'t, str>>;
+type JsonMember<'t> = json::JsonMember<Cow<'t, str>>;
 
 const TOP_LEVEL_KEYS: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT_KEYS: &[&str] = &[
@@ -23,7 +30,7 @@ const STATEMENT_KEYS: &[&str] = &[
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let index = LineIndex::new(text);
-    let mut outcome = parse_json(text);
+    let mut outcome = parse_json_borrowed(text);
     // After a syntax error other than a comma fault the recovered tree is a guess: report up
     // to that error and no structural error built on the guess.
     let fatal = outcome.first_fatal();
@@ -102,10 +109,9 @@ fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnos
     }
     // Characters other than JSON whitespace, counted on the bytes: a character is its first
     // byte (UTF-8 continuation bytes are `0b10xx_xxxx`).
-    let size = text
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
-        .count();
+    let size = text.bytes().fold(0_usize, |n, b| {
+        n + usize::from(!matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
+    });
     match options.kind {
         Some(kind) if size > kind.quota() => diagnostics.push(
             Diagnostic::new(
@@ -135,7 +141,7 @@ struct Builder<'a> {
     variables: bool,
 }
 
-fn string_of(value: &JsonValue) -> Option<&str> {
+fn string_of<'v>(value: &'v JsonValue<'_>) -> Option<&'v str> {
     match &value.kind {
         JsonKind::String(s) => Some(s),
         _ => None,
@@ -178,7 +184,7 @@ impl Builder<'_> {
         let mut id = None;
         let mut statement = None;
         for member in members {
-            match member.key.as_str() {
+            match &*member.key {
                 "Version" => {
                     version_seen = true;
                     match string_of(&member.value).and_then(Version::from_text) {
@@ -214,7 +220,7 @@ impl Builder<'_> {
                     }
                 }
                 "Id" => match &member.value.kind {
-                    JsonKind::String(s) => id = Some(s.clone()),
+                    JsonKind::String(s) => id = Some(s.as_ref().to_owned()),
                     other => {
                         let message =
                             format!("`Id` must be a string, found a {}", other.type_name());
@@ -256,7 +262,7 @@ impl Builder<'_> {
     }
 
     fn unknown_top_level(&mut self, member: &JsonMember) {
-        let key = member.key.as_str();
+        let key: &str = &member.key;
         let mut d = Diagnostic::new(
             Code::UnknownElement,
             member.key_span,
@@ -325,10 +331,10 @@ impl Builder<'_> {
             return None;
         };
         let open = Span::new(value.span.start, value.span.start + 1);
-        let find = |name: &str| members.iter().find(|m| m.key == name);
+        let find = |name: &str| members.iter().find(|m| *m.key == *name);
         let mut ok = true;
         for member in members {
-            let key = member.key.as_str();
+            let key: &str = &member.key;
             if STATEMENT_KEYS.contains(&key) {
                 continue;
             }
@@ -527,10 +533,10 @@ impl Builder<'_> {
             (Some(p), None) => (p, false),
             (None, Some(n)) => (n, true),
         };
-        let key = member.key.as_str();
+        let key: &str = &member.key;
         let invalid = Code::InvalidType;
         let items = match &member.value.kind {
-            JsonKind::String(s) => vec![(s.as_str(), member.value.span)],
+            JsonKind::String(s) => vec![(&**s, member.value.span)],
             JsonKind::Array(values) if values.is_empty() => {
                 let span = Span::new(member.value.span.start, member.value.span.start + 1);
                 self.error(missing, span, format!("`{key}` is an empty array"))

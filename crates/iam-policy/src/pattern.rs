@@ -21,6 +21,8 @@
 mod nfa;
 mod segments;
 
+use std::sync::OnceLock;
+
 use memchr::memmem::Finder;
 
 use segments::{match_pieces, CompiledPiece, TokenPiece};
@@ -46,20 +48,60 @@ pub enum GlobSyntax {
 }
 
 /// A glob compiled once. Two globs are equal when their tokens and syntax are.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Glob {
-    tokens: Vec<GlobToken>,
+    /// The tokens; left empty (and derived from the plan on demand) for the globs of
+    /// [`Glob::new`] that compile straight from the text (`Exact`, `Prefix`).
+    tokens: OnceLock<Vec<GlobToken>>,
     syntax: GlobSyntax,
     strategy: Plan,
 }
 
 impl PartialEq for Glob {
     fn eq(&self, other: &Self) -> bool {
-        self.syntax == other.syntax && self.tokens == other.tokens
+        self.syntax == other.syntax && self.token_iter().eq(other.token_iter())
     }
 }
 
 impl Eq for Glob {}
+
+impl std::fmt::Debug for Glob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glob")
+            .field("tokens", &self.tokens())
+            .field("syntax", &self.syntax)
+            .field("strategy", &self.strategy)
+            .finish()
+    }
+}
+
+/// The tokens of a glob, stored or derived from its plan, without allocating.
+enum TokenIter<'g> {
+    Stored(std::slice::Iter<'g, GlobToken>),
+    /// Literal characters, then a star when `star`.
+    Derived {
+        chars: std::str::Chars<'g>,
+        star: bool,
+    },
+}
+
+impl Iterator for TokenIter<'_> {
+    type Item = GlobToken;
+
+    fn next(&mut self) -> Option<GlobToken> {
+        match self {
+            TokenIter::Stored(iter) => iter.next().copied(),
+            TokenIter::Derived { chars, star } => match chars.next() {
+                Some(c) => Some(GlobToken::Literal(c)),
+                None if *star => {
+                    *star = false;
+                    Some(GlobToken::AnyRun)
+                }
+                None => None,
+            },
+        }
+    }
+}
 
 /// The compiled form of a glob.
 #[derive(Debug, Clone)]
@@ -101,8 +143,9 @@ impl Glob {
             Some(_) => None,
         };
         match strategy {
+            // The tokens are derived from the plan when asked for.
             Some(strategy) => Self {
-                tokens: tokenize(pattern),
+                tokens: OnceLock::new(),
                 syntax,
                 strategy,
             },
@@ -119,7 +162,7 @@ impl Glob {
     /// Compile from tokens.
     pub fn from_tokens(tokens: &[GlobToken], syntax: GlobSyntax) -> Self {
         Self {
-            tokens: tokens.to_vec(),
+            tokens: OnceLock::from(tokens.to_vec()),
             syntax,
             strategy: compile(tokens, syntax),
         }
@@ -127,7 +170,29 @@ impl Glob {
 
     /// The tokens.
     pub fn tokens(&self) -> &[GlobToken] {
-        &self.tokens
+        self.tokens.get_or_init(|| self.token_iter().collect())
+    }
+
+    /// The tokens, stored or derived, without allocating.
+    fn token_iter(&self) -> TokenIter<'_> {
+        if let Some(tokens) = self.tokens.get() {
+            return TokenIter::Stored(tokens.iter());
+        }
+        // Only the `Exact` and `Prefix` globs of `Glob::new` leave the tokens unset.
+        match &self.strategy {
+            Plan::Prefix(text) => TokenIter::Derived {
+                chars: text.chars(),
+                star: true,
+            },
+            Plan::Exact(text) => TokenIter::Derived {
+                chars: text.chars(),
+                star: false,
+            },
+            _ => TokenIter::Derived {
+                chars: "".chars(),
+                star: false,
+            },
+        }
     }
 
     /// The syntax.
@@ -137,8 +202,7 @@ impl Glob {
 
     /// Whether the glob has no wildcard (a `Literal('*')` token is literal).
     pub fn is_literal(&self) -> bool {
-        self.tokens
-            .iter()
+        self.token_iter()
             .all(|t| matches!(t, GlobToken::Literal(_)))
     }
 
@@ -171,9 +235,9 @@ impl Glob {
     /// The glob as pattern text (`*` and `?` wildcards), or `None` when a literal `*` or `?`
     /// cannot be written in that text.
     pub fn to_pattern_text(&self) -> Option<String> {
-        let mut text = String::with_capacity(self.tokens.len());
-        for token in &self.tokens {
-            match *token {
+        let mut text = String::new();
+        for token in self.token_iter() {
+            match token {
                 GlobToken::Literal('*' | '?') => return None,
                 GlobToken::Literal(c) => text.push(c),
                 GlobToken::AnyChar => text.push('?'),

@@ -2,10 +2,10 @@
 //! need the IoT Jobs catalog.
 
 use super::{Builder, RawClause};
+use super::{JsonKind, JsonValue};
 use crate::catalog::{self, ActionInfo};
 use crate::condition::{Family, Operator, OperatorError, OperatorKind};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::json::{JsonKind, JsonValue};
 use crate::model::{
     ActionClause, ActionMatcher, ActionPattern, ArnTemplate, Condition, ConditionValues,
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
@@ -16,7 +16,7 @@ use crate::variable::Template;
 
 /// A short description of a JSON value for messages: the text of a string or number, else its
 /// type.
-pub(super) fn describe(value: &JsonValue) -> String {
+pub(super) fn describe(value: &JsonValue<'_>) -> String {
     match &value.kind {
         JsonKind::String(s) => format!("`{s}`"),
         JsonKind::Number(n) => format!("`{n}`"),
@@ -70,15 +70,15 @@ pub(super) struct ActionFacts {
 }
 
 /// What a statement's resources are, for the resource-type lint.
-pub(super) struct ResourceFacts {
-    items: Vec<(String, Span)>,
+pub(super) struct ResourceFacts<'j> {
+    items: Vec<(&'j str, Span)>,
     negated: bool,
 }
 
 impl Builder<'_> {
     pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
-        let mut patterns = Vec::new();
-        let mut known = Some(Vec::new());
+        let mut patterns = Vec::with_capacity(raw.items.len());
+        let mut known = Some(Vec::with_capacity(raw.items.len()));
         let mut ok = true;
         for (text, span) in raw.items {
             match self.action(text, span) {
@@ -174,7 +174,8 @@ impl Builder<'_> {
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
             info = catalog::lookup_action(vendor, name);
-            if !catalog::action_exists(vendor, name) {
+            // A catalog action exists; only the others need the full list.
+            if info.is_none() && !catalog::action_exists(vendor, name) {
                 let mut d = Diagnostic::new(
                     Code::UnknownAction,
                     span,
@@ -196,18 +197,18 @@ impl Builder<'_> {
         Some((pattern, info))
     }
 
-    pub(super) fn resources(
+    pub(super) fn resources<'j>(
         &mut self,
-        raw: RawClause<'_>,
-    ) -> Option<(ResourceClause, ResourceFacts)> {
-        let mut patterns = Vec::new();
-        let mut items = Vec::new();
+        raw: RawClause<'j>,
+    ) -> Option<(ResourceClause, ResourceFacts<'j>)> {
+        let mut patterns = Vec::with_capacity(raw.items.len());
+        let mut items = Vec::with_capacity(raw.items.len());
         let mut ok = true;
         for (text, span) in raw.items {
             match self.resource(text, span) {
                 Some(p) => {
                     patterns.push(p);
-                    items.push((text.to_owned(), span));
+                    items.push((text, span));
                 }
                 None => ok = false,
             }
@@ -300,7 +301,11 @@ impl Builder<'_> {
         template.has_variables().then_some(template)
     }
 
-    pub(super) fn lint_resource_types(&mut self, actions: &ActionFacts, resources: &ResourceFacts) {
+    pub(super) fn lint_resource_types(
+        &mut self,
+        actions: &ActionFacts,
+        resources: &ResourceFacts<'_>,
+    ) {
         let Some(known) = &actions.known else { return };
         if actions.negated || resources.negated || known.is_empty() {
             return;
@@ -366,7 +371,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn conditions(&mut self, value: &JsonValue) -> Option<Vec<Condition>> {
+    pub(super) fn conditions(&mut self, value: &JsonValue<'_>) -> Option<Vec<Condition>> {
         let JsonKind::Object(operators) = &value.kind else {
             let message = format!(
                 "`Condition` must be an object of operators, found a {}",
@@ -420,7 +425,7 @@ impl Builder<'_> {
                 match self.condition_values(operator, &key.value) {
                     Some(values) => out.push(Condition {
                         operator,
-                        key: key.key.clone(),
+                        key: key.key.as_ref().to_owned(),
                         key_lower: key.key.to_lowercase(),
                         values,
                         origin: self.origin(key.key_span),
@@ -435,12 +440,12 @@ impl Builder<'_> {
     fn condition_values(
         &mut self,
         operator: Operator,
-        value: &JsonValue,
+        value: &JsonValue<'_>,
     ) -> Option<ConditionValues> {
         let mut texts: Vec<(String, Span)> = Vec::new();
-        let scalar = |v: &JsonValue| match &v.kind {
-            JsonKind::String(s) => Some(s.clone()),
-            JsonKind::Number(n) => Some(n.clone()),
+        let scalar = |v: &JsonValue<'_>| match &v.kind {
+            JsonKind::String(s) => Some(s.as_ref().to_owned()),
+            JsonKind::Number(n) => Some(n.as_ref().to_owned()),
             JsonKind::Bool(b) => Some(b.to_string()),
             _ => None,
         };
