@@ -13,7 +13,6 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
-use iam_policy::pattern::GlobToken;
 use iam_policy::variable::TemplatePart;
 
 use crate::condition::{self, Env};
@@ -105,10 +104,6 @@ pub(crate) trait Sink {
     fn error(&mut self, entry: &Entry, key: &str, message: String);
 }
 
-fn is_exact(tokens: &[GlobToken]) -> bool {
-    tokens.iter().all(|t| matches!(t, GlobToken::Literal(_)))
-}
-
 fn push_unique(list: &mut Vec<u32>, id: u32) {
     if list.last() != Some(&id) {
         list.push(id);
@@ -121,7 +116,7 @@ impl ActionIndex {
         for p in &actions.patterns {
             match &p.matcher {
                 ActionMatcher::Any => exact_only = false,
-                ActionMatcher::Vendor { name, .. } => exact_only &= is_exact(name.tokens()),
+                ActionMatcher::Vendor { name, .. } => exact_only &= name.as_literal().is_some(),
             }
         }
         let always = actions.negated
@@ -137,15 +132,7 @@ impl ActionIndex {
             let ActionMatcher::Vendor { vendor, name } = &p.matcher else {
                 continue;
             };
-            if exact_only {
-                let literal: String = name
-                    .tokens()
-                    .iter()
-                    .filter_map(|t| match t {
-                        GlobToken::Literal(c) => Some(*c),
-                        _ => None,
-                    })
-                    .collect();
+            if let (true, Some(literal)) = (exact_only, name.as_literal()) {
                 let key = format!("{vendor}:{literal}").into_boxed_str();
                 push_unique(self.exact.entry(key).or_default(), id);
             } else {
