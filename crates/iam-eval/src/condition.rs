@@ -48,16 +48,20 @@ pub(crate) fn evaluate(
     match op.qualifier {
         // ID-8: a plain operator needs exactly one value.
         // Addresses and booleans were read once, when the request was built.
-        None => match (value.single(), &condition.values) {
-            (Some(_), ConditionValues::Ip(ranges)) if read.address.is_some() => Ok(ranges
-                .iter()
-                .any(|r| read.address.is_some_and(|a| r.value.contains(a)))
-                != negated),
-            (Some(_), ConditionValues::Bool(wanted)) if read.boolean.is_some() => {
-                Ok(wanted.iter().any(|w| Some(w.value) == read.boolean) != negated)
+        None => match (
+            value.single(),
+            &condition.values,
+            read.address,
+            read.boolean,
+        ) {
+            (Some(_), ConditionValues::Ip(ranges), Some(address), _) => {
+                Ok(ranges.iter().any(|r| r.value.contains(address)) != negated)
             }
-            (Some(one), _) => Ok(any_matches(condition, one, env, missing)? != negated),
-            (None, _) => Ok(negated),
+            (Some(_), ConditionValues::Bool(wanted), _, Some(boolean)) => {
+                Ok(wanted.iter().any(|w| w.value == boolean) != negated)
+            }
+            (Some(one), _, _, _) => Ok(any_matches(condition, one, env, missing)? != negated),
+            (None, _, _, _) => Ok(negated),
         },
         Some(qualifier) => {
             let mut all = true;
