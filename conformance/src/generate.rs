@@ -12,6 +12,7 @@
 //! with a deterministic ChaCha RNG seeded by `(seed, index)`, so case `gen-<seed>-<index>` can
 //! be regenerated alone.
 
+mod focus;
 pub mod model;
 pub mod pools;
 mod strategy;
@@ -58,6 +59,12 @@ pub struct Weights {
     pub version_2012: u32,
     /// A statement with `Effect: Deny`.
     pub deny: u32,
+    /// A statement whose first action and first resource are drawn from the request's own
+    /// (exactly, as a case variant, or as a wildcard that covers it).
+    pub focus: u32,
+    /// Of those, a near miss: one of the two just misses (the other plane's same operation,
+    /// another resource type or account, the resource id re-cased, ...).
+    pub near_miss: u32,
     /// `NotAction` instead of `Action`.
     pub not_action: u32,
     /// `NotResource` instead of `Resource`.
@@ -158,6 +165,8 @@ impl Default for Weights {
             malformed: 50,
             version_2012: 70,
             deny: 30,
+            focus: 60,
+            near_miss: 25,
             not_action: 10,
             not_resource: 10,
             condition: 50,

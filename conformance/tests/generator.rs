@@ -432,3 +432,22 @@ fn untagged_cases_never_meet_an_unreadable_value() {
     // Cases with an unreadable value that no condition reads are left untagged.
     assert!(unreadable_but_untagged > 0);
 }
+
+#[test]
+fn print_stats() {
+    let mut oracle = Oracle::new();
+    let mut tagged = 0;
+    let mut decisions = BTreeMap::new();
+    let mut tags = BTreeMap::new();
+    let n = 4_000;
+    for case in generate_cases(&config("default"), 1, n) {
+        if !case.implementation_defined.is_empty() {
+            tagged += 1;
+        }
+        for t in &case.implementation_defined {
+            *tags.entry(t.clone()).or_insert(0) += 1;
+        }
+        *decisions.entry(word(&mut oracle, &case.case)).or_insert(0) += 1;
+    }
+    eprintln!("tagged {tagged}/{n}; decisions {decisions:?}; tags {tags:?}");
+}
