@@ -4,9 +4,11 @@
 //! actions, resources, conditions; a request → action, resource, context), from SMALL pools so
 //! that matches and near misses are common, then rendered to the protocol: policies as JSON
 //! objects (so that the gate's shrinker works structurally), sometimes as document text,
-//! sometimes malformed. The `ID-n` choices a case can depend on are found from the model by
-//! construction ([`tags`]), so that an untagged case is one every conforming evaluator answers
-//! like the reference.
+//! sometimes malformed. Some statements are aimed at the request (their first action and
+//! resource drawn from the request's own, or as a near miss: weights `focus` and `near_miss`),
+//! so that most cases decide something. The `ID-n` choices a case can depend on are found from
+//! the model ([`tags`]): only where a choice can reach the answer, never missing one, so that
+//! an untagged case is one every conforming evaluator answers like the reference.
 //!
 //! The strategies are proptest strategies ([`arb_case`]); [`generate_cases`] draws from them
 //! with a deterministic ChaCha RNG seeded by `(seed, index)`, so case `gen-<seed>-<index>` can

@@ -12,6 +12,14 @@
 //! matches under the two extreme readings (a wildcard never crosses a colon / always may), and
 //! `reference_lies_between_the_readings` checks the reference's own reading lies between them.
 
+// Test helpers outside `#[test]` functions may unwrap, index and panic too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv6Addr};
 
