@@ -4,14 +4,17 @@
 //! actions, resources, conditions; a request → action, resource, context), from SMALL pools so
 //! that matches and near misses are common, then rendered to the protocol: policies as JSON
 //! objects (so that the gate's shrinker works structurally), sometimes as document text,
-//! sometimes malformed. The `ID-n` choices a case can depend on are found from the model by
-//! construction ([`tags`]), so that an untagged case is one every conforming evaluator answers
-//! like the reference.
+//! sometimes malformed. Some statements are aimed at the request (their first action and
+//! resource drawn from the request's own, or as a near miss: weights `focus` and `near_miss`),
+//! so that most cases decide something. The `ID-n` choices a case can depend on are found from
+//! the model ([`tags`]): only where a choice can reach the answer, never missing one, so that
+//! an untagged case is one every conforming evaluator answers like the reference.
 //!
 //! The strategies are proptest strategies ([`arb_case`]); [`generate_cases`] draws from them
 //! with a deterministic ChaCha RNG seeded by `(seed, index)`, so case `gen-<seed>-<index>` can
 //! be regenerated alone.
 
+mod focus;
 pub mod model;
 pub mod pools;
 mod strategy;
@@ -58,6 +61,12 @@ pub struct Weights {
     pub version_2012: u32,
     /// A statement with `Effect: Deny`.
     pub deny: u32,
+    /// A statement whose first action and first resource are drawn from the request's own
+    /// (exactly, as a case variant, or as a wildcard that covers it).
+    pub focus: u32,
+    /// Of those, a near miss: one of the two just misses (the other plane's same operation,
+    /// another resource type or account, the resource id re-cased, ...).
+    pub near_miss: u32,
     /// `NotAction` instead of `Action`.
     pub not_action: u32,
     /// `NotResource` instead of `Resource`.
@@ -158,6 +167,8 @@ impl Default for Weights {
             malformed: 50,
             version_2012: 70,
             deny: 30,
+            focus: 60,
+            near_miss: 25,
             not_action: 10,
             not_resource: 10,
             condition: 50,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use super::focus;
 use super::model::{
     CtxValue, Fault, Form, GenCase, GenCondition, GenPolicy, GenRequest, GenStatement,
 };
@@ -40,8 +41,11 @@ pub fn arb_model(config: &GeneratorConfig) -> BoxedStrategy<GenCase> {
     let prepared = Arc::new(Prepared::new(config));
     let policies = arb_policies(config, &prepared);
     let request = arb_request(config, &prepared);
-    (policies, request)
-        .prop_map(|(policies, request)| GenCase { policies, request })
+    (policies, request, focus::arb_focus(config))
+        .prop_map(|(mut policies, request, draws)| {
+            focus::apply(&mut policies, &request, &draws);
+            GenCase { policies, request }
+        })
         .boxed()
 }
 

@@ -1,69 +1,307 @@
 //! The `ID-n` choices a generated case can depend on, found from its model (docs/semantics.md
-//! §11). The analysis is conservative: a tag may be set on a case whose answer happens not to
-//! depend on the choice, never left off one whose answer does.
+//! §11).
+//!
+//! The analysis is sound: a case whose answer could differ under another allowed choice of an
+//! `ID-n` carries that tag. It is also precise enough to leave most cases untagged: a choice is
+//! only looked at where it can reach the answer.
+//!
+//! - A document that every conforming evaluator rejects (a fault without an `ID-n`) makes the
+//!   whole set an error, whatever the other choices: such a case carries no tag.
+//! - A statement whose action element does not match the request is never looked at further:
+//!   its resource element and conditions cannot change the answer (§3).
+//! - A resource element is matched under every reading of ID-6 (case of the ARN head folded or
+//!   not) and ID-7 (a wildcard never crosses a colon, or always may: every allowed reading lies
+//!   between the two). Where all agree, neither is needed; where they disagree, the element's
+//!   outcome is unknown and the tags that made it so are set.
+//! - Conditions are evaluated only in a statement whose resource element can match under some
+//!   reading; a condition whose key the request lacks depends on no choice. ID-8, ID-5, ID-9,
+//!   ID-10 and ID-6 are then set only where the request's values meet them.
 
+use std::net::IpAddr;
+
+use iam_policy::pattern::{matches_tokens, tokenize, GlobSyntax, GlobToken};
 use iam_policy::value;
+use iam_policy::variable::Template;
 
-use super::model::{CtxValue, Form, GenCase, GenCondition, GenPolicy};
+use super::model::{CtxValue, Form, GenCase, GenCondition, GenRequest, GenStatement};
+use super::pools::{naive_contains, read_range};
+
+/// A match outcome over every allowed choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tri {
+    /// Matches under no choice.
+    No,
+    /// Matches under some choices only (or cannot be told).
+    Maybe,
+    /// Matches under every choice.
+    Yes,
+}
+
+impl Tri {
+    fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::Yes
+        } else {
+            Tri::No
+        }
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+            Tri::Yes => Tri::No,
+        }
+    }
+
+    /// The OR of several outcomes.
+    fn any(items: impl IntoIterator<Item = Tri>) -> Tri {
+        let mut out = Tri::No;
+        for t in items {
+            match t {
+                Tri::Yes => return Tri::Yes,
+                Tri::Maybe => out = Tri::Maybe,
+                Tri::No => {}
+            }
+        }
+        out
+    }
+}
 
 /// The sorted, deduplicated `ID-n` tags of `case`.
 pub fn implementation_defined(case: &GenCase) -> Vec<String> {
+    let surely_rejected = case.policies.iter().any(|p| {
+        matches!(p.form, Form::Malformed(f) if f.rejected() && f.implementation_defined().is_none())
+    });
+    if surely_rejected {
+        return Vec::new();
+    }
     let mut tags: Vec<&'static str> = Vec::new();
-    let request = &case.request;
-    if arn_head_recased(&request.resource) {
-        tags.push("ID-6");
-    }
-    for (key, v) in &request.context {
-        let k = key.to_lowercase();
-        if k == "aws:sourcearn" && v.values().iter().any(|a| arn_head_recased(a)) {
-            tags.push("ID-6");
-        }
-        if v.values()
-            .iter()
-            .any(|a| a.to_lowercase().starts_with("::ffff:"))
-        {
-            tags.push("ID-10");
-        }
-    }
     for policy in &case.policies {
-        policy_tags(policy, case, &mut tags);
+        if let Form::Malformed(fault) = policy.form {
+            if let Some(id) = fault.implementation_defined() {
+                tags.push(id);
+            }
+        }
+        let live = policy.variables_live();
+        for s in &policy.statements {
+            statement_tags(s, live, &case.request, &mut tags);
+        }
     }
     tags.sort_unstable();
     tags.dedup();
     tags.into_iter().map(str::to_owned).collect()
 }
 
-fn policy_tags(policy: &GenPolicy, case: &GenCase, tags: &mut Vec<&'static str>) {
-    if let Form::Malformed(fault) = policy.form {
-        if let Some(id) = fault.implementation_defined() {
-            tags.push(id);
-        }
+fn statement_tags(
+    s: &GenStatement,
+    live: bool,
+    request: &GenRequest,
+    tags: &mut Vec<&'static str>,
+) {
+    // A wildcard vendor (from a configured pool) is ID-3 wherever it is written.
+    if s.actions.iter().any(|a| wildcard_vendor(a)) {
+        tags.push("ID-3");
     }
-    let request_colons = case.request.resource.matches(':').count();
-    for s in &policy.statements {
-        for r in &s.resources {
-            if arn_head_recased(r) {
-                tags.push("ID-6");
-            }
-            // ID-7: the three readings of §5 can only disagree when the request has more
-            // colons than the pattern and the pattern has a wildcard.
-            if (r.contains('*') || r.contains('?'))
-                && r != "*"
-                && request_colons > colons_outside_variables(r)
-            {
-                tags.push("ID-7");
-            }
-            if s.not_resource && r.contains("${") {
+    let actions = Tri::any(s.actions.iter().map(|p| action_pattern(p, &request.action)));
+    let actions = if s.not_action { actions.not() } else { actions };
+    if actions == Tri::No {
+        return;
+    }
+    let mut reasons = Vec::new();
+    // Every entry is looked at (ID-12 is set whatever the other entries say).
+    let entries: Vec<Tri> = s
+        .resources
+        .iter()
+        .map(|p| resource_entry(p, live, s.not_resource, request, &mut reasons, tags))
+        .collect();
+    let entries = Tri::any(entries);
+    let resources = if s.not_resource {
+        entries.not()
+    } else {
+        entries
+    };
+    match resources {
+        Tri::No => return,
+        Tri::Maybe => tags.extend(reasons),
+        Tri::Yes => {}
+    }
+    for c in &s.conditions {
+        condition_tags(c, request, tags);
+    }
+}
+
+fn wildcard_vendor(pattern: &str) -> bool {
+    pattern
+        .split_once(':')
+        .is_some_and(|(vendor, _)| vendor.contains(['*', '?']))
+}
+
+/// One action pattern against the request's action (§4): no choice reaches it.
+fn action_pattern(pattern: &str, action: &str) -> Tri {
+    if pattern == "*" {
+        return Tri::Yes;
+    }
+    if !pattern.is_ascii() || !action.is_ascii() || wildcard_vendor(pattern) {
+        return Tri::Maybe;
+    }
+    let (Some((pv, pn)), Some((av, an))) = (pattern.split_once(':'), action.split_once(':')) else {
+        return Tri::Maybe;
+    };
+    if !pv.eq_ignore_ascii_case(av) {
+        return Tri::No;
+    }
+    let tokens = tokenize(&pn.to_ascii_lowercase());
+    Tri::from_bool(matches_tokens(
+        &tokens,
+        GlobSyntax::Text,
+        &an.to_ascii_lowercase(),
+    ))
+}
+
+/// The request's value of a key (key names compare case-insensitively).
+fn lookup<'r>(request: &'r GenRequest, key: &str) -> Option<&'r CtxValue> {
+    request
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key) || k.to_lowercase() == key.to_lowercase())
+        .map(|(_, v)| v)
+}
+
+/// One resource entry against the request's resource, over the readings of ID-6 and ID-7.
+/// Why it is unknown goes to `reasons` (set only when the whole element is unknown); an
+/// entry whose outcome another choice could turn into anything (ID-12) goes to `tags` at once.
+fn resource_entry(
+    pattern: &str,
+    live: bool,
+    negated: bool,
+    request: &GenRequest,
+    reasons: &mut Vec<&'static str>,
+    tags: &mut Vec<&'static str>,
+) -> Tri {
+    if pattern == "*" {
+        return Tri::Yes;
+    }
+    let tokens = if live && pattern.contains("${") {
+        let Some(split) = fifth_colon(pattern) else {
+            reasons.extend(["ID-6", "ID-7"]);
+            return Tri::Maybe;
+        };
+        let (head, tail) = pattern.split_at(split);
+        let mut tokens = tokenize(head);
+        let (template, _) = Template::parse(tail);
+        let resolved =
+            template.tokens_into(|key| lookup(request, key).and_then(single), &mut tokens);
+        if !resolved {
+            // A variable without a value: the entry matches nothing under the reference; under
+            // `NotResource` that reading is ID-12 (another may exclude everything, or fail).
+            if negated {
                 tags.push("ID-12");
+                return Tri::Maybe;
             }
+            return Tri::No;
         }
-        for c in &s.conditions {
-            condition_tags(c, case, tags);
+        tokens
+    } else {
+        tokenize(pattern)
+    };
+    if request.resource == "*" {
+        return Tri::No;
+    }
+    let folded = fold_tokens(&tokens);
+    let resource = &request.resource;
+    let folded_resource = fold_head(resource);
+    let never = never_crosses(&tokens, resource);
+    let always = matches_tokens(&tokens, GlobSyntax::Text, resource);
+    let never_folded = never_crosses(&folded, &folded_resource);
+    let always_folded = matches_tokens(&folded, GlobSyntax::Text, &folded_resource);
+    if never == always && never_folded == always_folded && never == never_folded {
+        return Tri::from_bool(never);
+    }
+    if never != always || never_folded != always_folded {
+        reasons.push("ID-7");
+    }
+    if never != never_folded || always != always_folded {
+        reasons.push("ID-6");
+    }
+    Tri::Maybe
+}
+
+/// The byte offset just after the fifth colon.
+fn fifth_colon(pattern: &str) -> Option<usize> {
+    pattern
+        .match_indices(':')
+        .nth(4)
+        .map(|(i, _)| i + 1)
+        .filter(|&i| !pattern.get(..i).unwrap_or("").contains("${"))
+}
+
+/// A single value, or an array of one (what a variable substitutes).
+fn single(value: &CtxValue) -> Option<&str> {
+    match value {
+        CtxValue::Single(s) => Some(s),
+        CtxValue::Multi(v) => match v.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        },
+    }
+}
+
+/// The strictest reading of ID-7: no wildcard matches a colon.
+fn never_crosses(tokens: &[GlobToken], value: &str) -> bool {
+    let mut segments = tokens.split(|t| *t == GlobToken::Literal(':'));
+    let mut parts = value.split(':');
+    loop {
+        match (segments.next(), parts.next()) {
+            (None, None) => return true,
+            (Some(s), Some(p)) => {
+                if !matches_tokens(s, GlobSyntax::Text, p) {
+                    return false;
+                }
+            }
+            _ => return false,
         }
     }
 }
 
-fn condition_tags(c: &GenCondition, case: &GenCase, tags: &mut Vec<&'static str>) {
+/// Tokens with the literals of the first four segments (`arn`, partition, service, region)
+/// lowercased: the other reading of ID-6.
+fn fold_tokens(tokens: &[GlobToken]) -> Vec<GlobToken> {
+    let mut colons = 0;
+    tokens
+        .iter()
+        .map(|t| match t {
+            GlobToken::Literal(':') => {
+                colons += 1;
+                *t
+            }
+            GlobToken::Literal(c) if colons < 4 => {
+                GlobToken::Literal(c.to_lowercase().next().unwrap_or(*c))
+            }
+            other => *other,
+        })
+        .collect()
+}
+
+/// A value with its first four segments lowercased (as [`fold_tokens`]).
+fn fold_head(value: &str) -> String {
+    let mut colons = 0;
+    value
+        .chars()
+        .map(|c| {
+            if c == ':' {
+                colons += 1;
+                c
+            } else if colons < 4 {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn condition_tags(c: &GenCondition, request: &GenRequest, tags: &mut Vec<&'static str>) {
     let base = c
         .operator
         .rsplit(':')
@@ -71,19 +309,8 @@ fn condition_tags(c: &GenCondition, case: &GenCase, tags: &mut Vec<&'static str>
         .unwrap_or(&c.operator)
         .trim_end_matches("IfExists");
     let qualified = c.operator.contains(':');
-    if base.ends_with("IpAddress") && c.values.iter().any(|v| bare_ipv6(v)) {
-        tags.push("ID-9");
-    }
-    if base.starts_with("Arn") && c.values.iter().any(|v| arn_head_recased(v)) {
-        tags.push("ID-6");
-    }
-    let wanted = c.key.to_lowercase();
-    let Some((_, value)) = case
-        .request
-        .context
-        .iter()
-        .find(|(k, _)| k.to_lowercase() == wanted)
-    else {
+    // An absent key depends on no choice (IfExists, Null and the qualifiers have fixed rules).
+    let Some(value) = lookup(request, &c.key) else {
         return;
     };
     if base == "Null" {
@@ -112,36 +339,52 @@ fn condition_tags(c: &GenCondition, case: &GenCase, tags: &mut Vec<&'static str>
     if !value.values().iter().all(readable) {
         tags.push("ID-5");
     }
-}
-
-/// Whether an ARN (or ARN pattern) writes its partition, service or region with upper case.
-fn arn_head_recased(arn: &str) -> bool {
-    arn.split(':')
-        .skip(1)
-        .take(3)
-        .any(|segment| segment.chars().any(char::is_uppercase))
-        || arn
-            .split(':')
-            .next()
-            .is_some_and(|a| a.chars().any(char::is_uppercase) && a.eq_ignore_ascii_case("arn"))
-}
-
-/// Colons of `pattern` outside `${...}`.
-fn colons_outside_variables(pattern: &str) -> usize {
-    let mut count = 0;
-    let mut depth = false;
-    let mut rest = pattern;
-    while let Some(c) = rest.chars().next() {
-        if !depth && rest.starts_with("${") {
-            depth = true;
-        } else if depth && c == '}' {
-            depth = false;
-        } else if !depth && c == ':' {
-            count += 1;
-        }
-        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    if base.ends_with("IpAddress") {
+        ip_tags(&c.values, value.values(), tags);
     }
-    count
+    if base.starts_with("Arn") && arn_head_differs(&c.values, value.values()) {
+        tags.push("ID-6");
+    }
+}
+
+/// ID-9 where a bare IPv6 range meets an IPv6 request address; ID-10 where an IPv4-mapped
+/// address falls in a range under one reading and not the other.
+fn ip_tags(ranges: &[String], addresses: &[String], tags: &mut Vec<&'static str>) {
+    let read: Vec<_> = ranges.iter().filter_map(|r| read_range(r)).collect();
+    for a in addresses {
+        let Ok(address) = value::parse_ip_address(a) else {
+            continue;
+        };
+        let IpAddr::V6(v6) = address else {
+            continue;
+        };
+        if ranges.iter().any(|r| bare_ipv6(r)) {
+            tags.push("ID-9");
+        }
+        if let Some(v4) = v6.to_ipv4_mapped() {
+            let differs = read.iter().any(|range| {
+                naive_contains(*range, IpAddr::V6(v6)) != naive_contains(*range, IpAddr::V4(v4))
+            });
+            if differs {
+                tags.push("ID-10");
+            }
+        }
+    }
+}
+
+/// Whether folding the case of the ARN head (partition, service, region) changes whether
+/// the first four components of some pattern match some request value (ID-6).
+fn arn_head_differs(patterns: &[String], values: &[String]) -> bool {
+    let head = |text: &str| -> String { text.split(':').take(4).collect::<Vec<_>>().join(":") };
+    patterns.iter().any(|p| {
+        let p_head = head(p);
+        let tokens = tokenize(&p_head);
+        let folded = fold_tokens(&tokens);
+        values.iter().any(|v| {
+            let v_head = head(v);
+            never_crosses(&tokens, &v_head) != never_crosses(&folded, &fold_head(&v_head))
+        })
+    })
 }
 
 /// A bare IPv6 address (no prefix) as a policy range.
@@ -155,15 +398,92 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert!(arn_head_recased("arn:AWS:iot:us-east-1:1:job/x"));
-        assert!(arn_head_recased("arn:aws:iot:US-east-1:1:job/x"));
-        assert!(!arn_head_recased("arn:aws:iot:us-east-1:1:job/X"));
-        assert_eq!(
-            colons_outside_variables("arn:aws:iot:r:a:thing/${aws:username}"),
-            5
-        );
         assert!(bare_ipv6("2001:db8::1"));
         assert!(!bare_ipv6("2001:db8::/32"));
         assert!(!bare_ipv6("10.0.0.1"));
+        assert_eq!(
+            fifth_colon("arn:aws:iot:r:a:thing/${aws:username}"),
+            Some(16)
+        );
+        assert_eq!(
+            fold_head("arn:AWS:IoT:US-east-1:A:job/X"),
+            "arn:aws:iot:us-east-1:A:job/X"
+        );
+    }
+
+    #[test]
+    fn readings_of_a_star() {
+        let t = tokenize("arn:aws:iot:*:1:job/*");
+        assert!(never_crosses(&t, "arn:aws:iot:r:1:job/x"));
+        assert!(!never_crosses(&t, "arn:aws:iot:r:1:job/x:y"));
+        assert!(matches_tokens(
+            &t,
+            GlobSyntax::Text,
+            "arn:aws:iot:r:1:job/x:y"
+        ));
+    }
+
+    /// ID-7/ID-6: where the analysis says an entry matches (or not) under every reading, the
+    /// reference (one of the readings) agrees; so the reference lies between the extremes.
+    #[test]
+    fn reference_lies_between_the_readings() {
+        use crate::generate::{arb_model, model::Form, GeneratorConfig};
+        use proptest::strategy::{Strategy, ValueTree};
+        use proptest::test_runner::TestRunner;
+        use serde_json::json;
+        let mut known = 0;
+        for preset in [
+            GeneratorConfig::default(),
+            serde_json::from_str(include_str!("../../presets/variables.json")).unwrap(),
+        ] {
+            let strategy = arb_model(&preset);
+            let mut runner = TestRunner::deterministic();
+            for _ in 0..1_500 {
+                let model = strategy.new_tree(&mut runner).unwrap().current();
+                let request = model.request.to_line().to_request().unwrap();
+                for policy in model
+                    .policies
+                    .iter()
+                    .filter(|p| matches!(p.form, Form::Object | Form::Text))
+                {
+                    for s in &policy.statements {
+                        for r in &s.resources {
+                            let t = resource_entry(
+                                r,
+                                policy.variables_live(),
+                                false,
+                                &model.request,
+                                &mut Vec::new(),
+                                &mut Vec::new(),
+                            );
+                            if t == Tri::Maybe {
+                                continue;
+                            }
+                            known += 1;
+                            let mut doc = json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": r}});
+                            if let Some(v) = &policy.version {
+                                doc["Version"] = json!(v);
+                            }
+                            let set = iam_eval::PolicySet::from_texts(&[&doc.to_string()]).unwrap();
+                            let allowed = set.decide(&request) == Some(iam_eval::Decision::Allow);
+                            assert_eq!(
+                                allowed,
+                                t == Tri::Yes,
+                                "{r} against {}",
+                                model.request.resource
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(known > 1_000);
+    }
+
+    #[test]
+    fn actions() {
+        assert_eq!(action_pattern("iot:describe*", "IOT:DescribeJob"), Tri::Yes);
+        assert_eq!(action_pattern("iot:*", "iotjobsdata:DescribeJob"), Tri::No);
+        assert_eq!(action_pattern("iot*:*", "iot:DescribeJob"), Tri::Maybe);
     }
 }
