@@ -1,16 +1,16 @@
 //! Policy variables at evaluation time (§9): a template resolved against the request context
 //! into pieces, and the comparisons that use them, without allocating once warm.
 //!
-//! [`for_each_piece`] is the one place that reads [`TemplatePart`]s: substituted values and
+//! [`for_each_piece`] resolves templates through `Template::for_each_piece_reporting`: substituted values and
 //! escapes come out as [`Piece::Literal`] (wildcards not live), text as written as
 //! [`Piece::Pattern`] (wildcards live where the operator globs).
 
 use std::cell::RefCell;
 
 use iam_policy::pattern::{matches_tokens, GlobSyntax, GlobToken};
-use iam_policy::variable::{Template, TemplatePart};
+use iam_policy::variable::{self, Template};
 
-use crate::request::Context;
+use crate::request::{Context, ContextValue};
 
 /// One piece of a resolved template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,29 +47,22 @@ pub(crate) fn for_each_piece(
         }
         Source::Live(t) => t,
     };
-    let mut complete = true;
-    for part in &template.parts {
-        match part {
-            TemplatePart::Text(text) => f(Piece::Pattern(text)),
-            TemplatePart::Escaped(c) => {
+    template.for_each_piece_reporting(
+        |key_lower| {
+            context
+                .get_lowered(key_lower)
+                .and_then(ContextValue::single)
+        },
+        |piece| match piece {
+            variable::Piece::Pattern(text) => f(Piece::Pattern(text)),
+            variable::Piece::Literal(text) => f(Piece::Literal(text)),
+            variable::Piece::Escaped(c) => {
                 let mut buf = [0u8; 4];
                 f(Piece::Literal(c.encode_utf8(&mut buf)));
             }
-            TemplatePart::Variable(var) => {
-                match context.get_lowered(&var.key_lower).and_then(|v| v.single()) {
-                    Some(value) => f(Piece::Literal(value)),
-                    None => match &var.default {
-                        Some(default) => f(Piece::Literal(default)),
-                        None => {
-                            missing(&var.key_lower);
-                            complete = false;
-                        }
-                    },
-                }
-            }
-        }
-    }
-    complete
+        },
+        |key_lower| missing(key_lower),
+    )
 }
 
 /// Whether the resolved text equals `candidate` exactly (`fold`: case-insensitively).
@@ -229,8 +222,7 @@ pub(crate) fn arn(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::ContextValue;
-    use iam_policy::variable::Variable;
+    use iam_policy::variable::{TemplatePart, Variable};
 
     fn var(key: &str, default: Option<&str>) -> TemplatePart {
         TemplatePart::Variable(Variable {

@@ -186,18 +186,34 @@ impl Template {
     ///
     /// `lookup` gets a variable's `key_lower` and returns the request's single value for it,
     /// or `None` when the key is absent (or not single-valued). A variable without a value
-    /// takes its default; when it has none, resolution stops and this returns `false` (the
-    /// pieces already handed to `f` must then be discarded: the value matches nothing).
-    /// Pieces borrow from the template (`'t`) or from the request (`'r`).
+    /// takes its default; when it has none, this returns `false` (the pieces handed to `f`
+    /// must then be discarded: the value matches nothing). Pieces borrow from the template
+    /// (`'t`) or from the request (`'r`).
     pub fn for_each_piece<'t, 'r, 'p>(
         &'t self,
-        mut lookup: impl FnMut(&str) -> Option<&'r str>,
-        mut f: impl FnMut(Piece<'p>),
+        lookup: impl FnMut(&str) -> Option<&'r str>,
+        f: impl FnMut(Piece<'p>),
     ) -> bool
     where
         't: 'p,
         'r: 'p,
     {
+        self.for_each_piece_reporting(lookup, f, |_| {})
+    }
+
+    /// As [`Template::for_each_piece`], calling `missing` with the `key_lower` of every
+    /// variable that has neither a value nor a default (all of them, not only the first).
+    pub fn for_each_piece_reporting<'t, 'r, 'p>(
+        &'t self,
+        mut lookup: impl FnMut(&str) -> Option<&'r str>,
+        mut f: impl FnMut(Piece<'p>),
+        mut missing: impl FnMut(&str),
+    ) -> bool
+    where
+        't: 'p,
+        'r: 'p,
+    {
+        let mut complete = true;
         for part in &self.parts {
             match part {
                 TemplatePart::Text(text) => f(Piece::Pattern(text)),
@@ -206,12 +222,15 @@ impl Template {
                     Some(value) => f(Piece::Literal(value)),
                     None => match &v.default {
                         Some(default) => f(Piece::Literal(default)),
-                        None => return false,
+                        None => {
+                            missing(&v.key_lower);
+                            complete = false;
+                        }
                     },
                 },
             }
         }
-        true
+        complete
     }
 
     /// Append the resolved text to `out` (for exact and case-folded comparisons). `false`
