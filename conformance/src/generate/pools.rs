@@ -118,38 +118,27 @@ pub fn boundary_addresses(range: &str) -> Vec<String> {
     let Some((address, length)) = read_range(range) else {
         return Vec::new();
     };
-    match address {
-        IpAddr::V4(a) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(length)).unwrap_or(0);
-            let first = u32::from(a) & mask;
-            let last = first | !mask;
-            [
-                Some(first),
-                Some(last),
-                first.checked_sub(1),
-                last.checked_add(1),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|n| Ipv4Addr::from(n).to_string())
-            .collect()
-        }
-        IpAddr::V6(a) => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(length)).unwrap_or(0);
-            let first = u128::from(a) & mask;
-            let last = first | !mask;
-            [
-                Some(first),
-                Some(last),
-                first.checked_sub(1),
-                last.checked_add(1),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|n| Ipv6Addr::from(n).to_string())
-            .collect()
-        }
-    }
+    // Both families in u128 arithmetic, the IPv4 one confined to its 32 bits.
+    let (bits, max, value) = match address {
+        IpAddr::V4(a) => (32, u128::from(u32::MAX), u128::from(u32::from(a))),
+        IpAddr::V6(a) => (128, u128::MAX, u128::from(a)),
+    };
+    let mask = max.checked_shl(bits - u32::from(length)).unwrap_or(0) & max;
+    let first = value & mask;
+    let last = first | (!mask & max);
+    [
+        Some(first),
+        Some(last),
+        first.checked_sub(1),
+        last.checked_add(1).filter(|n| *n <= max),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|n| match address {
+        IpAddr::V4(_) => u32::try_from(n).ok().map(|n| Ipv4Addr::from(n).to_string()),
+        IpAddr::V6(_) => Some(Ipv6Addr::from(n).to_string()),
+    })
+    .collect()
 }
 
 /// Standard base-64 with padding.
@@ -211,6 +200,14 @@ mod tests {
         assert_eq!(
             boundary_addresses("2001:db8::1"),
             vec!["2001:db8::1", "2001:db8::1", "2001:db8::", "2001:db8::2"]
+        );
+        assert_eq!(
+            boundary_addresses("255.255.255.255/32"),
+            vec!["255.255.255.255", "255.255.255.255", "255.255.255.254"]
+        );
+        assert_eq!(
+            boundary_addresses("::/0"),
+            vec!["::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
         );
     }
 

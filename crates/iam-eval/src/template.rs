@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use iam_policy::pattern::{matches_tokens, GlobSyntax, GlobToken};
+use iam_policy::pattern::{matches_tokens, token, GlobSyntax, GlobToken};
 use iam_policy::variable::{self, Template};
 
 use crate::request::{Context, ContextValue};
@@ -122,14 +122,6 @@ fn with_tokens(f: impl FnOnce(&mut Vec<GlobToken>) -> bool) -> bool {
         (Ok(Some(result)), _) => result,
         (_, Some(f)) => f(&mut Vec::new()),
         (_, None) => false,
-    }
-}
-
-fn token(c: char) -> GlobToken {
-    match c {
-        '*' => GlobToken::AnyRun,
-        '?' => GlobToken::AnyChar,
-        c => GlobToken::Literal(c),
     }
 }
 

@@ -270,14 +270,16 @@ impl Glob {
 
 /// The tokens of `pattern` (`*` and `?` wildcards, everything else literal).
 pub fn tokenize(pattern: &str) -> Vec<GlobToken> {
-    pattern
-        .chars()
-        .map(|c| match c {
-            '*' => GlobToken::AnyRun,
-            '?' => GlobToken::AnyChar,
-            c => GlobToken::Literal(c),
-        })
-        .collect()
+    pattern.chars().map(token).collect()
+}
+
+/// The token of one pattern character: `*` and `?` are wildcards, everything else literal.
+pub fn token(c: char) -> GlobToken {
+    match c {
+        '*' => GlobToken::AnyRun,
+        '?' => GlobToken::AnyChar,
+        c => GlobToken::Literal(c),
+    }
 }
 
 /// Match `candidate` against uncompiled tokens (used for patterns built per request from

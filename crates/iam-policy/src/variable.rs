@@ -67,11 +67,7 @@ impl Piece<'_> {
     /// Append this piece's glob tokens: wildcards only from [`Piece::Pattern`].
     pub fn push_tokens(self, out: &mut Vec<GlobToken>) {
         match self {
-            Piece::Pattern(text) => out.extend(text.chars().map(|c| match c {
-                '*' => GlobToken::AnyRun,
-                '?' => GlobToken::AnyChar,
-                c => GlobToken::Literal(c),
-            })),
+            Piece::Pattern(text) => out.extend(text.chars().map(crate::pattern::token)),
             Piece::Literal(text) => out.extend(text.chars().map(GlobToken::Literal)),
             Piece::Escaped(c) => out.push(GlobToken::Literal(c)),
         }
