@@ -1,7 +1,12 @@
 //! Spec v2 decisions: short ARN patterns padded with `*` (ID-15) in `Resource`, `NotResource`
 //! and `Arn*` conditions; short request values under `Arn*` (ID-21); policy variables in
 //! `Bool` values (ID-18); vendors of any characters.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use iam_eval::{Context, ContextValue, Decision, Evaluator, ReferenceEvaluator, Request};
 

@@ -1,6 +1,11 @@
 //! Spec v2 §1: short resources padded with `*` (ID-15), vendors of any characters but `:`,
 //! `*`, `?` and whitespace, and policy variables in `Bool` values (ID-18).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use iam_policy::{
     ActionMatcher, Code, ConditionValues, ParseOptions, Policy, ResourceMatcher, TextMatcher,
