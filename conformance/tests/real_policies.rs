@@ -2,6 +2,12 @@
 //! policy validates with no error, and iamconf accepts or rejects each document of IAM's
 //! CreatePolicy record as IAM did, except the divergences listed with their cause.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a malformed corpus file should stop the test loudly"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -28,14 +34,25 @@ fn errors(text: &str) -> Vec<String> {
     checked
         .diagnostics
         .errors()
-        .map(|d| format!("{} at {}:{}", d.code.as_str(), d.position.line, d.position.column))
+        .map(|d| {
+            format!(
+                "{} at {}:{}",
+                d.code.as_str(),
+                d.position.line,
+                d.position.column
+            )
+        })
         .collect()
 }
 
 #[test]
 fn every_aws_managed_policy_validates_with_no_error() {
     let policies = json_lines("aws-managed.jsonl");
-    assert!(policies.len() >= 1_500, "only {} managed policies", policies.len());
+    assert!(
+        policies.len() >= 1_500,
+        "only {} managed policies",
+        policies.len()
+    );
     let mut failures = Vec::new();
     for policy in &policies {
         let name = policy["name"].as_str().unwrap();
@@ -57,7 +74,11 @@ fn every_aws_managed_policy_validates_with_no_error() {
 #[test]
 fn iam_create_policy_record_agrees_except_listed_divergences() {
     let cases = json_lines("iam-create-policy.jsonl");
-    assert_eq!(cases.len(), 132, "the record of moto 5.2.5 has 78 invalid and 54 valid cases");
+    assert_eq!(
+        cases.len(),
+        132,
+        "the record of moto 5.2.5 has 78 invalid and 54 valid cases"
+    );
     let listed: Value =
         serde_json::from_str(&std::fs::read_to_string(dir().join("divergences.json")).unwrap())
             .unwrap();
@@ -83,7 +104,11 @@ fn iam_create_policy_record_agrees_except_listed_divergences() {
                 "{id}: IAM {} ({}), iamconf {}",
                 if iam_accepts { "accepts" } else { "rejects" },
                 case["iam_message"].as_str().unwrap_or("no message"),
-                if iamconf_accepts { "accepts".to_owned() } else { found.join(", ") }
+                if iamconf_accepts {
+                    "accepts".to_owned()
+                } else {
+                    found.join(", ")
+                }
             )),
         }
     }
@@ -105,24 +130,70 @@ fn rejected_documents_are_rejected_for_a_reason_iam_gives() {
     // both reject, one of iamconf's errors must be of the family IAM's message names, so that a
     // document rejected for another reason does not count as agreement.
     let families: &[(&str, &[&str])] = &[
-        ("Syntax errors in policy.", &["json-syntax", "invalid-type", "unknown-element", "action-and-not-action", "resource-and-not-resource", "missing-statement", "missing-effect", "invalid-effect", "invalid-version", "unknown-operator", "invalid-qualifier", "invalid-sid", "misplaced-condition-operator"]),
-        ("Policy document must be version 2012-10-17 or greater.", &["invalid-version"]),
-        ("Policy statement must contain actions.", &["missing-action"]),
-        ("Policy statement must contain resources.", &["missing-resource"]),
-        ("Actions/Conditions must be prefaced by a vendor", &["invalid-action"]),
-        ("Actions/Condition can contain only one colon.", &["invalid-action"]),
+        (
+            "Syntax errors in policy.",
+            &[
+                "json-syntax",
+                "invalid-type",
+                "unknown-element",
+                "action-and-not-action",
+                "resource-and-not-resource",
+                "missing-statement",
+                "missing-effect",
+                "invalid-effect",
+                "invalid-version",
+                "unknown-operator",
+                "invalid-qualifier",
+                "invalid-sid",
+                "misplaced-condition-operator",
+            ],
+        ),
+        (
+            "Policy document must be version 2012-10-17 or greater.",
+            &["invalid-version"],
+        ),
+        (
+            "Policy statement must contain actions.",
+            &["missing-action"],
+        ),
+        (
+            "Policy statement must contain resources.",
+            &["missing-resource"],
+        ),
+        (
+            "Actions/Conditions must be prefaced by a vendor",
+            &["invalid-action"],
+        ),
+        (
+            "Actions/Condition can contain only one colon.",
+            &["invalid-action"],
+        ),
         ("Vendor ", &["invalid-action"]),
         ("Resource ", &["invalid-resource"]),
         ("Partition ", &["invalid-resource"]),
-        ("The policy failed legacy parsing", &["invalid-effect", "invalid-date", "invalid-resource"]),
-        ("Statement IDs (SID) in a single policy must be unique.", &["duplicate-sid"]),
-        ("Statement IDs (SID) must be alpha-numeric.", &["invalid-sid"]),
-        ("Policy document should not specify a principal.", &["principal-not-allowed"]),
+        (
+            "The policy failed legacy parsing",
+            &["invalid-effect", "invalid-date", "invalid-resource"],
+        ),
+        (
+            "Statement IDs (SID) in a single policy must be unique.",
+            &["duplicate-sid"],
+        ),
+        (
+            "Statement IDs (SID) must be alpha-numeric.",
+            &["invalid-sid"],
+        ),
+        (
+            "Policy document should not specify a principal.",
+            &["principal-not-allowed"],
+        ),
     ];
     let mut wrong = Vec::new();
     let mut checked = 0;
     for case in json_lines("iam-create-policy.jsonl") {
-        let Some(message) = case["iam_message"].as_str() else { continue };
+        let Some(message) = case["iam_message"].as_str() else {
+            continue;
+        };
         let text = case["text"].as_str().unwrap();
         let found = errors(text);
         if found.is_empty() {
@@ -138,13 +209,25 @@ fn rejected_documents_are_rejected_for_a_reason_iam_gives() {
             .filter(|(prefix, _)| message.starts_with(prefix))
             .flat_map(|(_, codes)| codes.iter().copied())
             .collect();
-        assert!(!allowed.is_empty(), "{}: no family for IAM's message `{message}`", case["id"]);
+        assert!(
+            !allowed.is_empty(),
+            "{}: no family for IAM's message `{message}`",
+            case["id"]
+        );
         checked += 1;
         let codes: Vec<&str> = found.iter().map(|e| e.split(' ').next().unwrap()).collect();
         if !version_first && !codes.iter().any(|c| allowed.contains(c)) {
-            wrong.push(format!("{}: IAM says `{message}`, iamconf: {}", case["id"], found.join(", ")));
+            wrong.push(format!(
+                "{}: IAM says `{message}`, iamconf: {}",
+                case["id"],
+                found.join(", ")
+            ));
         }
     }
     assert!(checked >= 70, "only {checked} rejected documents compared");
-    assert!(wrong.is_empty(), "rejected for another reason than IAM's:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "rejected for another reason than IAM's:\n{}",
+        wrong.join("\n")
+    );
 }
