@@ -119,7 +119,7 @@ impl Asker<'_> {
         }
         *self.next_id += 1;
         let mut probe = case.clone();
-        probe.id = format!("{}-{}", self.prefix, self.next_id);
+        probe.id = format!("{}/{}", self.prefix, self.next_id);
         self.sent += 1;
         let verdict = match self.candidate.answer(&probe) {
             Ok(answer) => answer.verdict,
@@ -155,7 +155,8 @@ fn check_once(
         candidate,
         failure: None,
         next_id,
-        prefix: format!("{}~{}", base.case.id, invariant.name),
+        // `inv/<name>/...`: the labels of a case name the invariant it comes from.
+        prefix: format!("inv/{}/{}", invariant.name, base.case.id),
         base: base.case.clone(),
         base_answer,
         last: None,
