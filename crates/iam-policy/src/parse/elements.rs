@@ -1,6 +1,8 @@
 //! Statement elements: action and resource strings, the `Condition` block, and the lints that
 //! need the IoT Jobs catalog.
 
+use std::borrow::Cow;
+
 use super::{Builder, RawClause};
 use super::{JsonKind, JsonValue};
 use crate::catalog::{self, ActionInfo};
@@ -59,6 +61,29 @@ pub(crate) fn split_arn(text: &str, skip_variables: bool) -> Option<[&str; 6]> {
     }
     *parts.get_mut(5)? = text.get(start..)?;
     Some(parts)
+}
+
+/// The longest ASCII text [`lowercase`] lowers without allocating.
+const LOWER_MAX: usize = 64;
+
+/// `text` in lower case: in `buf` when it is short ASCII, allocated only otherwise.
+fn lowercase<'b>(text: &'b str, buf: &'b mut [u8; LOWER_MAX]) -> Cow<'b, str> {
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(text);
+    }
+    let Some(out) = buf.get_mut(..text.len()).filter(|_| text.is_ascii()) else {
+        return Cow::Owned(text.to_lowercase());
+    };
+    for (o, b) in out.iter_mut().zip(text.bytes()) {
+        *o = b.to_ascii_lowercase();
+    }
+    match std::str::from_utf8(out) {
+        Ok(lower) => Cow::Borrowed(lower),
+        Err(_) => Cow::Owned(text.to_lowercase()),
+    }
 }
 
 /// What a statement's actions are, for the resource-type lint.
@@ -169,7 +194,8 @@ impl Builder<'_> {
             return None;
         }
         let vendor_lower = vendor.to_ascii_lowercase();
-        let name_lower = name.to_lowercase();
+        let mut buf = [0; LOWER_MAX];
+        let name_lower = lowercase(name, &mut buf);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
@@ -573,6 +599,34 @@ impl Builder<'_> {
                     TextMatcher::NoMatch
                 }
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercase_borrows_or_lowers_like_to_lowercase() {
+        let long = "A".repeat(LOWER_MAX + 1);
+        for text in [
+            "describejob",
+            "DescribeJob",
+            "Ünïcode",
+            "",
+            "*Job?",
+            long.as_str(),
+        ] {
+            let mut buf = [0; LOWER_MAX];
+            let lower = lowercase(text, &mut buf);
+            assert_eq!(lower, text.to_lowercase(), "{text}");
+            let allocated = matches!(lower, Cow::Owned(_));
+            assert_eq!(
+                allocated,
+                !text.is_ascii() || text.len() > LOWER_MAX,
+                "{text}"
+            );
         }
     }
 }
