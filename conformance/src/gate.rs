@@ -14,6 +14,9 @@ use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
 
+mod calls;
+pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
+
 /// How many disagreements of one run are shrunk; later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 25;
 
@@ -152,6 +155,8 @@ pub struct Outcome {
     pub saved: Option<PathBuf>,
     /// Whether `minimal` is smaller than the case itself.
     pub shrunk: bool,
+    /// The feature the case tests, when it has a label (`call` for call cases).
+    pub feature: Option<&'static str>,
 }
 
 /// The result of a run.
@@ -208,6 +213,7 @@ pub fn run(
     let mut report = Report::default();
     let mut oracle = Oracle::new();
     let golden = golden_cases(config, &mut report);
+    let golden_calls = calls::golden_calls(config, &mut report);
     let total = golden.len() + config.generated;
     let mut done = 0;
     for case in golden {
@@ -256,6 +262,12 @@ pub fn run(
             }
             done += 1;
             progress(done, total);
+        }
+    }
+    if report.candidate_failure.is_none() {
+        let ran = calls::run_calls(candidate, &mut oracle, config, &golden_calls, &mut report);
+        if let Err(failure) = ran {
+            report.candidate_failure = Some(failure.to_string());
         }
     }
     if report.candidate_failure.is_none() {
@@ -382,6 +394,7 @@ fn run_case(
         explanation: None,
         saved: None,
         shrunk: false,
+        feature: None,
     };
     let mut stopped = None;
     if outcome.status == Status::Failed {

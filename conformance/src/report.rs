@@ -62,6 +62,17 @@ pub fn human(report: &Report) -> String {
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
         report.skipped_implementation_defined,
     );
+    let calls = report.outcomes.iter().filter(|o| o.feature.is_some());
+    let (total, failed) = calls.fold((0, 0), |(t, f), o| {
+        (t + 1, f + usize::from(o.status == Status::Failed))
+    });
+    if total > 0 {
+        let _ = writeln!(
+            out,
+            "of which {total} call cases (feature `call`, each expanded into its checks): {} passed, {failed} failed",
+            total - failed
+        );
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -75,9 +86,14 @@ pub fn human(report: &Report) -> String {
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
-    let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
+    let feature = o.feature.map(|f| format!(" [{f}]")).unwrap_or_default();
+    let _ = writeln!(out, "FAILED {}{feature}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.shrunk { "minimal case" } else { "case" };
+        let label = match (o.feature, o.shrunk) {
+            (Some(_), _) => "the check that differs",
+            (None, true) => "minimal case",
+            (None, false) => "case",
+        };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
@@ -115,6 +131,7 @@ pub fn json_report(report: &Report) -> String {
             json!({
                 "id": o.id,
                 "origin": if o.origin == Origin::Golden { "golden" } else { "generated" },
+                "feature": o.feature,
                 "status": status_word(&o.status),
                 "expected": o.expected,
                 "got": o.got,
