@@ -249,15 +249,7 @@ pub fn resource_type_of(arn: &str) -> Option<&'static ResourceType> {
 /// characters (`package/*` is a package, `package/P/version/*` a package version); only if
 /// no type fits that way are they read as wildcards (`package/P/*` is a package version).
 pub fn resource_types_of(arn: &str) -> Vec<&'static ResourceType> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iot"), Some(_), Some(_), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some(["arn", _, "iot", _, _, resource]) = crate::arn::split(arn, false) else {
         return Vec::new();
     };
     let Some((kind, _)) = resource.split_once('/') else {
@@ -434,7 +426,7 @@ fn fits_template_general(template: &str, pattern: &str, wildcards: bool) -> bool
 /// Conservative: a real-looking name is never flagged. Empty for text not starting `arn:`.
 pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut parts = arn.splitn(6, ':');
+    let mut parts = crate::arn::components(arn);
     if parts.next() != Some("arn") {
         return found;
     }
