@@ -9,6 +9,11 @@
 //! (only the names) of all the other `iot` actions of the same snapshot are listed too: see
 //! [`action_exists`].
 //!
+//! Condition keys: [`condition_key`] gives a key's type and whether it is multivalued (global
+//! keys and the IoT service keys, families such as `aws:RequestTag/${TagKey}` included), and
+//! [`action_receives_key`] which keys a request for an action may carry. [`outside_catalog`]
+//! says why a request is not one AWS could send (§2 of the semantics, ID-16).
+//!
 //! ```
 //! use iam_policy::catalog;
 //!
@@ -83,8 +88,12 @@ pub struct ResourceType {
 }
 
 mod data;
+mod keys;
 pub mod operations;
+mod realism;
 use data::{ACTIONS, DESCRIPTIONS, IOT_ACTION_NAMES, RESOURCE_TYPES};
+pub use keys::{action_receives_key, condition_key, condition_keys, KeyInfo, KeyScope, KeyType};
+pub use realism::{outside_catalog, value_fits, ContextShape, OutsideCatalog};
 
 /// Every action of the catalog.
 pub fn actions() -> &'static [ActionInfo] {
