@@ -62,7 +62,10 @@ pub fn human(report: &Report) -> String {
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
         report.skipped_implementation_defined,
     );
-    let calls = report.outcomes.iter().filter(|o| o.feature.is_some());
+    let calls = report
+        .outcomes
+        .iter()
+        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE));
     let (total, failed) = calls.fold((0, 0), |(t, f), o| {
         (t + 1, f + usize::from(o.status == Status::Failed))
     });
@@ -86,13 +89,14 @@ pub fn human(report: &Report) -> String {
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
-    let feature = o.feature.map(|f| format!(" [{f}]")).unwrap_or_default();
+    let call = o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE);
+    let feature = if call { " [call]" } else { "" };
     let _ = writeln!(out, "FAILED {}{feature}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = match (o.feature, o.shrunk) {
-            (Some(_), _) => "the check that differs",
-            (None, true) => "minimal case",
-            (None, false) => "case",
+        let label = match (call, o.shrunk) {
+            (true, _) => "the check that differs",
+            (false, true) => "minimal case",
+            (false, false) => "case",
         };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
@@ -131,7 +135,6 @@ pub fn json_report(report: &Report) -> String {
             json!({
                 "id": o.id,
                 "origin": if o.origin == Origin::Golden { "golden" } else { "generated" },
-                "feature": o.feature,
                 "status": status_word(&o.status),
                 "expected": o.expected,
                 "got": o.got,
@@ -139,6 +142,8 @@ pub fn json_report(report: &Report) -> String {
                 "minimal": o.minimal.as_ref().map(case_json),
                 "explanation": o.explanation,
                 "saved": o.saved.as_ref().map(|p| p.display().to_string()),
+                "labels": o.labels,
+                "group": o.group,
             })
         })
         .collect();
@@ -153,6 +158,18 @@ pub fn json_report(report: &Report) -> String {
         "candidate_failure": report.candidate_failure,
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
+        "comparison": report.comparison,
+        "groups": report.groups.iter().map(|g| json!({
+            "key": g.key,
+            "labels": g.labels,
+            "expected": g.expected,
+            "got": g.got,
+            "count": g.count,
+            "candidate_error": g.candidate_message,
+            "minimal": case_json(&g.minimal),
+            "minimal_id": g.minimal.id,
+            "explanation": g.explanation,
+        })).collect::<Vec<_>>(),
         "problems": cases,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -196,6 +213,14 @@ pub fn junit(report: &Report) -> String {
             xml_escape(class),
             xml_escape(name)
         );
+        if o.status != Status::Passed {
+            let _ = write!(
+                out,
+                "<properties><property name=\"labels\" value=\"{}\"/><property name=\"group\" value=\"{}\"/></properties>",
+                xml_escape(&o.labels.join(" ")),
+                xml_escape(o.group.as_deref().unwrap_or(""))
+            );
+        }
         match &o.status {
             Status::Passed => {}
             Status::Failed => {
@@ -210,8 +235,9 @@ pub fn junit(report: &Report) -> String {
                 }
                 let _ = write!(
                     out,
-                    "<failure message=\"{}\">{}</failure>",
+                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
                     xml_escape(&o.detail),
+                    xml_escape(o.group.as_deref().unwrap_or("")),
                     xml_escape(&body)
                 );
             }

@@ -8,9 +8,12 @@ use crate::calls::generate::generate_call_cases;
 use crate::calls::golden::GoldenCall;
 use crate::calls::{answer_directly, check_call_invariant, combine_answers, CallCase};
 use crate::candidate::{Candidate, CandidateFailure};
+use crate::groups;
+use crate::labels::case_labels;
 use crate::oracle::Oracle;
+use crate::protocol::{AnswerLine, CaseLine};
 
-use super::{compare, Config, Origin, Outcome, Report, Status};
+use super::{differs, Config, Origin, Outcome, Report, Status};
 
 /// The feature label of call outcomes.
 pub const FEATURE: &str = "call";
@@ -111,7 +114,8 @@ fn run_call(
         explanation: None,
         saved: None,
         shrunk: false,
-        feature: Some(FEATURE),
+        labels: vec![FEATURE.to_owned()],
+        group: None,
     };
     let lines = match case.check_lines() {
         Ok(lines) => lines,
@@ -138,12 +142,21 @@ fn run_call(
     outcome.expected = reference.word().to_owned();
     outcome.got = got.word().to_owned();
     let mut problems = Vec::new();
-    if reference.word() != got.word() {
-        problems.push(format!(
-            "the call: expected `{}`, got `{}`",
-            reference.word(),
-            got.word()
-        ));
+    let as_answer = |verdict: &crate::protocol::Verdict| AnswerLine {
+        id: Some(case.id.clone()),
+        verdict: verdict.clone(),
+        matched: None,
+    };
+    // The combination has no deciding statements: it is compared by its verdict (or, with
+    // `--compare allowed`, as allowed / not allowed).
+    let whole = if config.compare_allowed {
+        differs(&as_answer(&reference), &as_answer(&got), config)
+    } else {
+        (reference.word() != got.word())
+            .then(|| format!("expected `{}`, got `{}`", reference.word(), got.word()))
+    };
+    if let Some(why) = whole {
+        problems.push(format!("the call: {why}"));
     }
     if let Some(expect) = golden_expect {
         if expect != got.word() && problems.is_empty() {
@@ -162,7 +175,7 @@ fn run_call(
     let differing = lines
         .iter()
         .zip(references.iter().zip(&answers))
-        .find_map(|(line, (r, a))| compare(r, a, config.compare_matched).map(|why| (line, why)));
+        .find_map(|(line, (r, a))| differs(r, a, config).map(|why| (line, why)));
     // A check answered differently is a disagreement on an ordinary request, even when the
     // combination happens to agree.
     if let Some((line, why)) = differing {
@@ -179,7 +192,21 @@ fn run_call(
     }
     outcome.detail = problems.join("; ");
     let failed = !problems.is_empty();
-    let known = config.known_failures.iter().find(|k| k.matches(&case.id));
+    if failed {
+        let shown = outcome.minimal.clone().or_else(|| lines.first().cloned());
+        if let Some(line) = shown {
+            let combined = AnswerLine {
+                id: Some(case.id.clone()),
+                verdict: got.clone(),
+                matched: None,
+            };
+            group(oracle, report, &mut outcome, &line, &combined);
+        }
+    }
+    let known = config
+        .known_failures
+        .iter()
+        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
     outcome.status = match (failed, known) {
         (false, None) => Status::Passed,
         (false, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
@@ -188,4 +215,48 @@ fn run_call(
     };
     report.outcomes.push(outcome);
     Ok(())
+}
+
+/// Put a failed call in its failure group: `call` and the labels of the check shown (the one
+/// that differs, else the first), with the combined answers.
+fn group(
+    oracle: &mut Oracle,
+    report: &mut Report,
+    outcome: &mut Outcome,
+    line: &CaseLine,
+    combined: &AnswerLine,
+) {
+    let reference_answer = oracle.answer(line);
+    let mut labels = case_labels(line, &reference_answer, &[]);
+    labels.push(FEATURE.to_owned());
+    labels.sort();
+    labels.dedup();
+    let candidate_error = groups::masked_error(combined);
+    let found = groups::find_group(
+        &report.groups,
+        &labels,
+        &outcome.expected,
+        &outcome.got,
+        candidate_error.as_deref(),
+    );
+    let index = match found {
+        Some(i) => {
+            groups::join(&mut report.groups, i, &outcome.id);
+            i
+        }
+        None => {
+            let explanation = outcome.explanation.clone().unwrap_or_default();
+            groups::add(
+                &mut report.groups,
+                labels.clone(),
+                &outcome.expected,
+                combined,
+                line,
+                &explanation,
+                &outcome.id,
+            )
+        }
+    };
+    outcome.group = report.groups.get(index).map(|g| g.key.clone());
+    outcome.labels = labels;
 }
