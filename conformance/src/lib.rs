@@ -37,6 +37,7 @@ pub mod generate;
 pub mod invariants;
 pub mod oracle;
 pub mod protocol;
+pub mod realistic;
 pub mod report;
 pub mod shrink;
 
