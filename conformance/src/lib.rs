@@ -42,6 +42,7 @@ pub mod labels;
 pub mod matrix;
 pub mod oracle;
 pub mod protocol;
+pub mod realistic;
 pub mod report;
 pub mod shrink;
 pub mod summary;
