@@ -14,6 +14,7 @@
 //! with a deterministic ChaCha RNG seeded by `(seed, index)`, so case `gen-<seed>-<index>` can
 //! be regenerated alone.
 
+pub mod families;
 mod focus;
 pub mod model;
 pub mod pools;
@@ -282,7 +283,9 @@ pub fn arb_case(config: &GeneratorConfig) -> impl Strategy<Value = GeneratedCase
 }
 
 /// `n` cases from `seed`: the same seed and config give the same cases. Case `i` is drawn
-/// from its own RNG seeded by `(seed, i)`, and has the id `gen-<seed>-<i>`.
+/// from its own RNG seeded by `(seed, i)`, and has the id `gen-<seed>-<i>`; one case in
+/// [`families::PERIOD`] is replaced by a case of a family the model does not draw (its id then
+/// ends in `~<family>`).
 pub fn generate_cases(
     config: &GeneratorConfig,
     seed: u64,
@@ -301,7 +304,8 @@ pub fn generate_cases(
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
         let mut runner = TestRunner::new_with_rng(RunnerConfig::default(), rng);
         let tree = strategy.new_tree(&mut runner).ok()?;
-        Some(tree.current().to_generated(format!("gen-{seed}-{index}")))
+        let drawn = tree.current().to_generated(format!("gen-{seed}-{index}"));
+        Some(families::apply(index, drawn))
     })
 }
 
