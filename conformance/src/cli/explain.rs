@@ -212,7 +212,7 @@ fn json_output(files: &[Loaded], e: &Explanation) -> String {
         "errors": r.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "statements": statements,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    format!("{doc:#}")
 }
 
 /// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the

@@ -251,9 +251,7 @@ impl GenPolicy {
     pub fn to_protocol(&self) -> Value {
         match self.form {
             Form::Object => self.to_json(),
-            Form::Text => {
-                Value::String(serde_json::to_string_pretty(&self.to_json()).unwrap_or_default())
-            }
+            Form::Text => Value::String(format!("{:#}", self.to_json())),
             Form::Malformed(fault) => Value::String(malform(&self.to_json(), fault)),
         }
     }

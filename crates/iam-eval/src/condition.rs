@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
-use iam_policy::value;
+use iam_policy::value::{self, ValueError};
 
 use crate::request::{Context, ContextValue};
 use crate::template::{self, Source};
@@ -27,7 +27,7 @@ pub(crate) fn evaluate(
     condition: &Condition,
     env: &Env<'_>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ValueError> {
     let op = condition.operator;
     let found = env.context.get_lowered_normalized(&condition.key_lower);
     if op.kind == OperatorKind::Null {
@@ -105,7 +105,7 @@ fn any_matches(
     one: &str,
     env: &Env<'_>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ValueError> {
     let kind = condition.operator.kind.positive();
     Ok(match &condition.values {
         ConditionValues::Text(values) => values

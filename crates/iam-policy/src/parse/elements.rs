@@ -532,16 +532,16 @@ impl Builder<'_> {
         &mut self,
         texts: Vec<(String, Span)>,
         code: Code,
-        read: impl Fn(&str) -> Result<T, String>,
+        read: impl Fn(&str) -> Result<T, value::ValueError>,
     ) -> Option<Vec<Typed<T>>> {
         let mut out = Vec::new();
         let mut ok = true;
         for (text, span) in texts {
             match read(&text) {
                 Ok(value) => out.push(Typed { text, value }),
-                Err(message) => {
+                Err(error) => {
                     ok = false;
-                    let mut d = Diagnostic::new(code, span, message);
+                    let mut d = Diagnostic::new(code, span, error.message);
                     if text.contains("${") {
                         d = d.with_help("policy variables work only with String and ARN operators");
                     }
