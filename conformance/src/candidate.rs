@@ -267,12 +267,7 @@ fn drain_stderr(mut stderr: impl Read, tail: &Mutex<Tail>) {
 }
 
 fn truncate(line: &str) -> String {
-    if line.chars().count() > 200 {
-        let head: String = line.chars().take(200).collect();
-        format!("{head}…")
-    } else {
-        line.to_owned()
-    }
+    iam_policy::text::truncate(line, 200).into_owned()
 }
 
 impl Candidate for ProcessCandidate {

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
+use iam_policy::text::eq_folded;
 use iam_policy::value::{self, ValueError};
 
 use crate::request::{Context, ContextValue};
@@ -142,17 +143,6 @@ fn ordered(kind: OperatorKind, ordering: Ordering) -> bool {
         NumericGreaterThan | DateGreaterThan => ordering == Ordering::Greater,
         NumericGreaterThanEquals | DateGreaterThanEquals => ordering != Ordering::Less,
         _ => ordering == Ordering::Equal,
-    }
-}
-
-/// Case-insensitive equality, per character, allocating nothing.
-pub(crate) fn eq_folded(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
+use iam_policy::text::cmp_folded;
 use iam_policy::value::ValueError;
 use iam_policy::variable::TemplatePart;
 
@@ -411,12 +412,6 @@ fn finish(response: &mut Response, deny: bool, allow: bool) {
     response
         .missing_keys
         .sort_unstable_by(|a, b| cmp_folded(a, b));
-}
-
-fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
 }
 
 /// Collects into a [`Response`].

@@ -169,7 +169,7 @@ impl Builder<'_> {
             return None;
         }
         let vendor_lower = vendor.to_ascii_lowercase();
-        let name_lower = name.to_lowercase();
+        let name_lower = crate::text::fold(name);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
@@ -426,7 +426,7 @@ impl Builder<'_> {
                     Some(values) => out.push(Condition {
                         operator,
                         key: key.key.as_ref().to_owned(),
-                        key_lower: key.key.to_lowercase(),
+                        key_lower: crate::text::fold(&key.key),
                         values,
                         origin: self.origin(key.key_span),
                     }),
@@ -558,7 +558,7 @@ impl Builder<'_> {
         }
         match kind.positive() {
             OperatorKind::StringEquals => TextMatcher::Exact(text.to_owned()),
-            OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(text.to_lowercase()),
+            OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(crate::text::fold(text)),
             OperatorKind::StringLike => TextMatcher::Like(Glob::new(text, GlobSyntax::Text)),
             _ => match split_arn(text, false) {
                 Some(parts) => {
