@@ -426,10 +426,10 @@ fn widen_iot_patterns(case: &CaseLine, policies: &mut [Value]) -> bool {
 /// it is replaced by a pattern that matches nothing the corpus asks about.
 fn case_sensitive_actions(case: &CaseLine, policies: &mut [Value]) -> bool {
     let action: Vec<char> = case.request.action.chars().collect();
-    let lower: Vec<char> = case.request.action.to_lowercase().chars().collect();
+    let lower: Vec<char> = iam_policy::text::folded(&case.request.action).collect();
     rewrite_action_patterns(policies, &|p| {
         let pattern: Vec<char> = p.chars().collect();
-        let pattern_lower: Vec<char> = p.to_lowercase().chars().collect();
+        let pattern_lower: Vec<char> = iam_policy::text::folded(p).collect();
         if glob_match(&pattern_lower, &lower) && !glob_match(&pattern, &action) {
             Some(vec!["iamconf-fixture:NeverMatches".to_owned()])
         } else {

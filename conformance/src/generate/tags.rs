@@ -164,7 +164,7 @@ fn lookup<'r>(request: &'r GenRequest, key: &str) -> Option<&'r CtxValue> {
     request
         .context
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key) || k.to_lowercase() == key.to_lowercase())
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
         .map(|(_, v)| v)
 }
 

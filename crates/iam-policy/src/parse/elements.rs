@@ -3,6 +3,9 @@
 
 use super::{Builder, RawClause};
 use super::{JsonKind, JsonValue};
+use std::borrow::Cow;
+
+use crate::arn::{self, PatternShape};
 use crate::catalog::{self, ActionInfo};
 use crate::condition::{Family, Operator, OperatorError, OperatorKind};
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -16,49 +19,13 @@ use crate::variable::Template;
 
 /// A short description of a JSON value for messages: the text of a string or number, else its
 /// type.
-pub(super) fn describe(value: &JsonValue<'_>) -> String {
-    match &value.kind {
+pub(super) fn describe(value: JsonValue<'_, '_>) -> String {
+    match value.kind() {
         JsonKind::String(s) => format!("`{s}`"),
         JsonKind::Number(n) => format!("`{n}`"),
         JsonKind::Bool(b) => format!("`{b}`"),
-        other => format!("(a {})", other.type_name()),
+        _ => format!("(a {})", value.type_name()),
     }
-}
-
-/// Split an ARN at its first five colons; `None` when it has fewer than six components.
-/// With `skip_variables`, a colon inside `${...}` does not split.
-pub(crate) fn split_arn(text: &str, skip_variables: bool) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut start = 0;
-    let mut found = 0;
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && found < 5 {
-        match bytes.get(i..i + 2) {
-            Some(b"${") if skip_variables => {
-                depth += 1;
-                i += 2;
-                continue;
-            }
-            _ => {}
-        }
-        match bytes.get(i) {
-            Some(b'}') if depth > 0 => depth -= 1,
-            Some(b':') if depth == 0 => {
-                *parts.get_mut(found)? = text.get(start..i)?;
-                found += 1;
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if found < 5 {
-        return None;
-    }
-    *parts.get_mut(5)? = text.get(start..)?;
-    Some(parts)
 }
 
 /// What a statement's actions are, for the resource-type lint.
@@ -142,6 +109,7 @@ impl Builder<'_> {
                 return None;
             }
         };
+        // ID-3: a wildcard in the vendor is an error.
         if vendor.contains(['*', '?']) {
             self.report(
                 Diagnostic::new(
@@ -153,22 +121,21 @@ impl Builder<'_> {
             );
             return None;
         }
-        if vendor.is_empty()
-            || !vendor
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        // A vendor is any non-empty text without `:`, `*`, `?` and whitespace (IAM accepts
+        // `s3.s:ListBucket`, iam-facts §1.10).
+        if vendor.is_empty() || vendor.contains(char::is_whitespace) {
             self.report(
                 Diagnostic::new(
                     Code::InvalidAction,
                     span,
                     format!("action `{text}` has an invalid vendor `{vendor}`"),
                 )
-                .with_help("a vendor prefix holds only ASCII letters, digits and `-`"),
+                .with_help("a vendor prefix is a non-empty name without blanks, such as `iot`"),
             );
             return None;
         }
-        let vendor_lower = vendor.to_ascii_lowercase();
+        // Folded as the request's action is, so that any vendor compares.
+        let vendor_lower = crate::text::fold(vendor);
         let name_lower = crate::text::fold(name);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
@@ -232,22 +199,22 @@ impl Builder<'_> {
                 matcher: ResourceMatcher::Any,
             });
         }
-        let Some(parts) = split_arn(text, false).filter(|p| p.first() == Some(&"arn")) else {
-            let help = if text.starts_with("arn:") {
-                "an ARN has six colon-separated parts: `arn:partition:service:region:account:resource`"
-            } else {
-                "a resource is `*` or an ARN such as `arn:aws:iot:us-east-1:123456789012:job/*`"
-            };
+        let shape = arn::pattern_shape(text, false);
+        if !arn::is_accepted(shape) {
+            self.report(invalid_resource(text, shape, span));
+            return None;
+        }
+        if let PatternShape::Short { segments } = shape {
+            let padded = arn::padded_shape(text, shape);
             self.report(
                 Diagnostic::new(
-                    Code::InvalidResource,
+                    Code::ShortArn,
                     span,
-                    format!("resource `{text}` is not `*` or an ARN of six segments"),
+                    format!("resource `{text}` has {segments} of an ARN's six segments: it is read as `{padded}` (ID-15)"),
                 )
-                .with_help(help),
+                .with_help("write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do"),
             );
-            return None;
-        };
+        }
         let placeholders = catalog::placeholder_segments(text);
         if !placeholders.is_empty() {
             let names: Vec<String> = placeholders.iter().map(|(_, t)| format!("`{t}`")).collect();
@@ -263,14 +230,24 @@ impl Builder<'_> {
                 .with_help("replace the placeholders with your Region, account ID and resource names"),
             );
         }
-        let tail = parts.get(5).copied().unwrap_or_default();
-        let head_len = text.len() - tail.len();
-        let matcher = match self.template(tail, span) {
-            Some(template) => ResourceMatcher::Template(ArnTemplate {
-                head: text.get(..head_len).unwrap_or_default().to_owned(),
+        // Only the resource part (after the fifth colon) takes policy variables; a short
+        // pattern has none.
+        let tail = arn::resource_part(text);
+        let template = tail.and_then(|tail| self.template(tail, span).map(|t| (tail, t)));
+        let matcher = match template {
+            Some((tail, template)) => ResourceMatcher::Template(ArnTemplate {
+                head: text
+                    .get(..text.len() - tail.len())
+                    .unwrap_or_default()
+                    .to_owned(),
                 tail: template,
             }),
-            None => ResourceMatcher::Arn(Glob::new(text, GlobSyntax::Arn)),
+            // ID-17: a wildcard in the resource-type part (`...:*/fw-1`) is an ordinary glob.
+            // ID-6: every segment, partition, service and region included, is case-sensitive.
+            // ID-15: a short pattern is compiled padded with `*` segments.
+            None => {
+                ResourceMatcher::Arn(Glob::new(&arn::padded_shape(text, shape), GlobSyntax::Arn))
+            }
         };
         Some(ResourcePattern {
             text: text.to_owned(),
@@ -371,21 +348,22 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn conditions(&mut self, value: &JsonValue<'_>) -> Option<Vec<Condition>> {
-        let JsonKind::Object(operators) = &value.kind else {
+    pub(super) fn conditions(&mut self, value: JsonValue<'_, '_>) -> Option<Vec<Condition>> {
+        let JsonKind::Object(operators) = value.kind() else {
             let message = format!(
                 "`Condition` must be an object of operators, found a {}",
-                value.kind.type_name()
+                value.type_name()
             );
-            self.error(Code::InvalidType, value.span, message).help =
+            self.error(Code::InvalidType, value.span(), message).help =
                 Some("write `\"Condition\": {\"StringEquals\": {\"key\": \"value\"}}`".into());
             return None;
         };
         let mut out = Vec::new();
         let mut ok = true;
-        for member in operators {
-            let operator = match Operator::parse(&member.key) {
+        for member in operators.members() {
+            let operator = match Operator::parse(member.key) {
                 Ok(op) => Some(op),
+                // ID-4: an unknown operator is an error, even with an empty body.
                 Err(OperatorError::Unknown { suggestion }) => {
                     let mut d = Diagnostic::new(
                         Code::UnknownOperator,
@@ -407,13 +385,13 @@ impl Builder<'_> {
                     None
                 }
             };
-            let JsonKind::Object(keys) = &member.value.kind else {
+            let JsonKind::Object(keys) = member.value.kind() else {
                 let message = format!(
                     "operator `{}` must map to an object of condition keys, found a {}",
                     member.key,
-                    member.value.kind.type_name()
+                    member.value.type_name()
                 );
-                self.error(Code::InvalidType, member.value.span, message);
+                self.error(Code::InvalidType, member.value.span(), message);
                 ok = false;
                 continue;
             };
@@ -421,12 +399,12 @@ impl Builder<'_> {
                 ok = false;
                 continue;
             };
-            for key in keys {
-                match self.condition_values(operator, &key.value) {
+            for key in keys.members() {
+                match self.condition_values(operator, key.value) {
                     Some(values) => out.push(Condition {
                         operator,
-                        key: key.key.as_ref().to_owned(),
-                        key_lower: crate::text::fold(&key.key),
+                        key: key.key.to_owned(),
+                        key_lower: crate::text::fold(key.key),
                         values,
                         origin: self.origin(key.key_span),
                     }),
@@ -440,18 +418,19 @@ impl Builder<'_> {
     fn condition_values(
         &mut self,
         operator: Operator,
-        value: &JsonValue<'_>,
+        value: JsonValue<'_, '_>,
     ) -> Option<ConditionValues> {
         let mut texts: Vec<(String, Span)> = Vec::new();
-        let scalar = |v: &JsonValue<'_>| match &v.kind {
-            JsonKind::String(s) => Some(s.as_ref().to_owned()),
-            JsonKind::Number(n) => Some(n.as_ref().to_owned()),
+        let scalar = |v: JsonValue<'_, '_>| match v.kind() {
+            JsonKind::String(s) => Some(s.to_owned()),
+            JsonKind::Number(n) => Some(n.to_owned()),
             JsonKind::Bool(b) => Some(b.to_string()),
             _ => None,
         };
-        match &value.kind {
+        match value.kind() {
+            // ID-11: an empty array of values is an error.
             JsonKind::Array(items) if items.is_empty() => {
-                let span = Span::new(value.span.start, value.span.start + 1);
+                let span = Span::new(value.span().start, value.span().start + 1);
                 self.error(
                     Code::EmptyConditionValues,
                     span,
@@ -464,14 +443,14 @@ impl Builder<'_> {
                 let mut ok = true;
                 for item in items {
                     match scalar(item) {
-                        Some(t) => texts.push((t, item.span)),
+                        Some(t) => texts.push((t, item.span())),
                         None => {
                             ok = false;
                             let message = format!(
                                 "a condition value must be a string, number or boolean, found a {}",
-                                item.kind.type_name()
+                                item.type_name()
                             );
-                            self.error(Code::InvalidType, item.span, message);
+                            self.error(Code::InvalidType, item.span(), message);
                         }
                     }
                 }
@@ -480,13 +459,13 @@ impl Builder<'_> {
                 }
             }
             _ => match scalar(value) {
-                Some(t) => texts.push((t, value.span)),
+                Some(t) => texts.push((t, value.span())),
                 None => {
                     let message = format!(
                         "a condition key must map to a value or an array of values, found a {}",
-                        value.kind.type_name()
+                        value.type_name()
                     );
-                    self.error(Code::InvalidType, value.span, message);
+                    self.error(Code::InvalidType, value.span(), message);
                     return None;
                 }
             },
@@ -501,6 +480,7 @@ impl Builder<'_> {
                 }
                 ConditionValues::Text(out)
             }
+            // ID-19: a Numeric or IP value that does not read as its type rejects the document.
             Family::Numeric => ConditionValues::Number(self.typed(
                 texts,
                 Code::InvalidNumber,
@@ -508,6 +488,11 @@ impl Builder<'_> {
             )?),
             Family::Date => {
                 ConditionValues::Date(self.typed(texts, Code::InvalidDate, value::parse_instant)?)
+            }
+            // ID-18: a policy variable in a `Bool` value is substituted, and the value read
+            // as a boolean after substitution.
+            Family::Bool if self.variables && texts.iter().any(|(t, _)| t.contains("${")) => {
+                ConditionValues::BoolVariables(self.bool_variables(texts)?)
             }
             Family::Bool => {
                 ConditionValues::Bool(self.typed(texts, Code::InvalidBool, value::parse_bool)?)
@@ -520,12 +505,40 @@ impl Builder<'_> {
                 Code::InvalidBinary,
                 value::decode_base64,
             )?),
+            // ID-19 (see Numeric above).
             Family::Ip => ConditionValues::Ip(self.typed(
                 texts,
                 Code::InvalidIpRange,
                 value::parse_ip_range,
             )?),
         })
+    }
+
+    /// The values of a `Bool` key of which some hold live policy variables (ID-18): those
+    /// become templates, the others must read as booleans now.
+    fn bool_variables(&mut self, texts: Vec<(String, Span)>) -> Option<Vec<TextValue>> {
+        let mut out = Vec::with_capacity(texts.len());
+        let mut ok = true;
+        for (text, span) in texts {
+            if let Some(template) = self.template(&text, span) {
+                out.push(TextValue {
+                    text,
+                    matcher: TextMatcher::Template(template),
+                });
+                continue;
+            }
+            match value::parse_bool(&text) {
+                Ok(_) => out.push(TextValue {
+                    matcher: TextMatcher::Exact(text.clone()),
+                    text,
+                }),
+                Err(error) => {
+                    ok = false;
+                    self.report(Diagnostic::new(Code::InvalidBool, span, error.message));
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn typed<T>(
@@ -543,7 +556,9 @@ impl Builder<'_> {
                     ok = false;
                     let mut d = Diagnostic::new(code, span, error.message);
                     if text.contains("${") {
-                        d = d.with_help("policy variables work only with String and ARN operators");
+                        d = d.with_help(
+                            "policy variables work only with String, ARN and Bool operators",
+                        );
                     }
                     self.report(d);
                 }
@@ -553,14 +568,20 @@ impl Builder<'_> {
     }
 
     fn text_matcher(&mut self, kind: OperatorKind, text: &str, span: Span) -> TextMatcher {
-        if let Some(template) = self.template(text, span) {
+        let padded = match kind.family() {
+            Family::Arn => self.padded_arn_value(text, span),
+            _ => Cow::Borrowed(text),
+        };
+        if let Some(template) = self.template(&padded, span) {
             return TextMatcher::Template(template);
         }
         match kind.positive() {
             OperatorKind::StringEquals => TextMatcher::Exact(text.to_owned()),
             OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(crate::text::fold(text)),
             OperatorKind::StringLike => TextMatcher::Like(Glob::new(text, GlobSyntax::Text)),
-            _ => match split_arn(text, false) {
+            _ => match arn::split(&padded, false) {
+                // ID-6: every component, partition, service and region included, is compared
+                // case-sensitively.
                 Some(parts) => {
                     TextMatcher::Arn(Box::new(parts.map(|p| Glob::new(p, GlobSyntax::Text))))
                 }
@@ -575,4 +596,51 @@ impl Builder<'_> {
             },
         }
     }
+
+    /// An `Arn*` condition value, padded with `*` components when it is a short pattern
+    /// (ID-15), which a warning flags. A colon inside a live policy variable does not split.
+    fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
+        let live = self.variables && text.contains("${");
+        let shape = arn::pattern_shape(text, live);
+        let padded = arn::padded_shape(text, shape);
+        if let PatternShape::Short { segments } = shape {
+            self.report(Diagnostic::new(
+                Code::ShortArn,
+                span,
+                format!("ARN pattern `{text}` has {segments} of an ARN's six components: it is read as `{padded}` (ID-15)"),
+            ).with_help("write all six components, `arn:partition:service:region:account:resource`, using `*` where any value will do"));
+        }
+        padded
+    }
+}
+
+/// The `invalid-resource` error for a resource that is not `*` or an accepted ARN pattern.
+fn invalid_resource(text: &str, shape: PatternShape, span: Span) -> Diagnostic {
+    const SEGMENTS: [&str; 6] = [
+        "`arn`",
+        "partition",
+        "service",
+        "region",
+        "account",
+        "resource",
+    ];
+    let six = "write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do";
+    let (message, help) = match shape {
+        PatternShape::TooFewSegments => (
+            format!("resource `{text}` has too few segments to be an ARN: it needs at least a partition and a service"),
+            six,
+        ),
+        PatternShape::EmptySegment { index } => (
+            format!(
+                "resource `{text}` has fewer than six segments and an empty {} segment",
+                SEGMENTS.get(index).copied().unwrap_or("")
+            ),
+            six,
+        ),
+        _ => (
+            format!("resource `{text}` is not `*` or an ARN"),
+            "a resource is `*` or an ARN such as `arn:aws:iot:us-east-1:123456789012:job/*`",
+        ),
+    };
+    Diagnostic::new(Code::InvalidResource, span, message).with_help(help)
 }
