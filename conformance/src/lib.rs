@@ -41,3 +41,8 @@ pub mod report;
 pub mod shrink;
 
 pub use gate::{check, Config, Report};
+
+/// The README's Rust example, compiled (`cargo test --doc`) so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;
