@@ -10,12 +10,15 @@ use iam_policy::pattern::{Glob, GlobSyntax};
 use crate::candidate::{Candidate, CandidateFailure, InProcess};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::{generate_cases, GeneratorConfig};
+use crate::groups::{self, Group};
+use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
 
-/// How many disagreements of one run are shrunk; later ones are reported as they are.
-pub const SHRINK_LIMIT: usize = 25;
+/// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
+/// an existing group joins it unshrunk); later ones are reported as they are.
+pub const SHRINK_LIMIT: usize = 60;
 
 /// How a run is configured.
 #[derive(Debug, Clone)]
@@ -34,6 +37,9 @@ pub struct Config {
     pub strict: bool,
     /// Compare the deciding statements as well as the decisions.
     pub compare_matched: bool,
+    /// Compare only allowed against not allowed (explicit deny, implicit deny and error all
+    /// count as not allowed): for evaluators that answer only yes or no.
+    pub compare_allowed: bool,
     /// Expected failures: case-id globs with reasons.
     pub known_failures: Vec<KnownFailure>,
     /// Write each (shrunk) disagreement as a golden case file here.
@@ -56,6 +62,7 @@ impl Default for Config {
             time_budget: None,
             strict: false,
             compare_matched: false,
+            compare_allowed: false,
             known_failures: Vec::new(),
             save_failures: None,
             filter: None,
@@ -74,9 +81,18 @@ pub struct KnownFailure {
     pub reason: String,
 }
 
+/// The prefix of a known-failures line that names a failure group (its key, or a glob over
+/// keys) instead of case ids.
+pub const GROUP_PREFIX: &str = "group=";
+
 impl KnownFailure {
-    fn matches(&self, id: &str) -> bool {
-        Glob::new(&self.pattern, GlobSyntax::Text).is_match(id)
+    fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        match self.pattern.strip_prefix(GROUP_PREFIX) {
+            Some(pattern) => {
+                group.is_some_and(|g| Glob::new(pattern, GlobSyntax::Text).is_match(g))
+            }
+            None => Glob::new(&self.pattern, GlobSyntax::Text).is_match(id),
+        }
     }
 }
 
@@ -152,6 +168,10 @@ pub struct Outcome {
     pub saved: Option<PathBuf>,
     /// Whether `minimal` is smaller than the case itself.
     pub shrunk: bool,
+    /// The case's feature labels ([`crate::labels`]).
+    pub labels: Vec<String>,
+    /// For a disagreement: the key of its failure group (see [`Report::groups`]).
+    pub group: Option<String>,
 }
 
 /// The result of a run.
@@ -167,6 +187,10 @@ pub struct Report {
     pub stderr_tail: String,
     /// How long the run took.
     pub elapsed: Duration,
+    /// The disagreements by root cause, in the order each group first appeared.
+    pub groups: Vec<Group>,
+    /// What was compared: `decision`, `allowed` or `matched`.
+    pub comparison: &'static str,
 }
 
 impl Report {
@@ -205,7 +229,10 @@ pub fn run(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     let started = Instant::now();
-    let mut report = Report::default();
+    let mut report = Report {
+        comparison: comparison_name(config),
+        ..Report::default()
+    };
     let mut oracle = Oracle::new();
     let golden = golden_cases(config, &mut report);
     let total = golden.len() + config.generated;
@@ -218,6 +245,7 @@ pub fn run(
             &case.case,
             Origin::Golden,
             Some(&case.expect),
+            &case.implementation_defined,
             &mut report,
         ) {
             report.candidate_failure = Some(failure.to_string());
@@ -249,6 +277,7 @@ pub fn run(
                 &generated.case,
                 Origin::Generated,
                 None,
+                &generated.implementation_defined,
                 &mut report,
             ) {
                 report.candidate_failure = Some(failure.to_string());
@@ -300,6 +329,43 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
     out
 }
 
+/// What a run compares, as its report says.
+fn comparison_name(config: &Config) -> &'static str {
+    if config.compare_allowed {
+        "allowed"
+    } else if config.compare_matched {
+        "matched"
+    } else {
+        "decision"
+    }
+}
+
+/// Whether two answers agree under the run's comparison, and if not, in what words.
+fn differs(reference: &AnswerLine, candidate: &AnswerLine, config: &Config) -> Option<String> {
+    if config.compare_allowed {
+        let allowed = |a: &AnswerLine| a.verdict.word() == "allowed";
+        if allowed(reference) == allowed(candidate) {
+            return None;
+        }
+        return Some(format!(
+            "expected {} (`{}`), got {} (`{}`) (compared as allowed / not allowed)",
+            if allowed(reference) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            reference.verdict.word(),
+            if allowed(candidate) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            candidate.verdict.word()
+        ));
+    }
+    compare(reference, candidate, config.compare_matched)
+}
+
 /// Whether two answers agree, and if not, in what words.
 fn compare(
     reference: &AnswerLine,
@@ -344,6 +410,7 @@ fn compare(
     None
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_case(
     candidate: &mut dyn Candidate,
     oracle: &mut Oracle,
@@ -351,30 +418,27 @@ fn run_case(
     case: &CaseLine,
     origin: Origin,
     golden_expect: Option<&str>,
+    implementation_defined: &[String],
     report: &mut Report,
 ) -> Result<(), CandidateFailure> {
     let reference = oracle.answer(case);
     let answer = candidate.answer(case)?;
-    let mut difference = compare(&reference, &answer, config.compare_matched);
+    let mut difference = differs(&reference, &answer, config);
     if let (Some(expect), None) = (golden_expect, &difference) {
-        if expect != answer.verdict.word() {
+        let allowed_agrees =
+            config.compare_allowed && (expect == "allowed") == (answer.verdict.word() == "allowed");
+        if expect != answer.verdict.word() && !allowed_agrees {
             difference = Some(format!(
                 "the corpus expects `{expect}`, got `{}`",
                 answer.verdict.word()
             ));
         }
     }
-    let known = config.known_failures.iter().find(|k| k.matches(&case.id));
-    let status = match (&difference, known) {
-        (None, None) => Status::Passed,
-        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
-        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
-        (Some(_), None) => Status::Failed,
-    };
+    let labels = case_labels(case, &reference, implementation_defined);
     let mut outcome = Outcome {
         id: case.id.clone(),
         origin,
-        status,
+        status: Status::Passed,
         expected: reference.verdict.word().to_owned(),
         got: answer.verdict.word().to_owned(),
         detail: difference.clone().unwrap_or_default(),
@@ -382,9 +446,19 @@ fn run_case(
         explanation: None,
         saved: None,
         shrunk: false,
+        labels,
+        group: None,
     };
     let mut stopped = None;
-    if outcome.status == Status::Failed {
+    if difference.is_some() {
+        let candidate_error = groups::masked_error(&answer);
+        let existing = groups::find_group(
+            &report.groups,
+            &outcome.labels,
+            &outcome.expected,
+            &outcome.got,
+            candidate_error.as_deref(),
+        );
         // Each attempt gets its own id: ids are unique within a run (the protocol), and an
         // evaluator may rely on that.
         let mut attempt = 0usize;
@@ -394,13 +468,16 @@ fn run_case(
             probe.id = format!("{}~shrink-{attempt}", case.id);
             let r = oracle.answer(&probe);
             let a = candidate.answer(&probe)?;
+            // The cause is kept, not only the class: the same two answers, and for an error
+            // the same message once numbers and quoted text are masked.
             Ok(r.verdict.word() == reference.verdict.word()
                 && a.verdict.word() == answer.verdict.word()
-                && compare(&r, &a, config.compare_matched).is_some())
+                && groups::masked_error(&a) == candidate_error
+                && differs(&r, &a, config).is_some())
         };
-        // Golden and generated disagreements alike shrink, the first SHRINK_LIMIT of a run (a
-        // badly broken evaluator fails hundreds of cases; the first ones say enough).
-        let mut minimal = if report.count(|s| *s == Status::Failed) < SHRINK_LIMIT {
+        // Golden and generated disagreements alike shrink, once per new group and at most
+        // SHRINK_LIMIT per run; one that fits an existing group joins it as it is.
+        let mut minimal = if existing.is_none() && report.groups.len() < SHRINK_LIMIT {
             match shrink(case, config.shrink_budget, &mut still_fails) {
                 Ok(m) => m,
                 Err(failure) => {
@@ -415,11 +492,31 @@ fn run_case(
         outcome.shrunk = minimal.policies != case.policies || minimal.request != case.request;
         minimal.id.clone_from(&case.id);
         // A rejected document or request is explained by the reference's error.
-        outcome.explanation = Some(
-            oracle
-                .explain(&minimal)
-                .unwrap_or_else(|e| format!("error: {e}")),
-        );
+        let explanation = oracle
+            .explain(&minimal)
+            .unwrap_or_else(|e| format!("error: {e}"));
+        let index = match existing {
+            Some(i) => {
+                groups::join(&mut report.groups, i, &case.id);
+                i
+            }
+            None => {
+                let minimal_reference = oracle.answer(&minimal);
+                let minimal_labels =
+                    case_labels(&minimal, &minimal_reference, implementation_defined);
+                groups::add(
+                    &mut report.groups,
+                    minimal_labels,
+                    &outcome.expected,
+                    &answer,
+                    &minimal,
+                    &explanation,
+                    &case.id,
+                )
+            }
+        };
+        outcome.group = report.groups.get(index).map(|g| g.key.clone());
+        outcome.explanation = Some(explanation);
         if let Some(dir) = &config.save_failures {
             match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
                 Ok(path) => outcome.saved = Some(path),
@@ -433,6 +530,16 @@ fn run_case(
         }
         outcome.minimal = Some(minimal);
     }
+    let known = config
+        .known_failures
+        .iter()
+        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
+    outcome.status = match (&difference, known) {
+        (None, None) => Status::Passed,
+        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
+        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
+        (Some(_), None) => Status::Failed,
+    };
     report.outcomes.push(outcome);
     match stopped {
         Some(failure) => Err(failure),
@@ -486,6 +593,7 @@ mod tests {
             &case,
             Origin::Generated,
             None,
+            &[],
             &mut report,
         )
         .unwrap();
