@@ -41,6 +41,7 @@ pub mod labels;
 pub mod oracle;
 pub mod protocol;
 pub mod report;
+pub mod saved;
 pub mod shrink;
 pub mod summary;
 

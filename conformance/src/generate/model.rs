@@ -2,9 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::tags;
-use super::GeneratedCase;
-use crate::protocol::{CaseLine, RequestLine};
+use crate::protocol::RequestLine;
 
 /// A whole case: the policies and the request.
 #[derive(Debug, Clone, PartialEq)]
@@ -425,20 +423,6 @@ impl GenRequest {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.to_json()))
                 .collect(),
-        }
-    }
-}
-
-impl GenCase {
-    /// The protocol case with its tags.
-    pub fn to_generated(&self, id: String) -> GeneratedCase {
-        GeneratedCase {
-            case: CaseLine {
-                id,
-                policies: self.policies.iter().map(GenPolicy::to_protocol).collect(),
-                request: self.request.to_line(),
-            },
-            implementation_defined: tags::implementation_defined(self),
         }
     }
 }
