@@ -16,6 +16,9 @@ use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
 
+mod calls;
+pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
+
 /// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
 /// an existing group joins it unshrunk); later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 60;
@@ -235,6 +238,7 @@ pub fn run(
     };
     let mut oracle = Oracle::new();
     let golden = golden_cases(config, &mut report);
+    let golden_calls = calls::golden_calls(config, &mut report);
     let total = golden.len() + config.generated;
     let mut done = 0;
     for case in golden {
@@ -285,6 +289,12 @@ pub fn run(
             }
             done += 1;
             progress(done, total);
+        }
+    }
+    if report.candidate_failure.is_none() {
+        let ran = calls::run_calls(candidate, &mut oracle, config, &golden_calls, &mut report);
+        if let Err(failure) = ran {
+            report.candidate_failure = Some(failure.to_string());
         }
     }
     if report.candidate_failure.is_none() {

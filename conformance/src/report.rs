@@ -61,6 +61,20 @@ pub fn human(report: &Report) -> String {
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
         report.skipped_implementation_defined,
     );
+    let calls = report
+        .outcomes
+        .iter()
+        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE));
+    let (total, failed) = calls.fold((0, 0), |(t, f), o| {
+        (t + 1, f + usize::from(o.status == Status::Failed))
+    });
+    if total > 0 {
+        let _ = writeln!(
+            out,
+            "of which {total} call cases (feature `call`, each expanded into its checks): {} passed, {failed} failed",
+            total - failed
+        );
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -74,9 +88,15 @@ pub fn human(report: &Report) -> String {
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
-    let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
+    let call = o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE);
+    let feature = if call { " [call]" } else { "" };
+    let _ = writeln!(out, "FAILED {}{feature}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.shrunk { "minimal case" } else { "case" };
+        let label = match (call, o.shrunk) {
+            (true, _) => "the check that differs",
+            (false, true) => "minimal case",
+            (false, false) => "case",
+        };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
