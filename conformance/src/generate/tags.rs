@@ -288,12 +288,14 @@ fn resource_entry(
     resource_readings(&tokens, &request.resource, reasons)
 }
 
-/// Whether the resource part of an ARN pattern has a `*` or `?` before its first `/` (or
-/// anywhere, when it has none): `...:*/fw-1`, `...:job*`, `...:*`.
-fn wildcard_in_resource_type(pattern: &str) -> bool {
-    arn::resource_part(pattern).is_some_and(|part| {
-        let kind = part.split('/').next().unwrap_or(part);
-        kind.contains(['*', '?'])
+/// Whether the resource part of an ARN pattern has a `*` or `?` in its resource-type text:
+/// before its first `/` (`...:*/fw-1`), or, when it has none, mixed with other text
+/// (`...:u*`, `...:job*`). A resource part of stars only (`...:*`, and the padding of a short
+/// pattern) stands for the whole resource, type and id: an ordinary wildcard.
+pub fn wildcard_in_resource_type(pattern: &str) -> bool {
+    arn::resource_part(pattern).is_some_and(|part| match part.split_once('/') {
+        Some((kind, _)) => kind.contains(['*', '?']),
+        None => part.contains(['*', '?']) && !part.chars().all(|c| c == '*'),
     })
 }
 
@@ -527,6 +529,14 @@ mod tests {
     #[test]
     fn helpers() {
         assert!(bare_ipv6("2001:db8::1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:*/fw-1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:j*"));
+        assert!(wildcard_in_resource_type(
+            "arn:aws:elasticloadbalancing:*:*:*/*"
+        ));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:*:*:*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:r:1:job/*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:us-east-1"));
         assert!(!bare_ipv6("2001:db8::/32"));
         assert!(!bare_ipv6("10.0.0.1"));
         assert_eq!(

@@ -406,6 +406,9 @@ impl Builder<'_> {
         let resources = resources.and_then(|r| self.resources(r));
         if let (Some(a), Some(r)) = (&actions, &resources) {
             self.lint_resource_types(&a.1, &r.1);
+            if effect == Some(Effect::Allow) {
+                self.lint_call_needs(&a.1, &r.1);
+            }
         }
         if !ok {
             return None;
@@ -583,6 +586,7 @@ impl Builder<'_> {
     }
 }
 
+mod call_needs;
 mod elements;
 mod position;
 use elements::describe;

@@ -67,6 +67,21 @@ pub(super) struct ResourceFacts<'j> {
     negated: bool,
 }
 
+impl ActionFacts {
+    /// The literal catalog actions of an `Action` element (not `NotAction`), when every action
+    /// is one.
+    pub(super) fn granted(&self) -> Option<&[(&'static ActionInfo, Span)]> {
+        self.known.as_deref().filter(|_| !self.negated)
+    }
+}
+
+impl<'j> ResourceFacts<'j> {
+    /// The entries of a `Resource` element (not `NotResource`).
+    pub(super) fn granted(&self) -> Option<&[(&'j str, Span)]> {
+        (!self.negated).then_some(self.items.as_slice())
+    }
+}
+
 impl Builder<'_> {
     pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
         let mut patterns = Vec::with_capacity(raw.items.len());
