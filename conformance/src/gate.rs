@@ -11,6 +11,7 @@ use crate::candidate::{Candidate, CandidateFailure, InProcess};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::{generate_cases, GeneratorConfig};
 use crate::groups::{self, Group};
+use crate::invariants::through::InvariantRun;
 use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
@@ -53,7 +54,12 @@ pub struct Config {
     pub shrink_budget: usize,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
+    /// Over how many generated base cases the evaluator invariants run (0: not at all).
+    pub invariant_cases: usize,
 }
+
+/// The default number of invariant base cases: a few seconds for a fast evaluator.
+pub const DEFAULT_INVARIANT_CASES: usize = 300;
 
 impl Default for Config {
     fn default() -> Self {
@@ -71,6 +77,7 @@ impl Default for Config {
             filter: None,
             shrink_budget: 2_000,
             generator: GeneratorConfig::default(),
+            invariant_cases: DEFAULT_INVARIANT_CASES,
         }
     }
 }
@@ -194,6 +201,8 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// What was compared: `decision`, `allowed` or `matched`.
     pub comparison: &'static str,
+    /// The evaluator invariants: what ran and what broke.
+    pub invariants: InvariantRun,
 }
 
 impl Report {
@@ -206,6 +215,7 @@ impl Report {
     /// candidate failure.
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
+            && self.invariants.passed()
             && self
                 .outcomes
                 .iter()
@@ -296,6 +306,12 @@ pub fn run(
         if let Err(failure) = ran {
             report.candidate_failure = Some(failure.to_string());
         }
+    }
+    if report.candidate_failure.is_none() {
+        let deadline = config.time_budget.and_then(|b| started.checked_add(b));
+        let (run, failure) = crate::invariants::through::run(candidate, config, deadline);
+        report.invariants = run;
+        report.candidate_failure = failure.map(|f| f.to_string());
     }
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {

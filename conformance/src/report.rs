@@ -45,6 +45,7 @@ pub fn human(report: &Report) -> String {
             report.stderr_tail.trim_end()
         );
     }
+    out.push_str(&crate::invariants::summary::human(&report.invariants));
     let golden = report
         .outcomes
         .iter()
@@ -171,6 +172,7 @@ pub fn json_report(report: &Report) -> String {
             "explanation": g.explanation,
         })).collect::<Vec<_>>(),
         "problems": cases,
+        "invariants": crate::invariants::summary::json(&report.invariants),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
@@ -197,7 +199,11 @@ fn xml_escape(text: &str) -> String {
 pub fn junit(report: &Report) -> String {
     let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
         + usize::from(report.candidate_failure.is_some());
-    let tests = report.outcomes.len() + usize::from(report.candidate_failure.is_some());
+    let (invariant_cases, invariant_tests, invariant_failures) =
+        crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
+    let failures = failures + invariant_failures;
+    let tests =
+        report.outcomes.len() + usize::from(report.candidate_failure.is_some()) + invariant_tests;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -258,6 +264,7 @@ pub fn junit(report: &Report) -> String {
         }
         out.push_str("</testcase>\n");
     }
+    out.push_str(&invariant_cases);
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(
             out,

@@ -80,6 +80,7 @@ pub fn grouped(report: &Report) -> String {
             tail.get(start..).unwrap_or(&[]).join("\n")
         );
     }
+    out.push_str(&crate::invariants::summary::human(&report.invariants));
     let golden = report
         .outcomes
         .iter()

@@ -26,6 +26,13 @@
 //!   that takes one resource per call does: to the checks `<call>/2`, `<call>/3`, ... of a call
 //!   case (protocol 1.1) it gives its answer to `<call>/1`. Only call cases can catch it.
 //!
+//! Bugs that each break one evaluator invariant (`iamconf check --evaluator "iamconf-fixture
+//! MODE" --no-golden --cases 0` names it): `allow-by-default`, `first-policy-only`,
+//! `allows-cancel-in-pairs`, `denies-cancel-in-pairs`, `case-insensitive-resources`,
+//! `ip-prefix-ignored`, `absent-key-negated-false`, `ifexists-ignored`,
+//! `forallvalues-as-foranyvalue`, `variables-always-live`, `skip-rejected-documents`,
+//! `unreadable-holds` (see `fixture_modes/invariant_bugs.rs`).
+//!
 //! Protocol misbehaviour:
 //! - `crash-after N`: answers N cases, then exits with status 3 on reading the next.
 //! - `exit-early`: reads the first case and exits with status 0 without answering.
@@ -53,6 +60,12 @@ use iam_eval::Decision;
 use iam_policy::condition::Operator;
 use serde_json::{Map, Value};
 
+// ---- Modes that break one evaluator invariant each (issue 10) -------------------------------
+#[path = "fixture_modes/invariant_bugs.rs"]
+mod invariant_bugs;
+use invariant_bugs::Bug;
+// ---- end of the invariant modes ---------------------------------------------------------------
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Reference,
@@ -73,11 +86,21 @@ enum Mode {
     HugeLine,
     StderrFlood,
     Slow(u64),
+    /// One of the invariant bugs (issue 10).
+    InvariantBug(Bug),
 }
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
+<<<<<<< HEAD
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or
+invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
+  denies-cancel-in-pairs, case-insensitive-resources, ip-prefix-ignored,
+  absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
+  variables-always-live, skip-rejected-documents, unreadable-holds
+=======
   fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only
+>>>>>>> main
 protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
   huge-line, stderr-flood, slow MILLISECONDS";
 
@@ -121,7 +144,10 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         "huge-line" => plain(Mode::HugeLine),
         "stderr-flood" => plain(Mode::StderrFlood),
         "slow" => Ok(Mode::Slow(number()?)),
-        other => Err(format!("unknown mode `{other}`")),
+        other => match Bug::parse(other) {
+            Some(bug) => plain(Mode::InvariantBug(bug)),
+            None => Err(format!("unknown mode `{other}`")),
+        },
     }
 }
 
@@ -310,6 +336,9 @@ impl FirstChecks {
 
 /// The (possibly wrong) answer of `mode` to a case.
 fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+    if let Mode::InvariantBug(bug) = mode {
+        return bug.respond(oracle, case);
+    }
     let reference = oracle.answer(case);
     let is_error = matches!(reference.verdict, Verdict::Error(_));
     let rewritten = |rewrite: &dyn Fn(&CaseLine, &mut Vec<Value>) -> bool,
