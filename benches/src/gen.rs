@@ -24,8 +24,8 @@ pub fn compile_all(documents: &[String]) -> PolicySet {
         .iter()
         .map(|d| {
             Policy::parse(d).unwrap_or_else(|e| {
-                let head: String = d.chars().take(200).collect();
-                panic!("generated policy is invalid: {e:?}\n{head}…")
+                let head = iam_policy::text::truncate(d, 200);
+                panic!("generated policy is invalid: {e:?}\n{head}")
             })
         })
         .collect();

@@ -95,8 +95,22 @@ pub struct KnownFailure {
 /// keys) instead of case ids.
 pub const GROUP_PREFIX: &str = "group=";
 
+/// The prefix of a known-failures line that names an evaluator invariant (its name, or a glob
+/// over names) that the evaluator is known to violate.
+pub const INVARIANT_PREFIX: &str = "invariant=";
+
 impl KnownFailure {
+    /// Whether this line names the invariant `name` (an `invariant=GLOB` line).
+    pub fn names_invariant(&self, name: &str) -> bool {
+        self.pattern
+            .strip_prefix(INVARIANT_PREFIX)
+            .is_some_and(|pattern| Glob::new(pattern, GlobSyntax::Text).is_match(name))
+    }
+
     fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        if self.pattern.starts_with(INVARIANT_PREFIX) {
+            return false;
+        }
         match self.pattern.strip_prefix(GROUP_PREFIX) {
             Some(pattern) => {
                 group.is_some_and(|g| Glob::new(pattern, GlobSyntax::Text).is_match(g))
@@ -311,6 +325,7 @@ pub fn run(
         let deadline = config.time_budget.and_then(|b| started.checked_add(b));
         let (run, failure) = crate::invariants::through::run(candidate, config, deadline);
         report.invariants = run;
+        report.invariants.mark_known(&config.known_failures);
         report.candidate_failure = failure.map(|f| f.to_string());
     }
     if report.candidate_failure.is_none() {
@@ -544,7 +559,7 @@ fn run_case(
         outcome.group = report.groups.get(index).map(|g| g.key.clone());
         outcome.explanation = Some(explanation);
         if let Some(dir) = &config.save_failures {
-            match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+            match crate::saved::save_case(dir, &minimal, &oracle.answer(&minimal)) {
                 Ok(path) => outcome.saved = Some(path),
                 Err(e) => {
                     outcome.detail.push_str(&format!(

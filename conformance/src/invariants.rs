@@ -340,20 +340,18 @@ pub fn allow_all_when(version: Option<&Value>, operator: &str, key: &str, values
 
 /// The context value of `key`, compared case-insensitively, with the key as written.
 pub fn context_entry<'a>(case: &'a CaseLine, key: &str) -> Option<(&'a String, &'a Value)> {
-    let wanted = key.to_lowercase();
     case.request
         .context
         .iter()
-        .find(|(k, _)| k.to_lowercase() == wanted)
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
 }
 
 /// A copy of `case` whose context has `key` (any case) replaced by `value`, or removed.
 pub fn with_context_key(case: &CaseLine, key: &str, value: Option<Value>) -> CaseLine {
-    let wanted = key.to_lowercase();
     let mut out = case.clone();
     out.request
         .context
-        .retain(|k, _| k.to_lowercase() != wanted);
+        .retain(|k, _| !iam_policy::text::eq_folded(k, key));
     if let Some(v) = value {
         out.request.context.insert(key.to_owned(), v);
     }

@@ -2,12 +2,11 @@
 //! golden case files that can join the corpus.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
 use crate::gate::{Origin, Outcome, Report, Status};
-use crate::protocol::{AnswerLine, CaseLine};
+use crate::protocol::CaseLine;
 
 fn status_word(status: &Status) -> &'static str {
     match status {
@@ -277,43 +276,4 @@ pub fn junit(report: &Report) -> String {
     out
 }
 
-/// Where [`save_case`] puts its files under the `--save-failures` directory: a corpus layout, so
-/// that `Corpus::load_dir(dir)` (and `iamconf check --corpus DIR`) reads them back.
-pub const SAVED_GROUP: &str = "eval/failures";
-
-/// Write a case as a golden decision case file in `dir/eval/failures/`, the reference's verdict
-/// as its expectation; returns the path.
-pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io::Result<PathBuf> {
-    let dir = dir.join(SAVED_GROUP);
-    std::fs::create_dir_all(&dir)?;
-    let name: String = case
-        .id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let path = dir.join(format!("{name}.json"));
-    let doc = json!({
-        "description": format!("disagreement found by iamconf check (case `{}`)", case.id),
-        "source": "iamconf check --save-failures; the expectation is the reference's answer",
-        "implementation_defined": [],
-        "policies": case.policies,
-        "requests": [{
-            "name": "minimal",
-            "action": case.request.action,
-            "resource": case.request.resource,
-            "context": case.request.context,
-            "expect": reference.verdict.word(),
-        }],
-    });
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
-    )?;
-    Ok(path)
-}
+pub use crate::saved::{save_case, SAVED_GROUP};

@@ -210,7 +210,7 @@ fn no_invariants_skips_them_and_the_json_report_lists_them() {
     );
     assert!(
         run.stdout
-            .contains("<testcase classname=\"invariant\" name=\"default_deny\"><failure"),
+            .contains("<testcase classname=\"invariant\" name=\"default_deny\"><properties><property name=\"labels\" value=\"invariant:default_deny\"/><property name=\"group\" value=\"invariant:default_deny\"/></properties><failure"),
         "{}",
         run.stdout
     );

@@ -32,8 +32,10 @@ use iam_policy::pattern::{matches_tokens, tokenize, GlobSyntax, GlobToken};
 use iam_policy::value;
 use iam_policy::variable::Template;
 
-use super::model::{CtxValue, Form, GenCase, GenCondition, GenRequest, GenStatement};
+use super::model::{CtxValue, Form, GenCase, GenCondition, GenPolicy, GenRequest, GenStatement};
 use super::pools::{naive_contains, read_range};
+use super::GeneratedCase;
+use crate::protocol::CaseLine;
 
 /// A match outcome over every allowed choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +230,7 @@ fn lookup<'r>(request: &'r GenRequest, key: &str) -> Option<&'r CtxValue> {
     request
         .context
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key) || k.to_lowercase() == key.to_lowercase())
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
         .map(|(_, v)| v)
 }
 
@@ -504,6 +506,20 @@ fn arn_head_differs(patterns: &[String], values: &[String]) -> bool {
 /// A bare IPv6 address (no prefix) as a policy range.
 fn bare_ipv6(range: &str) -> bool {
     !range.contains('/') && range.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+impl GenCase {
+    /// The protocol case with its tags.
+    pub fn to_generated(&self, id: String) -> GeneratedCase {
+        GeneratedCase {
+            case: CaseLine {
+                id,
+                policies: self.policies.iter().map(GenPolicy::to_protocol).collect(),
+                request: self.request.to_line(),
+            },
+            implementation_defined: implementation_defined(self),
+        }
+    }
 }
 
 #[cfg(test)]

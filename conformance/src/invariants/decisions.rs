@@ -82,8 +82,8 @@ pub fn default_deny(g: &GeneratedCase, eval: &mut Eval<'_>) -> Result<(), String
         && !case
             .request
             .action
-            .to_lowercase()
-            .ends_with(":nosuchaction")
+            .rsplit_once(':')
+            .is_some_and(|(_, name)| iam_policy::text::eq_folded(name, "nosuchaction"))
     {
         let want = if policies.iter().all(accepted) {
             want
@@ -267,7 +267,9 @@ pub fn adding_deny_never_grants(g: &GeneratedCase, eval: &mut Eval<'_>) -> Resul
 
 /// The lowercased vendor of an action pattern (`None` for `*` or no colon).
 fn vendor_of(pattern: &str) -> Option<String> {
-    pattern.split_once(':').map(|(v, _)| v.to_lowercase())
+    pattern
+        .split_once(':')
+        .map(|(v, _)| iam_policy::text::fold(v))
 }
 
 /// `iot:` statements never decide `iotjobsdata:` requests and the reverse; NotAction of one

@@ -280,7 +280,7 @@ fn glob_material(case: &CaseLine) -> Vec<(String, GlobSyntax, String)> {
         .request
         .action
         .split_once(':')
-        .map(|(_, n)| n.to_lowercase())
+        .map(|(_, n)| iam_policy::text::fold(n))
         .unwrap_or_default();
     let resource = case.request.resource.clone();
     for p in &case.policies {
@@ -299,7 +299,7 @@ fn glob_material(case: &CaseLine) -> Vec<(String, GlobSyntax, String)> {
             };
             for a in strings("Action").into_iter().chain(strings("NotAction")) {
                 if let Some((_, name)) = a.split_once(':') {
-                    let name = name.to_lowercase();
+                    let name = iam_policy::text::fold(name);
                     out.push((name.clone(), GlobSyntax::Text, action_name.clone()));
                     out.push((
                         name.clone(),

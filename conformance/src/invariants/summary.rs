@@ -83,10 +83,16 @@ pub fn human(run: &InvariantRun) -> String {
             t.name,
             t.base_cases,
             t.variants,
-            if t.violations == 0 {
-                "held".to_owned()
-            } else {
-                format!("VIOLATED on {} base case(s)", t.violations)
+            match (t.violations, run.known_reason(t.name)) {
+                (0, None) => "held".to_owned(),
+                (0, Some(reason)) if t.base_cases > 0 => {
+                    format!("held, but listed as a known failure ({reason}): remove the line")
+                }
+                (0, Some(_)) => "held (no base case)".to_owned(),
+                (n, Some(reason)) => {
+                    format!("violated on {n} base case(s): known failure ({reason})")
+                }
+                (n, None) => format!("VIOLATED on {n} base case(s)"),
             }
         );
     }
@@ -131,23 +137,50 @@ pub fn junit_cases(run: &InvariantRun, escape: &dyn Fn(&str) -> String) -> (Stri
             "<testcase classname=\"invariant\" name=\"{}\">",
             escape(t.name)
         );
-        if t.violations > 0 {
-            failures += 1;
-            let body: String = run
-                .violations
-                .iter()
-                .filter(|v| v.invariant == t.name)
-                .map(describe)
-                .collect();
-            let _ = write!(
-                out,
-                "<failure message=\"{}\">{}</failure>",
-                escape(&format!(
-                    "invariant {} violated on {} base case(s)",
-                    t.name, t.violations
-                )),
-                escape(&body)
-            );
+        let group = format!("invariant:{}", t.name);
+        let properties = format!(
+            "<properties><property name=\"labels\" value=\"{g}\"/><property name=\"group\" value=\"{g}\"/></properties>",
+            g = escape(&group)
+        );
+        match (t.violations, run.known_reason(t.name)) {
+            (0, None) => {}
+            (0, Some(reason)) if t.base_cases > 0 => {
+                failures += 1;
+                let _ = write!(
+                    out,
+                    "{properties}<failure message=\"{}\"/>",
+                    escape(&format!(
+                        "invariant {} held but is listed as a known failure ({reason}): remove the line",
+                        t.name
+                    ))
+                );
+            }
+            (0, Some(_)) => {}
+            (_, Some(reason)) => {
+                let _ = write!(
+                    out,
+                    "<skipped message=\"{}\"/>",
+                    escape(&format!("known failure: {reason}"))
+                );
+            }
+            (n, None) => {
+                failures += 1;
+                let body: String = run
+                    .violations
+                    .iter()
+                    .filter(|v| v.invariant == t.name)
+                    .map(describe)
+                    .collect();
+                let _ = write!(
+                    out,
+                    "{properties}<failure message=\"{}\">{}</failure>",
+                    escape(&format!(
+                        "invariant {} violated on {n} base case(s)",
+                        t.name
+                    )),
+                    escape(&body)
+                );
+            }
         }
         out.push_str("</testcase>\n");
     }

@@ -5,8 +5,9 @@
 //! of an as-written document is checked too: a user sees all of its problems at once. A
 //! document with any error yields no policy.
 
-use crate::condition::{closest, looks_like_operator};
+use crate::condition::looks_like_operator;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
+use crate::suggest::closest;
 
 use crate::json::tape::{Kind as JsonKind, Member as JsonMember, Value as JsonValue};
 use crate::json::{self, parse_tape};
