@@ -120,7 +120,12 @@ fn rewrite(case: &CaseLine, f: &dyn Fn(&str) -> String) -> CaseLine {
     for p in &mut out.policies {
         *p = match &*p {
             Value::String(s) => Value::String(f(s)),
-            other => serde_json::from_str(&f(&other.to_string())).unwrap_or(Value::Null),
+            other => {
+                let text = f(&other.to_string());
+                serde_json::from_str(&text).unwrap_or_else(|e| {
+                    panic!("the rewrite broke the JSON of a policy object ({e}):\n{other}\n{text}")
+                })
+            }
         };
     }
     out
