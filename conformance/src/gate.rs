@@ -2,20 +2,26 @@
 //! with the reference, shrink disagreements to minimal cases, and report.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use iam_eval::Evaluator;
 use iam_policy::pattern::{Glob, GlobSyntax};
 
-use crate::candidate::{Candidate, CandidateFailure, InProcess};
-use crate::cases::{Corpus, DecisionCase};
-use crate::generate::{generate_cases, GeneratorConfig};
-use crate::oracle::Oracle;
+use crate::candidate::{Candidate, InProcess};
+use crate::cases::Corpus;
+use crate::generate::GeneratorConfig;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
-use crate::shrink::shrink;
+
+mod jobs;
+mod shard;
+
+pub use shard::Shard;
 
 /// How many disagreements of one run are shrunk; later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 25;
+
+/// The least time a shrink gets when its time is shared out of the run's own ([`Config::shrink_time`]).
+pub const MIN_SHRINK_TIME: Duration = Duration::from_millis(50);
 
 /// How a run is configured.
 #[derive(Debug, Clone)]
@@ -42,6 +48,12 @@ pub struct Config {
     pub filter: Option<String>,
     /// Most shrink attempts per disagreement.
     pub shrink_budget: usize,
+    /// Most time per shrink; `None`: the shrinks together take at most about as long as the
+    /// run before them (each at least [`MIN_SHRINK_TIME`]), so that a failing run costs at
+    /// most about twice a passing one.
+    pub shrink_time: Option<Duration>,
+    /// Run only this shard of the cases (`--shard K/N`).
+    pub shard: Option<Shard>,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
 }
@@ -60,6 +72,8 @@ impl Default for Config {
             save_failures: None,
             filter: None,
             shrink_budget: 2_000,
+            shrink_time: None,
+            shard: None,
             generator: GeneratorConfig::default(),
         }
     }
@@ -75,8 +89,9 @@ pub struct KnownFailure {
 }
 
 impl KnownFailure {
-    fn matches(&self, id: &str) -> bool {
-        Glob::new(&self.pattern, GlobSyntax::Text).is_match(id)
+    /// The pattern, compiled once for a run.
+    fn glob(&self) -> Glob {
+        Glob::new(&self.pattern, GlobSyntax::Text)
     }
 }
 
@@ -130,10 +145,13 @@ pub enum Status {
 }
 
 /// One case's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// The case id.
     pub id: String,
+    /// Where the case stands in the whole (unsharded) run: golden cases in corpus order, then
+    /// generated ones by index. Shards and jobs keep it, so reports merge back into run order.
+    pub position: usize,
     /// Golden or generated.
     pub origin: Origin,
     /// How it went.
@@ -154,11 +172,63 @@ pub struct Outcome {
     pub shrunk: bool,
 }
 
-/// The result of a run.
+/// How many cases ran, by origin and by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Golden cases run.
+    pub golden: usize,
+    /// Generated cases run.
+    pub generated: usize,
+    /// Cases where the candidate agreed (and no known failure was listed).
+    pub passed: usize,
+    /// Unexpected disagreements.
+    pub failed: usize,
+    /// Disagreements the known-failures list expects.
+    pub expected_failures: usize,
+    /// Listed known failures that agreed.
+    pub unexpected_passes: usize,
+}
+
+impl Counts {
+    /// Every case run.
+    pub fn total(&self) -> usize {
+        self.golden + self.generated
+    }
+
+    /// Count one case.
+    pub fn add(&mut self, origin: Origin, status: &Status) {
+        match origin {
+            Origin::Golden => self.golden += 1,
+            Origin::Generated => self.generated += 1,
+        }
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::ExpectedFailure(_) => self.expected_failures += 1,
+            Status::UnexpectedPass(_) => self.unexpected_passes += 1,
+        }
+    }
+
+    /// The counts of two disjoint runs together.
+    pub fn merge(&mut self, other: &Counts) {
+        self.golden += other.golden;
+        self.generated += other.generated;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.expected_failures += other.expected_failures;
+        self.unexpected_passes += other.unexpected_passes;
+    }
+}
+
+/// The result of a run. It keeps the counts of every case but the outcome only of the cases
+/// that did not simply pass, so its memory does not grow with the number of passing cases.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// Every case run, in order.
-    pub outcomes: Vec<Outcome>,
+    /// The cases that did not simply pass (failed, expected failures, unexpected passes), in
+    /// run order.
+    pub problems: Vec<Outcome>,
+    /// How many cases ran, by origin and status.
+    pub counts: Counts,
     /// Cases left out because they depend on an `ID-n` choice (without `--strict`).
     pub skipped_implementation_defined: usize,
     /// The candidate stopped answering (crash, hang, garbage, ...): the run ended there.
@@ -167,22 +237,32 @@ pub struct Report {
     pub stderr_tail: String,
     /// How long the run took.
     pub elapsed: Duration,
+    /// The shard this run covered, if only one.
+    pub shard: Option<Shard>,
 }
 
 impl Report {
     /// Cases with this status kind.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
-        self.outcomes.iter().filter(|o| f(&o.status)).count()
+        let passed = if f(&Status::Passed) {
+            self.counts.passed
+        } else {
+            0
+        };
+        passed
+            + self
+                .problems
+                .iter()
+                .filter(|o| o.status != Status::Passed && f(&o.status))
+                .count()
     }
 
     /// Whether the candidate conforms: no unexpected disagreement, no unexpected pass, no
     /// candidate failure.
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
-            && self
-                .outcomes
-                .iter()
-                .all(|o| matches!(o.status, Status::Passed | Status::ExpectedFailure(_)))
+            && self.counts.failed == 0
+            && self.counts.unexpected_passes == 0
     }
 
     /// The protocol's exit status: 0 agreed, 1 disagreed or failed.
@@ -204,100 +284,31 @@ pub fn run(
     config: &Config,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let started = Instant::now();
-    let mut report = Report::default();
-    let mut oracle = Oracle::new();
-    let golden = golden_cases(config, &mut report);
-    let total = golden.len() + config.generated;
-    let mut done = 0;
-    for case in golden {
-        if let Err(failure) = run_case(
-            candidate,
-            &mut oracle,
-            config,
-            &case.case,
-            Origin::Golden,
-            Some(&case.expect),
-            &mut report,
-        ) {
-            report.candidate_failure = Some(failure.to_string());
-            break;
-        }
-        done += 1;
-        progress(done, total);
-    }
-    if report.candidate_failure.is_none() {
-        for generated in generate_cases(&config.generator, config.seed, config.generated) {
-            if config.time_budget.is_some_and(|b| started.elapsed() >= b) {
-                break;
-            }
-            if !config.strict && !generated.implementation_defined.is_empty() {
-                report.skipped_implementation_defined += 1;
-                continue;
-            }
-            if config
-                .filter
-                .as_ref()
-                .is_some_and(|f| !generated.case.id.contains(f.as_str()))
-            {
-                continue;
-            }
-            if let Err(failure) = run_case(
-                candidate,
-                &mut oracle,
-                config,
-                &generated.case,
-                Origin::Generated,
-                None,
-                &mut report,
-            ) {
-                report.candidate_failure = Some(failure.to_string());
-                break;
-            }
-            done += 1;
-            progress(done, total);
-        }
-    }
-    if report.candidate_failure.is_none() {
-        if let Err(failure) = candidate.finish() {
-            report.candidate_failure = Some(failure.to_string());
-        }
-    }
-    report.stderr_tail = candidate.stderr_tail();
-    report.elapsed = started.elapsed();
-    report
+    jobs::run_inline(candidate, config, progress)
 }
 
-fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
-    if !config.golden {
-        return Vec::new();
-    }
-    let corpus = match &config.corpus {
-        Some(c) => c.clone(),
-        None => match Corpus::embedded() {
-            Ok(c) => c,
-            Err(e) => {
-                report.candidate_failure = Some(format!("the embedded corpus is broken: {e}"));
-                return Vec::new();
-            }
-        },
-    };
-    let mut out = Vec::new();
-    for case in corpus.gate_cases() {
-        if config
-            .filter
-            .as_ref()
-            .is_some_and(|f| !case.id.contains(f.as_str()))
-        {
-            continue;
-        }
-        if !config.strict && !case.implementation_defined.is_empty() {
-            report.skipped_implementation_defined += 1;
-            continue;
-        }
-        out.push(case);
-    }
-    out
+/// Run several candidates (evaluator processes) side by side: the cases are dealt out
+/// round-robin, the disagreements shrunk in parallel, and the report is in the same order as
+/// [`run`] with one candidate gives.
+pub fn run_jobs(
+    candidates: &mut [Box<dyn Candidate + Send + '_>],
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    jobs::run_parallel(candidates, config, progress)
+}
+
+/// Whether a smaller case still shows the disagreement being shrunk (the shrinker's "still
+/// interesting" predicate): the reference and the candidate give the verdicts they gave on the
+/// original case, and still disagree.
+fn keeps_the_disagreement(
+    original: (&AnswerLine, &AnswerLine),
+    probe: (&AnswerLine, &AnswerLine),
+    compare_matched: bool,
+) -> bool {
+    probe.0.verdict.word() == original.0.verdict.word()
+        && probe.1.verdict.word() == original.1.verdict.word()
+        && compare(probe.0, probe.1, compare_matched).is_some()
 }
 
 /// Whether two answers agree, and if not, in what words.
@@ -344,105 +355,11 @@ fn compare(
     None
 }
 
-fn run_case(
-    candidate: &mut dyn Candidate,
-    oracle: &mut Oracle,
-    config: &Config,
-    case: &CaseLine,
-    origin: Origin,
-    golden_expect: Option<&str>,
-    report: &mut Report,
-) -> Result<(), CandidateFailure> {
-    let reference = oracle.answer(case);
-    let answer = candidate.answer(case)?;
-    let mut difference = compare(&reference, &answer, config.compare_matched);
-    if let (Some(expect), None) = (golden_expect, &difference) {
-        if expect != answer.verdict.word() {
-            difference = Some(format!(
-                "the corpus expects `{expect}`, got `{}`",
-                answer.verdict.word()
-            ));
-        }
-    }
-    let known = config.known_failures.iter().find(|k| k.matches(&case.id));
-    let status = match (&difference, known) {
-        (None, None) => Status::Passed,
-        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
-        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
-        (Some(_), None) => Status::Failed,
-    };
-    let mut outcome = Outcome {
-        id: case.id.clone(),
-        origin,
-        status,
-        expected: reference.verdict.word().to_owned(),
-        got: answer.verdict.word().to_owned(),
-        detail: difference.clone().unwrap_or_default(),
-        minimal: None,
-        explanation: None,
-        saved: None,
-        shrunk: false,
-    };
-    let mut stopped = None;
-    if outcome.status == Status::Failed {
-        // Each attempt gets its own id: ids are unique within a run (the protocol), and an
-        // evaluator may rely on that.
-        let mut attempt = 0usize;
-        let mut still_fails = |c: &CaseLine| -> Result<bool, CandidateFailure> {
-            attempt += 1;
-            let mut probe = c.clone();
-            probe.id = format!("{}~shrink-{attempt}", case.id);
-            let r = oracle.answer(&probe);
-            let a = candidate.answer(&probe)?;
-            Ok(r.verdict.word() == reference.verdict.word()
-                && a.verdict.word() == answer.verdict.word()
-                && compare(&r, &a, config.compare_matched).is_some())
-        };
-        // Golden and generated disagreements alike shrink, the first SHRINK_LIMIT of a run (a
-        // badly broken evaluator fails hundreds of cases; the first ones say enough).
-        let mut minimal = if report.count(|s| *s == Status::Failed) < SHRINK_LIMIT {
-            match shrink(case, config.shrink_budget, &mut still_fails) {
-                Ok(m) => m,
-                Err(failure) => {
-                    // Keep the disagreement found so far; the run stops after it.
-                    stopped = Some(failure);
-                    case.clone()
-                }
-            }
-        } else {
-            case.clone()
-        };
-        outcome.shrunk = minimal.policies != case.policies || minimal.request != case.request;
-        minimal.id.clone_from(&case.id);
-        // A rejected document or request is explained by the reference's error.
-        outcome.explanation = Some(
-            oracle
-                .explain(&minimal)
-                .unwrap_or_else(|e| format!("error: {e}")),
-        );
-        if let Some(dir) = &config.save_failures {
-            match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
-                Ok(path) => outcome.saved = Some(path),
-                Err(e) => {
-                    outcome.detail.push_str(&format!(
-                        " (could not be saved in `{}`: {e})",
-                        dir.display()
-                    ));
-                }
-            }
-        }
-        outcome.minimal = Some(minimal);
-    }
-    report.outcomes.push(outcome);
-    match stopped {
-        Some(failure) => Err(failure),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidate::CandidateFailure;
+    use crate::oracle::Oracle;
     use iam_eval::Decision;
     use serde_json::json;
 
@@ -463,10 +380,26 @@ mod tests {
         }
     }
 
+    /// A corpus of one golden case expecting `explicitDeny`.
+    fn one_case_corpus(case: CaseLine) -> Corpus {
+        Corpus {
+            parse: Vec::new(),
+            decisions: vec![crate::cases::DecisionCase {
+                id: case.id.clone(),
+                description: String::new(),
+                source: String::new(),
+                implementation_defined: Vec::new(),
+                case,
+                expect: "explicitDeny".into(),
+                matched: None,
+            }],
+        }
+    }
+
     #[test]
-    fn a_generated_disagreement_shrinks_with_fresh_ids() {
+    fn a_disagreement_shrinks_with_fresh_ids() {
         let case = CaseLine::from_value(&json!({
-            "id": "gen-1",
+            "id": "eval/x#gen-1",
             "policies": [{"Version": "2012-10-17", "Statement": [
                 {"Sid": "A", "Effect": "Deny", "Action": ["iot:DescribeJob", "iot:ListJobs"], "Resource": "*"},
                 {"Sid": "B", "Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}],
@@ -474,25 +407,19 @@ mod tests {
         }))
         .unwrap();
         let mut candidate = AllowAll::default();
-        let mut report = Report::default();
         let config = Config {
+            corpus: Some(one_case_corpus(case)),
             generated: 0,
             ..Config::default()
         };
-        run_case(
-            &mut candidate,
-            &mut Oracle::new(),
-            &config,
-            &case,
-            Origin::Generated,
-            None,
-            &mut report,
-        )
-        .unwrap();
-        let outcome = &report.outcomes[0];
+        let report = run(&mut candidate, &config, &mut |_, _| {});
+        assert_eq!(report.counts.failed, 1);
+        let outcome = &report.problems[0];
         assert_eq!(outcome.status, Status::Failed);
+        assert_eq!(outcome.position, 0);
+        assert!(outcome.shrunk);
         let minimal = outcome.minimal.as_ref().unwrap();
-        assert_eq!(minimal.id, "gen-1");
+        assert_eq!(minimal.id, "eval/x#gen-1");
         assert!(minimal.request.context.is_empty());
         assert_eq!(
             serde_json::to_string(&minimal.policies).unwrap(),
@@ -507,6 +434,169 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("explicitDeny"));
+    }
+
+    /// Answers like the reference, except `allowed` wherever the reference says
+    /// `implicitDeny`; `Send`, to run as several jobs.
+    struct AllowsImplicitDenies(Oracle);
+
+    impl Candidate for AllowsImplicitDenies {
+        fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+            let mut answer = self.0.answer(case);
+            if answer.verdict == Verdict::Decision(Decision::ImplicitDeny) {
+                answer.verdict = Verdict::Decision(Decision::Allow);
+            }
+            Ok(answer)
+        }
+    }
+
+    /// Every 12th golden decision case (about 60).
+    fn small_corpus() -> Corpus {
+        let mut corpus = Corpus::embedded().unwrap();
+        corpus.decisions = corpus.decisions.into_iter().step_by(12).collect();
+        corpus.parse.clear();
+        corpus
+    }
+
+    fn verdicts(report: &Report) -> Vec<(String, usize, Status, String, String, String)> {
+        report
+            .problems
+            .iter()
+            .map(|o| {
+                (
+                    o.id.clone(),
+                    o.position,
+                    o.status.clone(),
+                    o.expected.clone(),
+                    o.got.clone(),
+                    o.detail.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn jobs_give_the_report_of_one_process() {
+        let config = Config {
+            corpus: Some(small_corpus()),
+            generated: 60,
+            // Attempts, not time, bound these shrinks: the same minimal cases either way.
+            shrink_time: Some(Duration::from_secs(60)),
+            shrink_budget: 40,
+            ..Config::default()
+        };
+        let one = run(
+            &mut AllowsImplicitDenies(Oracle::new()),
+            &config,
+            &mut |_, _| {},
+        );
+        let mut candidates: Vec<Box<dyn Candidate + Send>> = (0..3)
+            .map(|_| Box::new(AllowsImplicitDenies(Oracle::new())) as Box<dyn Candidate + Send>)
+            .collect();
+        let mut seen = Vec::new();
+        let three = run_jobs(&mut candidates, &config, &mut |done, _| seen.push(done));
+        assert!(one.counts.failed > SHRINK_LIMIT, "{:?}", one.counts);
+        assert_eq!(one.counts, three.counts);
+        assert_eq!(
+            one.skipped_implementation_defined,
+            three.skipped_implementation_defined
+        );
+        assert_eq!(verdicts(&one), verdicts(&three));
+        let minimal = |r: &Report| {
+            r.problems
+                .iter()
+                .map(|o| o.minimal.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(minimal(&one), minimal(&three));
+        assert_eq!(
+            one.problems.iter().filter(|o| o.shrunk).count(),
+            SHRINK_LIMIT
+        );
+        // Positions ascend: the report is in run order.
+        assert!(three
+            .problems
+            .windows(2)
+            .all(|w| w[0].position < w[1].position));
+        assert_eq!(seen, (1..=three.counts.total()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn shards_together_are_the_whole_run() {
+        let config = Config {
+            corpus: Some(small_corpus()),
+            generated: 60,
+            shrink_budget: 0,
+            ..Config::default()
+        };
+        let whole = run(
+            &mut AllowsImplicitDenies(Oracle::new()),
+            &config,
+            &mut |_, _| {},
+        );
+        let mut counts = Counts::default();
+        let mut skipped = 0;
+        let mut problems = Vec::new();
+        for index in 1..=4 {
+            let shard = Shard { index, count: 4 };
+            let part = run(
+                &mut AllowsImplicitDenies(Oracle::new()),
+                &Config {
+                    shard: Some(shard),
+                    ..config.clone()
+                },
+                &mut |_, _| {},
+            );
+            assert_eq!(part.shard, Some(shard));
+            assert!(part.problems.iter().all(|o| shard.contains(o.position)));
+            counts.merge(&part.counts);
+            skipped += part.skipped_implementation_defined;
+            problems.extend(part.problems);
+        }
+        problems.sort_by_key(|o| o.position);
+        assert_eq!(counts, whole.counts);
+        assert_eq!(skipped, whole.skipped_implementation_defined);
+        let merged = Report {
+            problems,
+            ..Report::default()
+        };
+        assert_eq!(verdicts(&merged), verdicts(&whole));
+    }
+
+    #[test]
+    fn a_candidate_failure_ends_the_run_at_its_case_with_any_number_of_jobs() {
+        /// Fails on the case at its 40th answer.
+        struct CrashesAt(usize, usize);
+        impl Candidate for CrashesAt {
+            fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+                self.0 += 1;
+                if self.0 == self.1 {
+                    return Err(CandidateFailure::Exited {
+                        case: case.id.clone(),
+                        status: String::new(),
+                    });
+                }
+                Ok(Oracle::new().answer(case))
+            }
+        }
+        // Strict: no case is left out, so every slot asks a candidate.
+        let config = Config {
+            golden: false,
+            generated: 200,
+            strict: true,
+            ..Config::default()
+        };
+        let one = run(&mut CrashesAt(0, 40), &config, &mut |_, _| {});
+        assert!(one.candidate_failure.is_some());
+        assert_eq!(one.counts.total(), 39);
+        let mut two: Vec<Box<dyn Candidate + Send>> = vec![
+            Box::new(CrashesAt(0, usize::MAX)),
+            Box::new(CrashesAt(0, 40)),
+        ];
+        let report = run_jobs(&mut two, &config, &mut |_, _| {});
+        assert!(report.candidate_failure.is_some());
+        // The second job's 40th case is the run's 80th slot: 79 answered before it.
+        assert_eq!(report.counts.total(), 79);
     }
 
     #[test]

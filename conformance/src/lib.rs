@@ -35,6 +35,7 @@ pub mod cases;
 pub mod gate;
 pub mod generate;
 pub mod invariants;
+pub mod merge;
 pub mod oracle;
 pub mod protocol;
 pub mod report;

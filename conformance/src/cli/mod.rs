@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod check;
 mod evaluate;
 mod explain;
+mod merge;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -32,6 +33,10 @@ enum Command {
     /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
     /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.
     Check(check::CheckArgs),
+    /// Join the JSON reports of the shards of one run (`check --shard K/N --format json`)
+    /// into one verdict, JUnit file and known-failures view. Exit 0 conforms, 1 does not,
+    /// 2 when the reports are unreadable or not the shards of one run.
+    Merge(merge::MergeArgs),
 }
 
 /// Output format.
@@ -89,5 +94,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Evaluate => evaluate::run(),
         Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Merge(args) => merge::run(&args),
     }
 }

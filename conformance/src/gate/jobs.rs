@@ -1,0 +1,589 @@
+//! The run loop. A run has three phases:
+//!
+//! 1. **Judge**: the cases of the run (or of its shard) are dealt round-robin to the jobs; each
+//!    job asks its own candidate and its own reference, and hands back per case only what the
+//!    report keeps (a count, or the outcome of a problem). The report takes the results in
+//!    case order, job after job, so it is the same with one job as with many.
+//! 2. **Shrink**: the first [`SHRINK_LIMIT`] disagreements (in case order) are shrunk, the jobs
+//!    taking them from one queue, each shrink capped by attempts and by time.
+//! 3. **Report**: the reference explains each disagreement, `--save-failures` writes them, and
+//!    every candidate is asked to exit.
+//!
+//! With one candidate everything runs on the calling thread (the candidate need not be `Send`).
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use iam_policy::pattern::Glob;
+
+use super::{
+    compare, keeps_the_disagreement, Config, KnownFailure, Origin, Outcome, Report, Status,
+    MIN_SHRINK_TIME, SHRINK_LIMIT,
+};
+use crate::candidate::{Candidate, CandidateFailure};
+use crate::cases::{Corpus, DecisionCase};
+use crate::generate::generate_cases_at;
+use crate::oracle::Oracle;
+use crate::protocol::{AnswerLine, CaseLine};
+use crate::shrink::{shrink_within, Limits};
+
+/// How many results a job may queue ahead of the report.
+const QUEUE: usize = 256;
+
+/// Of the time the judging took, the share the shrinks get together (when
+/// [`Config::shrink_time`] is not set).
+const SHRINK_SHARE: f64 = 0.8;
+
+/// What a run covers, shared by its jobs.
+struct Plan<'a> {
+    config: &'a Config,
+    /// Every gate case of the corpus: the run positions `0..golden.len()`.
+    golden: Vec<DecisionCase>,
+    known: Vec<(Glob, &'a KnownFailure)>,
+    started: Instant,
+    /// This run's positions: `first, first + stride, ...` below `end`.
+    first: usize,
+    stride: usize,
+    end: usize,
+}
+
+impl<'a> Plan<'a> {
+    fn new(config: &'a Config, report: &mut Report) -> Self {
+        let golden = if config.golden {
+            let corpus = match &config.corpus {
+                Some(c) => Ok(c.gate_cases()),
+                None => Corpus::embedded().map(|c| c.gate_cases()),
+            };
+            corpus.unwrap_or_else(|e| {
+                report.candidate_failure = Some(format!("the embedded corpus is broken: {e}"));
+                Vec::new()
+            })
+        } else {
+            Vec::new()
+        };
+        let (first, stride) = config.shard.map_or((0, 1), |s| (s.first(), s.count.max(1)));
+        let end = golden.len().saturating_add(config.generated);
+        Self {
+            config,
+            known: config
+                .known_failures
+                .iter()
+                .map(|k| (k.glob(), k))
+                .collect(),
+            golden,
+            started: Instant::now(),
+            first,
+            stride,
+            end,
+        }
+    }
+
+    /// How many positions this run covers.
+    fn slots(&self) -> usize {
+        self.end.saturating_sub(self.first).div_ceil(self.stride)
+    }
+
+    /// The positions job `job` of `jobs` takes: the run's slots `job, job + jobs, ...`.
+    fn positions(&self, job: usize, jobs: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..)
+            .map(move |slot: usize| {
+                slot.saturating_mul(jobs)
+                    .saturating_add(job)
+                    .saturating_mul(self.stride)
+                    .saturating_add(self.first)
+            })
+            .take_while(move |p| *p < self.end)
+    }
+
+    fn known_failure(&self, id: &str) -> Option<&'a KnownFailure> {
+        self.known
+            .iter()
+            .find(|(glob, _)| glob.is_match(id))
+            .map(|(_, k)| *k)
+    }
+
+    fn filtered_out(&self, id: &str) -> bool {
+        self.config
+            .filter
+            .as_ref()
+            .is_some_and(|f| !id.contains(f.as_str()))
+    }
+}
+
+/// A problem case as a job hands it back: its outcome, and what shrinking it needs.
+struct Problem {
+    outcome: Outcome,
+    case: CaseLine,
+    reference: AnswerLine,
+    answer: AnswerLine,
+}
+
+/// What a job hands back per position.
+enum Judged {
+    /// Not run: filtered out, not drawn, or (`implementation_defined`) an `ID-n` case.
+    Skipped { implementation_defined: bool },
+    /// The candidate agreed.
+    Passed(Origin),
+    /// Anything else the report keeps.
+    Problem(Box<Problem>),
+    /// The candidate stopped answering here: the run ends.
+    Stopped(CandidateFailure),
+}
+
+/// Judge one case: the reference's answer, the candidate's, and the status.
+fn judge(
+    candidate: &mut dyn Candidate,
+    oracle: &mut Oracle,
+    plan: &Plan<'_>,
+    case: &CaseLine,
+    (origin, position): (Origin, usize),
+    golden_expect: Option<&str>,
+) -> Judged {
+    let reference = oracle.answer(case);
+    let answer = match candidate.answer(case) {
+        Ok(answer) => answer,
+        Err(failure) => return Judged::Stopped(failure),
+    };
+    let mut difference = compare(&reference, &answer, plan.config.compare_matched);
+    if let (Some(expect), None) = (golden_expect, &difference) {
+        if expect != answer.verdict.word() {
+            difference = Some(format!(
+                "the corpus expects `{expect}`, got `{}`",
+                answer.verdict.word()
+            ));
+        }
+    }
+    let status = match (&difference, plan.known_failure(&case.id)) {
+        (None, None) => return Judged::Passed(origin),
+        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
+        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
+        (Some(_), None) => Status::Failed,
+    };
+    Judged::Problem(Box::new(Problem {
+        outcome: Outcome {
+            id: case.id.clone(),
+            position,
+            origin,
+            status,
+            expected: reference.verdict.word().to_owned(),
+            got: answer.verdict.word().to_owned(),
+            detail: difference.unwrap_or_default(),
+            minimal: None,
+            explanation: None,
+            saved: None,
+            shrunk: false,
+        },
+        case: case.clone(),
+        reference,
+        answer,
+    }))
+}
+
+/// Job `job` of `jobs`: judge its positions in order, handing each result to `emit` (which
+/// says whether to go on). Ends at the end of its share, at the time budget, when `stop` is
+/// set, or after the candidate stopped answering.
+fn judge_share(
+    plan: &Plan<'_>,
+    (job, jobs): (usize, usize),
+    candidate: &mut dyn Candidate,
+    stop: &AtomicBool,
+    emit: &mut dyn FnMut(Judged) -> bool,
+) {
+    let config = plan.config;
+    let mut oracle = Oracle::new();
+    let mut go_on = |judged: Judged| {
+        let stopped = matches!(judged, Judged::Stopped(_));
+        emit(judged) && !stopped && !stop.load(Ordering::Relaxed)
+    };
+    let golden_end = plan.golden.len();
+    let mut positions = plan.positions(job, jobs).peekable();
+    while let Some(position) = positions.next_if(|p| *p < golden_end) {
+        let Some(golden) = plan.golden.get(position) else {
+            return;
+        };
+        let judged = if plan.filtered_out(&golden.id) {
+            Judged::Skipped {
+                implementation_defined: false,
+            }
+        } else if !config.strict && !golden.implementation_defined.is_empty() {
+            Judged::Skipped {
+                implementation_defined: true,
+            }
+        } else {
+            judge(
+                candidate,
+                &mut oracle,
+                plan,
+                &golden.case,
+                (Origin::Golden, position),
+                Some(&golden.expect),
+            )
+        };
+        if !go_on(judged) {
+            return;
+        }
+    }
+    let indices = positions.map(|p| p - golden_end);
+    for (index, generated) in generate_cases_at(&config.generator, config.seed, indices) {
+        if config
+            .time_budget
+            .is_some_and(|b| plan.started.elapsed() >= b)
+        {
+            return;
+        }
+        let judged = match generated {
+            None => Judged::Skipped {
+                implementation_defined: false,
+            },
+            Some(g) if !config.strict && !g.implementation_defined.is_empty() => Judged::Skipped {
+                implementation_defined: true,
+            },
+            Some(g) if plan.filtered_out(&g.case.id) => Judged::Skipped {
+                implementation_defined: false,
+            },
+            Some(g) => judge(
+                candidate,
+                &mut oracle,
+                plan,
+                &g.case,
+                (Origin::Generated, golden_end + index),
+                None,
+            ),
+        };
+        if !go_on(judged) {
+            return;
+        }
+    }
+}
+
+/// The report in the making: counts as results arrive, problems kept in order.
+struct Collector<'p> {
+    report: Report,
+    problems: Vec<Problem>,
+    done: usize,
+    total: usize,
+    progress: &'p mut dyn FnMut(usize, usize),
+}
+
+impl Collector<'_> {
+    /// Take the next result in run order; `false` once the run must end.
+    fn take(&mut self, judged: Judged) -> bool {
+        match judged {
+            Judged::Skipped {
+                implementation_defined,
+            } => {
+                self.report.skipped_implementation_defined += usize::from(implementation_defined);
+                return true;
+            }
+            Judged::Passed(origin) => self.report.counts.add(origin, &Status::Passed),
+            Judged::Problem(problem) => {
+                self.report
+                    .counts
+                    .add(problem.outcome.origin, &problem.outcome.status);
+                self.problems.push(*problem);
+            }
+            Judged::Stopped(failure) => {
+                self.report.candidate_failure = Some(failure.to_string());
+                return false;
+            }
+        }
+        self.done += 1;
+        (self.progress)(self.done, self.total);
+        true
+    }
+}
+
+/// Run one candidate on this thread.
+pub(super) fn run_inline(
+    candidate: &mut dyn Candidate,
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    let mut report = Report {
+        shard: config.shard,
+        ..Report::default()
+    };
+    let plan = Plan::new(config, &mut report);
+    let mut collector = Collector {
+        report,
+        problems: Vec::new(),
+        done: 0,
+        total: plan.slots(),
+        progress,
+    };
+    if collector.report.candidate_failure.is_none() {
+        let stop = AtomicBool::new(false);
+        judge_share(&plan, (0, 1), candidate, &stop, &mut |judged| {
+            collector.take(judged)
+        });
+    }
+    let Collector {
+        mut report,
+        mut problems,
+        ..
+    } = collector;
+    let targets = shrink_targets(&problems);
+    let limits = shrink_limits(config, plan.started.elapsed(), 1, targets.len());
+    let queue = Mutex::new(targets);
+    let results = Mutex::new(Vec::new());
+    if report.candidate_failure.is_none() {
+        shrink_share(candidate, config, &problems, limits, &queue, &results);
+    }
+    apply_shrinks(&mut report, &mut problems, results);
+    if report.candidate_failure.is_none() {
+        if let Err(failure) = candidate.finish() {
+            report.candidate_failure = Some(failure.to_string());
+        }
+    }
+    report.stderr_tail = candidate.stderr_tail();
+    finish(report, problems, config, plan.started)
+}
+
+/// Run several candidates, one thread each.
+pub(super) fn run_parallel(
+    candidates: &mut [Box<dyn Candidate + Send + '_>],
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    let jobs = candidates.len();
+    if jobs <= 1 {
+        return match candidates.first_mut() {
+            Some(candidate) => run_inline(candidate.as_mut(), config, progress),
+            None => Report {
+                candidate_failure: Some("no evaluator to run".to_owned()),
+                ..Report::default()
+            },
+        };
+    }
+    let mut report = Report {
+        shard: config.shard,
+        ..Report::default()
+    };
+    let plan = Plan::new(config, &mut report);
+    let mut collector = Collector {
+        report,
+        problems: Vec::new(),
+        done: 0,
+        total: plan.slots(),
+        progress,
+    };
+    let mut alive = vec![collector.report.candidate_failure.is_none(); jobs];
+    if collector.report.candidate_failure.is_none() {
+        let stop = AtomicBool::new(false);
+        thread::scope(|scope| {
+            let mut receivers = Vec::with_capacity(jobs);
+            let mut workers = Vec::with_capacity(jobs);
+            for (job, candidate) in candidates.iter_mut().enumerate() {
+                let (sender, receiver) = mpsc::sync_channel(QUEUE);
+                receivers.push(receiver);
+                let (plan, stop) = (&plan, &stop);
+                workers.push(scope.spawn(move || {
+                    let mut answering = true;
+                    judge_share(plan, (job, jobs), candidate.as_mut(), stop, &mut |judged| {
+                        answering &= !matches!(judged, Judged::Stopped(_));
+                        sender.send(judged).is_ok()
+                    });
+                    answering
+                }));
+            }
+            // Results in run order: slot `s` is job `s % jobs`'s next one. A job that ends
+            // (its share done, the time budget, a failure) ends the run at its next slot.
+            for slot in 0.. {
+                let Some(receiver) = receivers.get(slot % jobs) else {
+                    break;
+                };
+                let Ok(judged) = receiver.recv() else {
+                    break;
+                };
+                if !collector.take(judged) {
+                    break;
+                }
+            }
+            stop.store(true, Ordering::Relaxed);
+            drop(receivers);
+            for (slot, worker) in alive.iter_mut().zip(workers) {
+                *slot = worker.join().unwrap_or(false);
+            }
+        });
+    }
+    let Collector {
+        mut report,
+        mut problems,
+        ..
+    } = collector;
+    let targets = shrink_targets(&problems);
+    let working = alive.iter().filter(|a| **a).count();
+    let limits = shrink_limits(config, plan.started.elapsed(), working, targets.len());
+    let queue = Mutex::new(targets);
+    let results = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        let (problems, queue, results) = (&problems, &queue, &results);
+        for (candidate, _) in candidates.iter_mut().zip(&alive).filter(|(_, a)| **a) {
+            scope.spawn(move || {
+                shrink_share(candidate.as_mut(), config, problems, limits, queue, results)
+            });
+        }
+    });
+    apply_shrinks(&mut report, &mut problems, results);
+    if report.candidate_failure.is_none() {
+        for candidate in candidates.iter_mut() {
+            if let Err(failure) = candidate.finish() {
+                report.candidate_failure = Some(failure.to_string());
+                break;
+            }
+        }
+    }
+    report.stderr_tail = stderr_tails(candidates);
+    finish(report, problems, config, plan.started)
+}
+
+/// The tails of the candidates' standard errors, each under its process's name.
+fn stderr_tails(candidates: &[Box<dyn Candidate + Send + '_>]) -> String {
+    let mut out = String::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        let tail = candidate.stderr_tail();
+        if !tail.trim().is_empty() {
+            out.push_str(&format!(
+                "[evaluator process {} of {}]\n{tail}\n",
+                i + 1,
+                candidates.len()
+            ));
+        }
+    }
+    out
+}
+
+/// The problems to shrink: the first [`SHRINK_LIMIT`] disagreements, in run order (a badly
+/// broken evaluator fails hundreds of cases; the first ones say enough).
+fn shrink_targets(problems: &[Problem]) -> VecDeque<usize> {
+    problems
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.outcome.status == Status::Failed)
+        .map(|(i, _)| i)
+        .take(SHRINK_LIMIT)
+        .collect()
+}
+
+/// Each shrink's limits: the configured ones, or a share of the judging time.
+fn shrink_limits(config: &Config, judging: Duration, workers: usize, shrinks: usize) -> Limits {
+    let time = config.shrink_time.unwrap_or_else(|| {
+        let share = workers.max(1) as f64 / shrinks.max(1) as f64 * SHRINK_SHARE;
+        judging.mul_f64(share).max(MIN_SHRINK_TIME)
+    });
+    Limits {
+        attempts: config.shrink_budget,
+        time: Some(time),
+    }
+}
+
+/// A shrink's result: the problem's index, the smallest case found, and the candidate's
+/// failure if it stopped answering meanwhile.
+type ShrinkResult = (usize, CaseLine, Option<CandidateFailure>);
+
+/// Shrink problems from `queue` with one candidate until the queue is empty or the candidate
+/// stops answering.
+fn shrink_share(
+    candidate: &mut dyn Candidate,
+    config: &Config,
+    problems: &[Problem],
+    limits: Limits,
+    queue: &Mutex<VecDeque<usize>>,
+    results: &Mutex<Vec<ShrinkResult>>,
+) {
+    let mut oracle = Oracle::new();
+    loop {
+        let next = queue.lock().ok().and_then(|mut q| q.pop_front());
+        let Some(problem) = next.and_then(|i| problems.get(i).map(|p| (i, p))) else {
+            return;
+        };
+        let (index, problem) = problem;
+        // Each attempt gets its own id: ids are unique within a run (the protocol), and an
+        // evaluator may rely on that.
+        let mut attempt = 0usize;
+        let mut interesting = |smaller: &CaseLine| -> Result<bool, CandidateFailure> {
+            attempt += 1;
+            let mut probe = smaller.clone();
+            probe.id = format!("{}~shrink-{attempt}", problem.case.id);
+            let reference = oracle.answer(&probe);
+            let answer = candidate.answer(&probe)?;
+            Ok(keeps_the_disagreement(
+                (&problem.reference, &problem.answer),
+                (&reference, &answer),
+                config.compare_matched,
+            ))
+        };
+        let (minimal, failure) = match shrink_within(&problem.case, limits, &mut interesting) {
+            Ok(shrunk) => (shrunk.case, None),
+            // Keep the disagreement found so far; this candidate answers no more.
+            Err(failure) => (problem.case.clone(), Some(failure)),
+        };
+        let stopped = failure.is_some();
+        if let Ok(mut r) = results.lock() {
+            r.push((index, minimal, failure));
+        }
+        if stopped {
+            return;
+        }
+    }
+}
+
+/// Put the shrunk cases into their problems; the first candidate failure (in run order)
+/// becomes the run's.
+fn apply_shrinks(report: &mut Report, problems: &mut [Problem], results: Mutex<Vec<ShrinkResult>>) {
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(index, _, _)| *index);
+    for (index, mut minimal, failure) in results {
+        if let (None, Some(failure)) = (&report.candidate_failure, failure) {
+            report.candidate_failure = Some(failure.to_string());
+        }
+        if let Some(problem) = problems.get_mut(index) {
+            let outcome = &mut problem.outcome;
+            outcome.shrunk = minimal.policies != problem.case.policies
+                || minimal.request != problem.case.request;
+            minimal.id.clone_from(&problem.case.id);
+            outcome.minimal = Some(minimal);
+        }
+    }
+}
+
+/// Explain and save each disagreement, and close the report.
+fn finish(mut report: Report, problems: Vec<Problem>, config: &Config, started: Instant) -> Report {
+    let mut oracle = Oracle::new();
+    report.problems = problems
+        .into_iter()
+        .map(|problem| {
+            let Problem {
+                mut outcome, case, ..
+            } = problem;
+            if outcome.status != Status::Failed {
+                return outcome;
+            }
+            let minimal = outcome.minimal.take().unwrap_or(case);
+            // A rejected document or request is explained by the reference's error.
+            outcome.explanation = Some(
+                oracle
+                    .explain(&minimal)
+                    .unwrap_or_else(|e| format!("error: {e}")),
+            );
+            if let Some(dir) = &config.save_failures {
+                match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+                    Ok(path) => outcome.saved = Some(path),
+                    Err(e) => {
+                        outcome.detail.push_str(&format!(
+                            " (could not be saved in `{}`: {e})",
+                            dir.display()
+                        ));
+                    }
+                }
+            }
+            outcome.minimal = Some(minimal);
+            outcome
+        })
+        .collect();
+    report.elapsed = started.elapsed();
+    report
+}

@@ -1,0 +1,325 @@
+//! Joining the JSON reports of the shards of one run (`iamconf check --shard K/N --format
+//! json`) back into the report of the whole run: `iamconf merge`.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::gate::{Counts, Origin, Outcome, Report, Shard, Status};
+use crate::protocol::CaseLine;
+
+/// A report read back from its JSON, with what the command line added to it.
+#[derive(Debug, Clone, Default)]
+pub struct ReadReport {
+    /// The gate's report.
+    pub report: Report,
+    /// The self-check's problems (runs without `--evaluator`).
+    pub self_check_problems: Vec<String>,
+}
+
+fn field<'v>(doc: &'v Map<String, Value>, name: &str) -> Result<&'v Value, String> {
+    doc.get(name)
+        .ok_or_else(|| format!("the report has no `{name}`"))
+}
+
+fn count(doc: &Map<String, Value>, name: &str) -> Result<usize, String> {
+    field(doc, name)?
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("`{name}` must be a whole number"))
+}
+
+fn text(doc: &Map<String, Value>, name: &str) -> Result<String, String> {
+    match doc.get(name) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("`{name}` must be a string")),
+    }
+}
+
+fn optional_text(doc: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+    text(doc, name).map(|s| (!s.is_empty()).then_some(s))
+}
+
+fn outcome(value: &Value) -> Result<Outcome, String> {
+    let doc = value
+        .as_object()
+        .ok_or("each problem must be a JSON object")?;
+    let id = text(doc, "id")?;
+    let at = |e: String| format!("problem `{id}`: {e}");
+    let reason = text(doc, "reason").map_err(at)?;
+    let status = match text(doc, "status").map_err(at)?.as_str() {
+        "failed" => Status::Failed,
+        "expected-failure" => Status::ExpectedFailure(reason),
+        "unexpected-pass" => Status::UnexpectedPass(reason),
+        other => return Err(at(format!("unknown status `{other}`"))),
+    };
+    let origin = match text(doc, "origin").map_err(at)?.as_str() {
+        "golden" => Origin::Golden,
+        "generated" => Origin::Generated,
+        other => return Err(at(format!("unknown origin `{other}`"))),
+    };
+    let minimal = match doc.get("minimal") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(case)) => {
+            let mut case = case.clone();
+            case.insert("id".into(), Value::String(id.clone()));
+            let line = CaseLine::from_value(&Value::Object(case))
+                .map_err(|(_, e)| at(format!("`minimal` is not a case: {e}")))?;
+            Some(line)
+        }
+        Some(_) => return Err(at("`minimal` must be a case object".into())),
+    };
+    Ok(Outcome {
+        position: count(doc, "position").map_err(at)?,
+        origin,
+        status,
+        expected: text(doc, "expected").map_err(at)?,
+        got: text(doc, "got").map_err(at)?,
+        detail: text(doc, "detail").map_err(at)?,
+        minimal,
+        explanation: optional_text(doc, "explanation").map_err(at)?,
+        saved: optional_text(doc, "saved").map_err(at)?.map(Into::into),
+        shrunk: doc.get("shrunk").and_then(Value::as_bool).unwrap_or(false),
+        id,
+    })
+}
+
+/// Read a report written by `iamconf check --format json`.
+pub fn read_report(json: &str) -> Result<ReadReport, String> {
+    let value: Value = serde_json::from_str(json).map_err(|e| format!("not a JSON report: {e}"))?;
+    let doc = value.as_object().ok_or("a report is a JSON object")?;
+    let shard = match doc.get("shard") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.parse::<Shard>()?),
+        Some(_) => return Err("`shard` must be a string `K/N`".into()),
+    };
+    let problems = field(doc, "problems")?
+        .as_array()
+        .ok_or("`problems` must be an array")?
+        .iter()
+        .map(outcome)
+        .collect::<Result<Vec<_>, _>>()?;
+    let counts = Counts {
+        golden: count(doc, "golden")?,
+        generated: count(doc, "generated")?,
+        passed: count(doc, "passed")?,
+        failed: count(doc, "failed")?,
+        expected_failures: count(doc, "expected_failures")?,
+        unexpected_passes: count(doc, "unexpected_passes")?,
+    };
+    let elapsed = field(doc, "elapsed_seconds")?
+        .as_f64()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or("`elapsed_seconds` must be a number of seconds")?;
+    let self_check_problems = match doc.get("self_check_problems") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|p| p.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("`self_check_problems` must be strings")?,
+        Some(_) => return Err("`self_check_problems` must be an array".into()),
+    };
+    Ok(ReadReport {
+        report: Report {
+            problems,
+            counts,
+            skipped_implementation_defined: count(doc, "implementation_defined_left_out")?,
+            candidate_failure: optional_text(doc, "candidate_failure")?,
+            stderr_tail: text(doc, "stderr_tail")?,
+            elapsed,
+            shard,
+        },
+        self_check_problems,
+    })
+}
+
+/// Join the reports of all the shards of one run (each exactly once, in any order) into the
+/// report of the whole run: counts added, problems in run order, candidate failures and
+/// standard-error tails named by shard, the time of the longest shard.
+pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
+    let help =
+        "help: pass the JSON reports of `iamconf check --shard K/N --format json`, one per shard";
+    let mut shards: Vec<Shard> = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let shard = part
+            .report
+            .shard
+            .ok_or_else(|| format!("report {} is not a shard's report; {help}", i + 1))?;
+        shards.push(shard);
+    }
+    let Some(count) = shards.first().map(|s| s.count) else {
+        return Err(format!("no report to merge; {help}"));
+    };
+    for index in 1..=count {
+        let found = shards.iter().filter(|s| s.index == index).count();
+        if found == 0 {
+            return Err(format!("shard {index}/{count} is missing; {help}"));
+        }
+        if found > 1 {
+            return Err(format!(
+                "shard {index}/{count} is given {found} times; {help}"
+            ));
+        }
+    }
+    if let Some(other) = shards.iter().find(|s| s.count != count) {
+        return Err(format!(
+            "shard {other} is not one of {count} shards like the first report's; {help}"
+        ));
+    }
+    let mut merged = ReadReport::default();
+    let mut order: Vec<(Shard, ReadReport)> = shards.into_iter().zip(parts).collect();
+    order.sort_by_key(|(s, _)| s.index);
+    let mut failures = Vec::new();
+    for (shard, part) in order {
+        let report = part.report;
+        merged.report.counts.merge(&report.counts);
+        merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
+        merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
+        merged.report.problems.extend(report.problems);
+        if let Some(failure) = report.candidate_failure {
+            failures.push(format!("shard {shard}: {failure}"));
+        }
+        if !report.stderr_tail.trim().is_empty() {
+            merged
+                .report
+                .stderr_tail
+                .push_str(&format!("[shard {shard}]\n{}\n", report.stderr_tail));
+        }
+        merged.self_check_problems.extend(
+            part.self_check_problems
+                .into_iter()
+                .map(|p| format!("shard {shard}: {p}")),
+        );
+    }
+    merged.report.problems.sort_by_key(|o| o.position);
+    merged.report.candidate_failure = (!failures.is_empty()).then(|| failures.join("\n"));
+    Ok(merged)
+}
+
+/// The known-failures view of a report: a known-failures file (`iamconf check
+/// --known-failures`) listing every case that does not pass today, each with why; cases that
+/// now pass although listed are named in comments, to be removed.
+pub fn known_failures(report: &Report) -> String {
+    let mut out = String::from(
+        "# Known failures: CASE-ID-GLOB reason (iamconf check --known-failures FILE)\n",
+    );
+    for o in &report.problems {
+        match &o.status {
+            Status::Failed => out.push_str(&format!("{}  {}\n", o.id, one_line(&o.detail))),
+            Status::ExpectedFailure(reason) => {
+                out.push_str(&format!("{}  {}\n", o.id, one_line(reason)));
+            }
+            Status::UnexpectedPass(reason) => out.push_str(&format!(
+                "# passes now, remove it from the list: {}  {}\n",
+                o.id,
+                one_line(reason)
+            )),
+            Status::Passed => {}
+        }
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() {
+        "(no reason given)".to_owned()
+    } else {
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{run, Config};
+    use crate::report::json_report;
+    use iam_eval::{Decision, Evaluator, Request, Response};
+
+    /// Allows everything: fails every case that does not expect `allowed`.
+    struct AllowAll;
+    impl Evaluator for AllowAll {
+        fn evaluate(&self, _: &[&str], _: &Request) -> Response {
+            Response {
+                decision: Some(Decision::Allow),
+                ..Response::new()
+            }
+        }
+    }
+
+    fn shard_report(shard: Option<Shard>) -> ReadReport {
+        let mut corpus = crate::cases::Corpus::embedded().unwrap();
+        corpus.decisions = corpus.decisions.into_iter().step_by(10).collect();
+        let config = Config {
+            corpus: Some(corpus),
+            generated: 40,
+            shrink_budget: 0,
+            shard,
+            ..Config::default()
+        };
+        let report = run(
+            &mut crate::candidate::InProcess(&AllowAll),
+            &config,
+            &mut |_, _| {},
+        );
+        read_report(&json_report(&report)).unwrap()
+    }
+
+    #[test]
+    fn a_json_report_reads_back_as_it_was() {
+        let config = Config {
+            generated: 0,
+            filter: Some("/seed/".into()),
+            shrink_budget: 20,
+            ..Config::default()
+        };
+        let report = run(
+            &mut crate::candidate::InProcess(&AllowAll),
+            &config,
+            &mut |_, _| {},
+        );
+        assert!(report.counts.failed > 0);
+        let back = read_report(&json_report(&report)).unwrap().report;
+        assert_eq!(back.counts, report.counts);
+        assert_eq!(back.problems, report.problems);
+        assert_eq!(back.passed(), report.passed());
+    }
+
+    #[test]
+    fn merged_shards_are_the_whole_run() {
+        let whole = shard_report(None).report;
+        let parts: Vec<ReadReport> = [3, 1, 2]
+            .iter()
+            .map(|&index| shard_report(Some(Shard { index, count: 3 })))
+            .collect();
+        let merged = merge(parts).unwrap().report;
+        assert_eq!(merged.counts, whole.counts);
+        assert_eq!(
+            merged.skipped_implementation_defined,
+            whole.skipped_implementation_defined
+        );
+        assert_eq!(merged.problems, whole.problems);
+        assert!(!merged.passed());
+        let view = known_failures(&merged);
+        for o in &whole.problems {
+            assert!(view.contains(&format!("{}  expected", o.id)), "{view}");
+        }
+        // The view is a known-failures file the gate accepts.
+        let listed = crate::gate::parse_known_failures(&view).unwrap();
+        assert_eq!(listed.len(), whole.problems.len());
+    }
+
+    #[test]
+    fn missing_or_repeated_shards_are_refused() {
+        let one = shard_report(Some(Shard { index: 1, count: 2 }));
+        let e = merge(vec![one.clone()]).unwrap_err();
+        assert!(e.contains("shard 2/2 is missing"), "{e}");
+        let e = merge(vec![one.clone(), one.clone()]).unwrap_err();
+        assert!(e.contains("shard 1/2 is given 2 times"), "{e}");
+        let e = merge(vec![shard_report(None)]).unwrap_err();
+        assert!(e.contains("not a shard's report"), "{e}");
+        assert!(read_report("{").unwrap_err().contains("not a JSON report"));
+    }
+}
