@@ -239,16 +239,22 @@ fn read_answers(stdout: impl Read, events: &SyncSender<ReaderEvent>) {
 }
 
 fn drain_stderr(mut stderr: impl Read, tail: &Mutex<Tail>) {
-    let mut buffer = [0u8; 8192];
+    let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match stderr.read(&mut buffer) {
             Ok(0) | Err(_) => return,
             Ok(n) => {
                 let Ok(mut t) = tail.lock() else { return };
                 t.total += n as u64;
-                t.kept.extend(buffer.iter().take(n));
-                let excess = t.kept.len().saturating_sub(STDERR_TAIL);
+                // Only the last STDERR_TAIL bytes of a read can stay in the tail.
+                let read = buffer.get(..n).unwrap_or_default();
+                let last = read
+                    .get(n.saturating_sub(STDERR_TAIL)..)
+                    .unwrap_or_default();
+                let excess = (t.kept.len() + last.len()).saturating_sub(STDERR_TAIL);
+                let excess = excess.min(t.kept.len());
                 t.kept.drain(..excess);
+                t.kept.extend(last);
             }
         }
     }
