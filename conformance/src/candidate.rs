@@ -90,6 +90,29 @@ pub trait Candidate {
     fn stderr_tail(&self) -> String {
         String::new()
     }
+    /// Whether this candidate is the gate's own reference ([`ReferenceItself`]): the gate then
+    /// takes the reference's answer as the candidate's instead of computing it twice.
+    fn is_the_reference(&self) -> bool {
+        false
+    }
+}
+
+/// The reference as its own candidate: the self-check (`iamconf check` without
+/// `--evaluator`). The gate answers each case with the reference once and holds that answer
+/// to the golden expectations; evaluating the same deterministic code twice on the same input
+/// would only double the cost. (The named invariants are what check the reference on
+/// generated cases.)
+#[derive(Debug, Default)]
+pub struct ReferenceItself(crate::oracle::Oracle);
+
+impl Candidate for ReferenceItself {
+    fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+        Ok(self.0.answer(case))
+    }
+
+    fn is_the_reference(&self) -> bool {
+        true
+    }
 }
 
 /// A Rust [`Evaluator`] as a candidate, in process.

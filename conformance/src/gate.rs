@@ -10,6 +10,7 @@ use iam_policy::pattern::{Glob, GlobSyntax};
 use crate::candidate::{Candidate, InProcess};
 use crate::cases::Corpus;
 use crate::generate::GeneratorConfig;
+use crate::groups::Group;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 
 mod jobs;
@@ -17,8 +18,9 @@ mod shard;
 
 pub use shard::Shard;
 
-/// How many disagreements of one run are shrunk; later ones are reported as they are.
-pub const SHRINK_LIMIT: usize = 25;
+/// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
+/// an existing group joins it unshrunk); later ones are reported as they are.
+pub const SHRINK_LIMIT: usize = 60;
 
 /// The least time a shrink gets when its time is shared out of the run's own ([`Config::shrink_time`]).
 pub const MIN_SHRINK_TIME: Duration = Duration::from_millis(50);
@@ -40,6 +42,9 @@ pub struct Config {
     pub strict: bool,
     /// Compare the deciding statements as well as the decisions.
     pub compare_matched: bool,
+    /// Compare only allowed against not allowed (explicit deny, implicit deny and error all
+    /// count as not allowed): for evaluators that answer only yes or no.
+    pub compare_allowed: bool,
     /// Expected failures: case-id globs with reasons.
     pub known_failures: Vec<KnownFailure>,
     /// Write each (shrunk) disagreement as a golden case file here.
@@ -68,6 +73,7 @@ impl Default for Config {
             time_budget: None,
             strict: false,
             compare_matched: false,
+            compare_allowed: false,
             known_failures: Vec::new(),
             save_failures: None,
             filter: None,
@@ -88,10 +94,17 @@ pub struct KnownFailure {
     pub reason: String,
 }
 
+/// The prefix of a known-failures line that names a failure group (its key, or a glob over
+/// keys) instead of case ids.
+pub const GROUP_PREFIX: &str = "group=";
+
 impl KnownFailure {
-    /// The pattern, compiled once for a run.
-    fn glob(&self) -> Glob {
-        Glob::new(&self.pattern, GlobSyntax::Text)
+    /// The pattern, compiled once for a run: over group keys (`group=` lines) or case ids.
+    fn compiled(&self) -> (bool, Glob) {
+        match self.pattern.strip_prefix(GROUP_PREFIX) {
+            Some(pattern) => (true, Glob::new(pattern, GlobSyntax::Text)),
+            None => (false, Glob::new(&self.pattern, GlobSyntax::Text)),
+        }
     }
 }
 
@@ -170,6 +183,10 @@ pub struct Outcome {
     pub saved: Option<PathBuf>,
     /// Whether `minimal` is smaller than the case itself.
     pub shrunk: bool,
+    /// The case's feature labels ([`crate::labels`]).
+    pub labels: Vec<String>,
+    /// For a disagreement: the key of its failure group (see [`Report::groups`]).
+    pub group: Option<String>,
 }
 
 /// How many cases ran, by origin and by status.
@@ -239,6 +256,10 @@ pub struct Report {
     pub elapsed: Duration,
     /// The shard this run covered, if only one.
     pub shard: Option<Shard>,
+    /// The disagreements by root cause, in the order each group first appeared.
+    pub groups: Vec<Group>,
+    /// What was compared: `decision`, `allowed` or `matched`.
+    pub comparison: &'static str,
 }
 
 impl Report {
@@ -299,16 +320,55 @@ pub fn run_jobs(
 }
 
 /// Whether a smaller case still shows the disagreement being shrunk (the shrinker's "still
-/// interesting" predicate): the reference and the candidate give the verdicts they gave on the
-/// original case, and still disagree.
+/// interesting" predicate): the cause is kept, not only the class: the reference and the
+/// candidate give the verdicts they gave on the original case, for a candidate's error the
+/// same message once numbers and quoted text are masked, and they still disagree.
 fn keeps_the_disagreement(
     original: (&AnswerLine, &AnswerLine),
     probe: (&AnswerLine, &AnswerLine),
-    compare_matched: bool,
+    config: &Config,
 ) -> bool {
     probe.0.verdict.word() == original.0.verdict.word()
         && probe.1.verdict.word() == original.1.verdict.word()
-        && compare(probe.0, probe.1, compare_matched).is_some()
+        && crate::groups::masked_error(probe.1) == crate::groups::masked_error(original.1)
+        && differs(probe.0, probe.1, config).is_some()
+}
+
+/// What a run compares, as its report says.
+fn comparison_name(config: &Config) -> &'static str {
+    if config.compare_allowed {
+        "allowed"
+    } else if config.compare_matched {
+        "matched"
+    } else {
+        "decision"
+    }
+}
+
+/// Whether two answers agree under the run's comparison, and if not, in what words.
+fn differs(reference: &AnswerLine, candidate: &AnswerLine, config: &Config) -> Option<String> {
+    if config.compare_allowed {
+        let allowed = |a: &AnswerLine| a.verdict.word() == "allowed";
+        if allowed(reference) == allowed(candidate) {
+            return None;
+        }
+        return Some(format!(
+            "expected {} (`{}`), got {} (`{}`) (compared as allowed / not allowed)",
+            if allowed(reference) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            reference.verdict.word(),
+            if allowed(candidate) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            candidate.verdict.word()
+        ));
+    }
+    compare(reference, candidate, config.compare_matched)
 }
 
 /// Whether two answers agree, and if not, in what words.
@@ -495,7 +555,7 @@ mod tests {
             .collect();
         let mut seen = Vec::new();
         let three = run_jobs(&mut candidates, &config, &mut |done, _| seen.push(done));
-        assert!(one.counts.failed > SHRINK_LIMIT, "{:?}", one.counts);
+        assert!(one.counts.failed > 20, "{:?}", one.counts);
         assert_eq!(one.counts, three.counts);
         assert_eq!(
             one.skipped_implementation_defined,
@@ -509,10 +569,19 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(minimal(&one), minimal(&three));
-        assert_eq!(
-            one.problems.iter().filter(|o| o.shrunk).count(),
-            SHRINK_LIMIT
-        );
+        // The same groups, in the same order, with the same members: shrinking side by side
+        // forms them as one process does.
+        let groups = |r: &Report| {
+            r.groups
+                .iter()
+                .map(|g| (g.key.clone(), g.ids.clone(), g.minimal.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(groups(&one), groups(&three));
+        // At most one shrink per group; the cases that join a group are not shrunk.
+        let shrunk = one.problems.iter().filter(|o| o.shrunk).count();
+        assert!(shrunk >= 1 && shrunk <= one.groups.len(), "{shrunk}");
+        assert!(one.groups.len() < one.counts.failed);
         // Positions ascend: the report is in run order.
         assert!(three
             .problems

@@ -34,11 +34,15 @@ pub mod candidate;
 pub mod cases;
 pub mod gate;
 pub mod generate;
+pub mod groups;
 pub mod invariants;
+pub mod known;
+pub mod labels;
 pub mod merge;
 pub mod oracle;
 pub mod protocol;
 pub mod report;
 pub mod shrink;
+pub mod summary;
 
 pub use gate::{check, Config, Report};

@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::gate::{Counts, Origin, Outcome, Report, Shard, Status};
+use crate::groups::Group;
+use crate::labels::mask_message;
 use crate::protocol::CaseLine;
 
 /// A report read back from its JSON, with what the command line added to it.
@@ -61,14 +63,7 @@ fn outcome(value: &Value) -> Result<Outcome, String> {
     };
     let minimal = match doc.get("minimal") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(case)) => {
-            let mut case = case.clone();
-            case.insert("id".into(), Value::String(id.clone()));
-            let line = CaseLine::from_value(&Value::Object(case))
-                .map_err(|(_, e)| at(format!("`minimal` is not a case: {e}")))?;
-            Some(line)
-        }
-        Some(_) => return Err(at("`minimal` must be a case object".into())),
+        Some(value) => Some(case(value, &id).map_err(at)?),
     };
     Ok(Outcome {
         position: count(doc, "position").map_err(at)?,
@@ -81,8 +76,71 @@ fn outcome(value: &Value) -> Result<Outcome, String> {
         explanation: optional_text(doc, "explanation").map_err(at)?,
         saved: optional_text(doc, "saved").map_err(at)?.map(Into::into),
         shrunk: doc.get("shrunk").and_then(Value::as_bool).unwrap_or(false),
+        labels: strings(doc, "labels").map_err(at)?,
+        group: optional_text(doc, "group").map_err(at)?,
         id,
     })
+}
+
+/// A case as the reports show it (`{policies, request}`), with its id.
+fn case(value: &Value, id: &str) -> Result<CaseLine, String> {
+    let Value::Object(case) = value else {
+        return Err("`minimal` must be a case object".into());
+    };
+    let mut case = case.clone();
+    case.insert("id".into(), Value::String(id.to_owned()));
+    CaseLine::from_value(&Value::Object(case))
+        .map_err(|(_, e)| format!("`minimal` is not a case: {e}"))
+}
+
+fn strings(doc: &Map<String, Value>, name: &str) -> Result<Vec<String>, String> {
+    match doc.get(name) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("`{name}` must be an array of strings")),
+        Some(_) => Err(format!("`{name}` must be an array of strings")),
+    }
+}
+
+/// A failure group; its members are the problems that name it.
+fn group(value: &Value, problems: &[Outcome]) -> Result<Group, String> {
+    let doc = value
+        .as_object()
+        .ok_or("each group must be a JSON object")?;
+    let key = text(doc, "key")?;
+    let at = |e: String| format!("group `{key}`: {e}");
+    let message = optional_text(doc, "candidate_error").map_err(at)?;
+    let minimal_id = text(doc, "minimal_id").map_err(at)?;
+    let minimal = case(field(doc, "minimal").map_err(at)?, &minimal_id).map_err(at)?;
+    Ok(Group {
+        labels: strings(doc, "labels").map_err(at)?,
+        expected: text(doc, "expected").map_err(at)?,
+        got: text(doc, "got").map_err(at)?,
+        candidate_error: message.as_deref().map(mask_message),
+        candidate_message: message,
+        minimal,
+        explanation: text(doc, "explanation").map_err(at)?,
+        count: count(doc, "count").map_err(at)?,
+        ids: problems
+            .iter()
+            .filter(|o| o.group.as_deref() == Some(key.as_str()))
+            .map(|o| o.id.clone())
+            .collect(),
+        key,
+    })
+}
+
+/// The name of a comparison, as the gate spells it.
+fn comparison(name: &str) -> Result<&'static str, String> {
+    match name {
+        "" | "decision" => Ok("decision"),
+        "allowed" => Ok("allowed"),
+        "matched" => Ok("matched"),
+        other => Err(format!("unknown comparison `{other}`")),
+    }
 }
 
 /// Read a report written by `iamconf check --format json`.
@@ -121,8 +179,18 @@ pub fn read_report(json: &str) -> Result<ReadReport, String> {
             .ok_or("`self_check_problems` must be strings")?,
         Some(_) => return Err("`self_check_problems` must be an array".into()),
     };
+    let groups = match doc.get("groups") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|g| group(g, &problems))
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err("`groups` must be an array".into()),
+    };
     Ok(ReadReport {
         report: Report {
+            groups,
+            comparison: comparison(&text(doc, "comparison")?)?,
             problems,
             counts,
             skipped_implementation_defined: count(doc, "implementation_defined_left_out")?,
@@ -169,6 +237,18 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         ));
     }
     let mut merged = ReadReport::default();
+    if let Some(first) = parts.first() {
+        merged.report.comparison = first.report.comparison;
+    }
+    if let Some(other) = parts
+        .iter()
+        .find(|p| p.report.comparison != merged.report.comparison)
+    {
+        return Err(format!(
+            "the shards compared differently (`{}` and `{}`); {help}",
+            merged.report.comparison, other.report.comparison
+        ));
+    }
     let mut order: Vec<(Shard, ReadReport)> = shards.into_iter().zip(parts).collect();
     order.sort_by_key(|(s, _)| s.index);
     let mut failures = Vec::new();
@@ -178,6 +258,15 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
         merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
         merged.report.problems.extend(report.problems);
+        for group in report.groups {
+            match merged.report.groups.iter_mut().find(|g| g.key == group.key) {
+                Some(existing) => {
+                    existing.count += group.count;
+                    existing.ids.extend(group.ids);
+                }
+                None => merged.report.groups.push(group),
+            }
+        }
         if let Some(failure) = report.candidate_failure {
             failures.push(format!("shard {shard}: {failure}"));
         }
@@ -194,6 +283,21 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         );
     }
     merged.report.problems.sort_by_key(|o| o.position);
+    // Groups in the order each first appears in the run, members in run order.
+    let position = |id: &str| {
+        merged
+            .report
+            .problems
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(usize::MAX, |o| o.position)
+    };
+    let mut groups = std::mem::take(&mut merged.report.groups);
+    for group in &mut groups {
+        group.ids.sort_by_key(|id| position(id));
+    }
+    groups.sort_by_key(|g| g.ids.first().map_or(usize::MAX, |id| position(id)));
+    merged.report.groups = groups;
     merged.report.candidate_failure = (!failures.is_empty()).then(|| failures.join("\n"));
     Ok(merged)
 }
@@ -300,7 +404,29 @@ mod tests {
             merged.skipped_implementation_defined,
             whole.skipped_implementation_defined
         );
-        assert_eq!(merged.problems, whole.problems);
+        // Groups form within each shard (a case joins a group only its own shard formed), so
+        // the merged report's group keys may differ from the whole run's; the verdicts do not.
+        let without_groups = |r: &Report| {
+            r.problems
+                .iter()
+                .cloned()
+                .map(|mut o| {
+                    o.group = None;
+                    o
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_groups(&merged), without_groups(&whole));
+        // Every disagreement is in one merged group, and the counts add up.
+        let grouped: usize = merged.groups.iter().map(|g| g.count).sum();
+        assert_eq!(grouped, merged.counts.failed);
+        for o in &merged.problems {
+            let key = o.group.as_deref().unwrap();
+            assert!(merged
+                .groups
+                .iter()
+                .any(|g| g.key == key && g.ids.contains(&o.id)));
+        }
         assert!(!merged.passed());
         let view = known_failures(&merged);
         for o in &whole.problems {

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use iam_conformance::candidate::{Candidate, InProcess, ProcessCandidate};
+use iam_conformance::candidate::{Candidate, ProcessCandidate, ReferenceItself};
 use iam_conformance::cases::{check_parse_case, Corpus};
 use iam_conformance::gate::{self, parse_known_failures, Config, Shard};
 use iam_conformance::generate::{generate_cases_at, GeneratorConfig};
 use iam_conformance::invariants;
 use iam_conformance::report;
-use iam_eval::ReferenceEvaluator;
 
 /// Output format of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +30,9 @@ pub enum Compare {
     Decision,
     /// The decision and the deciding statements (`matched`).
     Matched,
+    /// Only allowed against not allowed (explicit deny, implicit deny and error all count as
+    /// not allowed): for evaluators that answer only yes or no.
+    Allowed,
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,9 +60,17 @@ pub struct CheckArgs {
     /// What to compare.
     #[arg(long, value_enum, default_value_t = Compare::Decision)]
     compare: Compare,
-    /// Expected failures: lines of `CASE-ID-GLOB reason`. A listed case that passes fails the run.
+    /// Expected failures: lines of `CASE-ID-GLOB reason` or `group=GROUP-KEY-GLOB reason`. A
+    /// listed case that passes fails the run.
     #[arg(long, value_name = "FILE")]
     known_failures: Option<PathBuf>,
+    /// Write today's failures to FILE as a known-failures list, one line per failure group
+    /// with its description (then gate CI with `--known-failures FILE`).
+    #[arg(long, value_name = "FILE")]
+    write_known_failures: Option<PathBuf>,
+    /// The human report lists every failure (by default: one block per failure group).
+    #[arg(long)]
+    verbose: bool,
     /// Write each (shrunk) disagreement as a golden case file in DIR.
     #[arg(long, value_name = "DIR")]
     save_failures: Option<PathBuf>,
@@ -136,6 +146,7 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         time_budget,
         strict: args.strict,
         compare_matched: args.compare == Compare::Matched,
+        compare_allowed: args.compare == Compare::Allowed,
         save_failures: args.save_failures.clone(),
         filter: args.filter.clone(),
         ..Config::default()
@@ -172,7 +183,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     let mut self_checked = None;
-    let reference = ReferenceEvaluator;
     let mut candidates: Vec<Box<dyn Candidate + Send>> = Vec::with_capacity(jobs);
     match &args.evaluator {
         Some(command) => {
@@ -186,7 +196,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         None => {
             self_checked = Some(self_check(&config, args.invariant_cases, jobs));
             for _ in 0..jobs {
-                candidates.push(Box::new(InProcess(&reference)));
+                candidates.push(Box::new(ReferenceItself::default()));
             }
         }
     }
@@ -219,7 +229,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     if c.problems.len() == 1 { "" } else { "s" }
                 ));
             }
-            t + &report::human(&report)
+            if args.verbose {
+                t + &report::human(&report)
+            } else {
+                t + &iam_conformance::summary::grouped(&report)
+            }
         }
         CheckFormat::Json => {
             let mut doc: serde_json::Value =
@@ -239,6 +253,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             report::junit(&report)
         }
     };
+    if let Some(path) = &args.write_known_failures {
+        let list = iam_conformance::known::write_known_failures(&report);
+        if let Err(e) = std::fs::write(path, list) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     // A closed standard output (`| head`) is no reason to panic; the exit status still tells.
     let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
     if report.passed() && problems.is_empty() {

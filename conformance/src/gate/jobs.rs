@@ -4,10 +4,14 @@
 //!    job asks its own candidate and its own reference, and hands back per case only what the
 //!    report keeps (a count, or the outcome of a problem). The report takes the results in
 //!    case order, job after job, so it is the same with one job as with many.
-//! 2. **Shrink**: the first [`SHRINK_LIMIT`] disagreements (in case order) are shrunk, the jobs
-//!    taking them from one queue, each shrink capped by attempts and by time.
-//! 3. **Report**: the reference explains each disagreement, `--save-failures` writes them, and
-//!    every candidate is asked to exit.
+//! 2. **Group and shrink**: in case order, a disagreement joins the failure group it fits
+//!    ([`crate::groups`]) or, while there are fewer than [`SHRINK_LIMIT`] groups, is shrunk and
+//!    starts a new one. The shrinks run in parallel: the jobs shrink the next disagreements
+//!    that fit no group yet side by side, each shrink capped by attempts and by time, and the
+//!    groups are then formed in case order as one job would (a speculative shrink whose case
+//!    joins a group formed just before it is dropped).
+//! 3. **Report**: the reference explains each disagreement, `--save-failures` writes them, the
+//!    known-failures list decides each status, and every candidate is asked to exit.
 //!
 //! With one candidate everything runs on the calling thread (the candidate need not be `Send`).
 
@@ -20,15 +24,20 @@ use std::time::{Duration, Instant};
 use iam_policy::pattern::Glob;
 
 use super::{
-    compare, keeps_the_disagreement, Config, KnownFailure, Origin, Outcome, Report, Status,
-    MIN_SHRINK_TIME, SHRINK_LIMIT,
+    comparison_name, differs, keeps_the_disagreement, Config, KnownFailure, Origin, Outcome,
+    Report, Status, MIN_SHRINK_TIME, SHRINK_LIMIT,
 };
 use crate::candidate::{Candidate, CandidateFailure};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::generate_cases_at;
+use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine};
 use crate::shrink::{shrink_within, Limits};
+
+mod grouping;
+
+use grouping::group_and_shrink;
 
 /// How many results a job may queue ahead of the report.
 const QUEUE: usize = 256;
@@ -42,7 +51,8 @@ struct Plan<'a> {
     config: &'a Config,
     /// Every gate case of the corpus: the run positions `0..golden.len()`.
     golden: Vec<DecisionCase>,
-    known: Vec<(Glob, &'a KnownFailure)>,
+    /// Each known failure's glob, and whether it is over group keys (`group=`).
+    known: Vec<(bool, Glob, &'a KnownFailure)>,
     started: Instant,
     /// This run's positions: `first, first + stride, ...` below `end`.
     first: usize,
@@ -71,7 +81,10 @@ impl<'a> Plan<'a> {
             known: config
                 .known_failures
                 .iter()
-                .map(|k| (k.glob(), k))
+                .map(|k| {
+                    let (over_groups, glob) = k.compiled();
+                    (over_groups, glob, k)
+                })
                 .collect(),
             golden,
             started: Instant::now(),
@@ -98,11 +111,16 @@ impl<'a> Plan<'a> {
             .take_while(move |p| *p < self.end)
     }
 
-    fn known_failure(&self, id: &str) -> Option<&'a KnownFailure> {
+    /// The first known failure that lists the case, by its id or its failure group.
+    fn known_failure(&self, id: &str, group: Option<&str>) -> Option<&'a KnownFailure> {
         self.known
             .iter()
-            .find(|(glob, _)| glob.is_match(id))
-            .map(|(_, k)| *k)
+            .find(|(over_groups, glob, _)| match (over_groups, group) {
+                (true, Some(group)) => glob.is_match(group),
+                (true, None) => false,
+                (false, _) => glob.is_match(id),
+            })
+            .map(|(_, _, k)| *k)
     }
 
     fn filtered_out(&self, id: &str) -> bool {
@@ -113,10 +131,14 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// A problem case as a job hands it back: its outcome, and what shrinking it needs.
+/// A problem case as a job hands it back: its outcome (its status still to be decided for a
+/// disagreement), and what grouping and shrinking it need.
 struct Problem {
     outcome: Outcome,
+    /// Whether the candidate disagreed (otherwise: an unexpected pass).
+    disagrees: bool,
     case: CaseLine,
+    implementation_defined: Vec<String>,
     reference: AnswerLine,
     answer: AnswerLine,
 }
@@ -133,34 +155,41 @@ enum Judged {
     Stopped(CandidateFailure),
 }
 
-/// Judge one case: the reference's answer, the candidate's, and the status.
+/// Judge one case: the reference's answer, the candidate's, and whether they agree.
 fn judge(
     candidate: &mut dyn Candidate,
     oracle: &mut Oracle,
     plan: &Plan<'_>,
     case: &CaseLine,
     (origin, position): (Origin, usize),
-    golden_expect: Option<&str>,
+    (golden_expect, implementation_defined): (Option<&str>, &[String]),
 ) -> Judged {
+    let config = plan.config;
     let reference = oracle.answer(case);
-    let answer = match candidate.answer(case) {
-        Ok(answer) => answer,
-        Err(failure) => return Judged::Stopped(failure),
+    let answer = if candidate.is_the_reference() {
+        reference.clone()
+    } else {
+        match candidate.answer(case) {
+            Ok(answer) => answer,
+            Err(failure) => return Judged::Stopped(failure),
+        }
     };
-    let mut difference = compare(&reference, &answer, plan.config.compare_matched);
+    let mut difference = differs(&reference, &answer, config);
     if let (Some(expect), None) = (golden_expect, &difference) {
-        if expect != answer.verdict.word() {
+        let allowed_agrees =
+            config.compare_allowed && (expect == "allowed") == (answer.verdict.word() == "allowed");
+        if expect != answer.verdict.word() && !allowed_agrees {
             difference = Some(format!(
                 "the corpus expects `{expect}`, got `{}`",
                 answer.verdict.word()
             ));
         }
     }
-    let status = match (&difference, plan.known_failure(&case.id)) {
+    let status = match (&difference, plan.known_failure(&case.id, None)) {
         (None, None) => return Judged::Passed(origin),
         (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
-        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
-        (Some(_), None) => Status::Failed,
+        // Decided once the disagreement has its group.
+        (Some(_), _) => Status::Failed,
     };
     Judged::Problem(Box::new(Problem {
         outcome: Outcome {
@@ -170,13 +199,17 @@ fn judge(
             status,
             expected: reference.verdict.word().to_owned(),
             got: answer.verdict.word().to_owned(),
-            detail: difference.unwrap_or_default(),
+            detail: difference.clone().unwrap_or_default(),
             minimal: None,
             explanation: None,
             saved: None,
             shrunk: false,
+            labels: case_labels(case, &reference, implementation_defined),
+            group: None,
         },
+        disagrees: difference.is_some(),
         case: case.clone(),
+        implementation_defined: implementation_defined.to_vec(),
         reference,
         answer,
     }))
@@ -219,7 +252,7 @@ fn judge_share(
                 plan,
                 &golden.case,
                 (Origin::Golden, position),
-                Some(&golden.expect),
+                (Some(&golden.expect), &golden.implementation_defined),
             )
         };
         if !go_on(judged) {
@@ -250,7 +283,7 @@ fn judge_share(
                 plan,
                 &g.case,
                 (Origin::Generated, golden_end + index),
-                None,
+                (None, &g.implementation_defined),
             ),
         };
         if !go_on(judged) {
@@ -279,12 +312,8 @@ impl Collector<'_> {
                 return true;
             }
             Judged::Passed(origin) => self.report.counts.add(origin, &Status::Passed),
-            Judged::Problem(problem) => {
-                self.report
-                    .counts
-                    .add(problem.outcome.origin, &problem.outcome.status);
-                self.problems.push(*problem);
-            }
+            // Counted once its status is decided.
+            Judged::Problem(problem) => self.problems.push(*problem),
             Judged::Stopped(failure) => {
                 self.report.candidate_failure = Some(failure.to_string());
                 return false;
@@ -304,6 +333,7 @@ pub(super) fn run_inline(
 ) -> Report {
     let mut report = Report {
         shard: config.shard,
+        comparison: comparison_name(config),
         ..Report::default()
     };
     let plan = Plan::new(config, &mut report);
@@ -325,21 +355,24 @@ pub(super) fn run_inline(
         mut problems,
         ..
     } = collector;
-    let targets = shrink_targets(&problems);
-    let limits = shrink_limits(config, plan.started.elapsed(), 1, targets.len());
-    let queue = Mutex::new(targets);
-    let results = Mutex::new(Vec::new());
-    if report.candidate_failure.is_none() {
-        shrink_share(candidate, config, &problems, limits, &queue, &results);
-    }
-    apply_shrinks(&mut report, &mut problems, results);
+    let mut alive = report.candidate_failure.is_none();
+    let limits = shrink_limits(config, plan.started.elapsed(), 1, &problems);
+    let mut shrink_wave = |wave: &[usize], problems: &[Problem]| -> Vec<ShrinkResult> {
+        let queue = Mutex::new(wave.iter().copied().collect());
+        let results = Mutex::new(Vec::new());
+        if alive {
+            alive = shrink_share(candidate, config, problems, limits, &queue, &results);
+        }
+        results.into_inner().unwrap_or_default()
+    };
+    group_and_shrink(&plan, &mut report, &mut problems, 1, &mut shrink_wave);
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
         }
     }
     report.stderr_tail = candidate.stderr_tail();
-    finish(report, problems, config, plan.started)
+    finish(report, problems, &plan)
 }
 
 /// Run several candidates, one thread each.
@@ -360,6 +393,7 @@ pub(super) fn run_parallel(
     }
     let mut report = Report {
         shard: config.shard,
+        comparison: comparison_name(config),
         ..Report::default()
     };
     let plan = Plan::new(config, &mut report);
@@ -414,20 +448,37 @@ pub(super) fn run_parallel(
         mut problems,
         ..
     } = collector;
-    let targets = shrink_targets(&problems);
     let working = alive.iter().filter(|a| **a).count();
-    let limits = shrink_limits(config, plan.started.elapsed(), working, targets.len());
-    let queue = Mutex::new(targets);
-    let results = Mutex::new(Vec::new());
-    thread::scope(|scope| {
-        let (problems, queue, results) = (&problems, &queue, &results);
-        for (candidate, _) in candidates.iter_mut().zip(&alive).filter(|(_, a)| **a) {
-            scope.spawn(move || {
-                shrink_share(candidate.as_mut(), config, problems, limits, queue, results)
-            });
-        }
-    });
-    apply_shrinks(&mut report, &mut problems, results);
+    let limits = shrink_limits(config, plan.started.elapsed(), working, &problems);
+    let mut shrink_wave = |wave: &[usize], problems: &[Problem]| -> Vec<ShrinkResult> {
+        let queue = Mutex::new(wave.iter().copied().collect());
+        let results = Mutex::new(Vec::new());
+        thread::scope(|scope| {
+            let (queue, results) = (&queue, &results);
+            let workers: Vec<_> = candidates
+                .iter_mut()
+                .zip(alive.iter_mut())
+                .filter(|(_, a)| **a)
+                .map(|(candidate, a)| {
+                    scope.spawn(move || {
+                        *a = shrink_share(
+                            candidate.as_mut(),
+                            config,
+                            problems,
+                            limits,
+                            queue,
+                            results,
+                        );
+                    })
+                })
+                .collect();
+            for worker in workers {
+                let _ = worker.join();
+            }
+        });
+        results.into_inner().unwrap_or_default()
+    };
+    group_and_shrink(&plan, &mut report, &mut problems, working, &mut shrink_wave);
     if report.candidate_failure.is_none() {
         for candidate in candidates.iter_mut() {
             if let Err(failure) = candidate.finish() {
@@ -437,7 +488,7 @@ pub(super) fn run_parallel(
         }
     }
     report.stderr_tail = stderr_tails(candidates);
-    finish(report, problems, config, plan.started)
+    finish(report, problems, &plan)
 }
 
 /// The tails of the candidates' standard errors, each under its process's name.
@@ -456,22 +507,18 @@ fn stderr_tails(candidates: &[Box<dyn Candidate + Send + '_>]) -> String {
     out
 }
 
-/// The problems to shrink: the first [`SHRINK_LIMIT`] disagreements, in run order (a badly
-/// broken evaluator fails hundreds of cases; the first ones say enough).
-fn shrink_targets(problems: &[Problem]) -> VecDeque<usize> {
-    problems
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.outcome.status == Status::Failed)
-        .map(|(i, _)| i)
-        .take(SHRINK_LIMIT)
-        .collect()
-}
-
-/// Each shrink's limits: the configured ones, or a share of the judging time.
-fn shrink_limits(config: &Config, judging: Duration, workers: usize, shrinks: usize) -> Limits {
+/// Each shrink's limits: the configured ones, or a share of the judging time (the shrinks
+/// together, spread over `workers`, take about [`SHRINK_SHARE`] of it).
+fn shrink_limits(
+    config: &Config,
+    judging: Duration,
+    workers: usize,
+    problems: &[Problem],
+) -> Limits {
+    let disagreements = problems.iter().filter(|p| p.disagrees).count();
+    let shrinks = disagreements.clamp(1, SHRINK_LIMIT);
     let time = config.shrink_time.unwrap_or_else(|| {
-        let share = workers.max(1) as f64 / shrinks.max(1) as f64 * SHRINK_SHARE;
+        let share = workers.max(1) as f64 / shrinks as f64 * SHRINK_SHARE;
         judging.mul_f64(share).max(MIN_SHRINK_TIME)
     });
     Limits {
@@ -484,8 +531,11 @@ fn shrink_limits(config: &Config, judging: Duration, workers: usize, shrinks: us
 /// failure if it stopped answering meanwhile.
 type ShrinkResult = (usize, CaseLine, Option<CandidateFailure>);
 
+/// Shrinks the problems at the given indices, side by side where it can.
+type ShrinkWave<'a> = dyn FnMut(&[usize], &[Problem]) -> Vec<ShrinkResult> + 'a;
+
 /// Shrink problems from `queue` with one candidate until the queue is empty or the candidate
-/// stops answering.
+/// stops answering; whether it still answers.
 fn shrink_share(
     candidate: &mut dyn Candidate,
     config: &Config,
@@ -493,14 +543,13 @@ fn shrink_share(
     limits: Limits,
     queue: &Mutex<VecDeque<usize>>,
     results: &Mutex<Vec<ShrinkResult>>,
-) {
+) -> bool {
     let mut oracle = Oracle::new();
     loop {
         let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-        let Some(problem) = next.and_then(|i| problems.get(i).map(|p| (i, p))) else {
-            return;
+        let Some((index, problem)) = next.and_then(|i| problems.get(i).map(|p| (i, p))) else {
+            return true;
         };
-        let (index, problem) = problem;
         // Each attempt gets its own id: ids are unique within a run (the protocol), and an
         // evaluator may rely on that.
         let mut attempt = 0usize;
@@ -509,11 +558,15 @@ fn shrink_share(
             let mut probe = smaller.clone();
             probe.id = format!("{}~shrink-{attempt}", problem.case.id);
             let reference = oracle.answer(&probe);
-            let answer = candidate.answer(&probe)?;
+            let answer = if candidate.is_the_reference() {
+                reference.clone()
+            } else {
+                candidate.answer(&probe)?
+            };
             Ok(keeps_the_disagreement(
                 (&problem.reference, &problem.answer),
                 (&reference, &answer),
-                config.compare_matched,
+                config,
             ))
         };
         let (minimal, failure) = match shrink_within(&problem.case, limits, &mut interesting) {
@@ -526,64 +579,22 @@ fn shrink_share(
             r.push((index, minimal, failure));
         }
         if stopped {
-            return;
+            return false;
         }
     }
 }
 
-/// Put the shrunk cases into their problems; the first candidate failure (in run order)
-/// becomes the run's.
-fn apply_shrinks(report: &mut Report, problems: &mut [Problem], results: Mutex<Vec<ShrinkResult>>) {
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(index, _, _)| *index);
-    for (index, mut minimal, failure) in results {
-        if let (None, Some(failure)) = (&report.candidate_failure, failure) {
-            report.candidate_failure = Some(failure.to_string());
-        }
-        if let Some(problem) = problems.get_mut(index) {
-            let outcome = &mut problem.outcome;
-            outcome.shrunk = minimal.policies != problem.case.policies
-                || minimal.request != problem.case.request;
-            minimal.id.clone_from(&problem.case.id);
-            outcome.minimal = Some(minimal);
-        }
-    }
-}
-
-/// Explain and save each disagreement, and close the report.
-fn finish(mut report: Report, problems: Vec<Problem>, config: &Config, started: Instant) -> Report {
-    let mut oracle = Oracle::new();
+/// Count the problems by their decided status, and close the report.
+fn finish(mut report: Report, problems: Vec<Problem>, plan: &Plan<'_>) -> Report {
     report.problems = problems
         .into_iter()
         .map(|problem| {
-            let Problem {
-                mut outcome, case, ..
-            } = problem;
-            if outcome.status != Status::Failed {
-                return outcome;
-            }
-            let minimal = outcome.minimal.take().unwrap_or(case);
-            // A rejected document or request is explained by the reference's error.
-            outcome.explanation = Some(
-                oracle
-                    .explain(&minimal)
-                    .unwrap_or_else(|e| format!("error: {e}")),
-            );
-            if let Some(dir) = &config.save_failures {
-                match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
-                    Ok(path) => outcome.saved = Some(path),
-                    Err(e) => {
-                        outcome.detail.push_str(&format!(
-                            " (could not be saved in `{}`: {e})",
-                            dir.display()
-                        ));
-                    }
-                }
-            }
-            outcome.minimal = Some(minimal);
-            outcome
+            report
+                .counts
+                .add(problem.outcome.origin, &problem.outcome.status);
+            problem.outcome
         })
         .collect();
-    report.elapsed = started.elapsed();
+    report.elapsed = plan.started.elapsed();
     report
 }

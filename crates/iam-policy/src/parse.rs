@@ -387,9 +387,10 @@ impl Builder<'_> {
             None => Some(Vec::new()),
             Some(m) => self.conditions(m.value),
         };
-        let (actions, resources) = (actions?, resources?);
-        let actions = self.actions(actions);
-        let resources = self.resources(resources);
+        // Each clause is checked even when the other is missing or malformed, so that every
+        // problem of the statement is reported in one pass.
+        let actions = actions.and_then(|a| self.actions(a));
+        let resources = resources.and_then(|r| self.resources(r));
         if let (Some(a), Some(r)) = (&actions, &resources) {
             self.lint_resource_types(&a.1, &r.1);
         }

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// iamconf evaluator-protocol v1 adapter for pbac (npm, MIT).
+// pbac answers only allowed (true) or not (false): run the gate with `--compare allowed`.
+// `false` is reported as `implicitDeny`; a document pbac's schema rejects (it throws) is an error.
+'use strict';
+
+const readline = require('node:readline');
+const PBAC = require('pbac');
+
+// pbac reads a condition key `vendor:name` as `context[vendor][name]`.
+function nestedContext(context) {
+  const out = {};
+  for (const [key, value] of Object.entries(context || {})) {
+    const colon = key.indexOf(':');
+    const vendor = colon < 0 ? key : key.slice(0, colon);
+    const name = colon < 0 ? '' : key.slice(colon + 1);
+    if (!out[vendor] || typeof out[vendor] !== 'object') out[vendor] = {};
+    out[vendor][name] = value;
+  }
+  return out;
+}
+
+function answer(line) {
+  const c = JSON.parse(line);
+  try {
+    const policies = (c.policies || []).map((p, i) => {
+      if (typeof p !== 'string') return p;
+      try {
+        return JSON.parse(p);
+      } catch (e) {
+        throw new Error(`policy ${i} is not JSON: ${e.message}`);
+      }
+    });
+    const engine = new PBAC(policies);
+    const allowed = engine.evaluate({
+      action: c.request.action,
+      resource: c.request.resource,
+      context: nestedContext(c.request.context),
+    });
+    return { id: c.id, decision: allowed ? 'allowed' : 'implicitDeny' };
+  } catch (e) {
+    return { id: c.id, error: String((e && e.message) || e) };
+  }
+}
+
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => {
+  if (!line.trim()) return;
+  let out;
+  try {
+    out = answer(line);
+  } catch (e) {
+    out = { id: null, error: `not a case line: ${e.message}` };
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+});
