@@ -6,6 +6,24 @@
 
 const readline = require('node:readline');
 const PBAC = require('pbac');
+const ZSchema = require('z-schema'); // pbac's own validator (its dependency), for the details
+
+// pbac validates each document against its JSON schema and throws an error whose text holds
+// a stack trace; the adapter validates the same way first so that the answer names the rule.
+const SCHEMA = new PBAC([]).schema;
+function schemaErrors(policy) {
+  const validator = new ZSchema({ noExtraKeywords: true });
+  if (validator.validate(policy, SCHEMA)) return null;
+  const details = [];
+  const walk = (errors) => {
+    for (const e of errors || []) {
+      if (e.inner && e.inner.length) walk(e.inner);
+      else details.push(`${e.code} at ${e.path}`);
+    }
+  };
+  walk(validator.getLastErrors());
+  return `pbac schema: ${details.slice(0, 3).join('; ')}`;
+}
 
 // pbac reads a condition key `vendor:name` as `context[vendor][name]`.
 function nestedContext(context) {
@@ -31,6 +49,10 @@ function answer(line) {
         throw new Error(`policy ${i} is not JSON: ${e.message}`);
       }
     });
+    for (const [i, policy] of policies.entries()) {
+      const problem = schemaErrors(policy);
+      if (problem) return { id: c.id, error: `policy ${i}: ${problem}` };
+    }
     const engine = new PBAC(policies);
     const allowed = engine.evaluate({
       action: c.request.action,

@@ -59,6 +59,9 @@ pub struct Config {
     pub shrink_time: Option<Duration>,
     /// Run only this shard of the cases (`--shard K/N`).
     pub shard: Option<Shard>,
+    /// Count the cases by feature label, passing ones too ([`Report::label_counts`], for the
+    /// compliance matrix); off, only the problems carry their labels.
+    pub count_labels: bool,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
 }
@@ -80,6 +83,7 @@ impl Default for Config {
             shrink_budget: 2_000,
             shrink_time: None,
             shard: None,
+            count_labels: false,
             generator: GeneratorConfig::default(),
         }
     }
@@ -237,6 +241,15 @@ impl Counts {
     }
 }
 
+/// How many of the cases carrying one feature label ran, and passed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabelCount {
+    /// Cases with the label that passed.
+    pub passed: usize,
+    /// Cases with the label.
+    pub total: usize,
+}
+
 /// The result of a run. It keeps the counts of every case but the outcome only of the cases
 /// that did not simply pass, so its memory does not grow with the number of passing cases.
 #[derive(Debug, Clone, Default)]
@@ -260,6 +273,8 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// What was compared: `decision`, `allowed` or `matched`.
     pub comparison: &'static str,
+    /// With [`Config::count_labels`]: the cases by feature label.
+    pub label_counts: std::collections::BTreeMap<String, LabelCount>,
 }
 
 impl Report {

@@ -38,6 +38,7 @@ pub mod groups;
 pub mod invariants;
 pub mod known;
 pub mod labels;
+pub mod matrix;
 pub mod merge;
 pub mod oracle;
 pub mod protocol;

@@ -133,6 +133,28 @@ fn group(value: &Value, problems: &[Outcome]) -> Result<Group, String> {
     })
 }
 
+/// `label_counts`: `{label: {passed, total}}` (absent when the run did not count labels).
+fn label_counts(
+    doc: &Map<String, Value>,
+) -> Result<std::collections::BTreeMap<String, crate::gate::LabelCount>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(Value::Object(labels)) = doc.get("label_counts") {
+        for (label, value) in labels {
+            let count = value
+                .as_object()
+                .ok_or_else(|| format!("label count `{label}` must be an object"))?;
+            out.insert(
+                label.clone(),
+                crate::gate::LabelCount {
+                    passed: self::count(count, "passed")?,
+                    total: self::count(count, "total")?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// The name of a comparison, as the gate spells it.
 fn comparison(name: &str) -> Result<&'static str, String> {
     match name {
@@ -189,6 +211,7 @@ pub fn read_report(json: &str) -> Result<ReadReport, String> {
     };
     Ok(ReadReport {
         report: Report {
+            label_counts: label_counts(doc)?,
             groups,
             comparison: comparison(&text(doc, "comparison")?)?,
             problems,
@@ -258,6 +281,11 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
         merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
         merged.report.problems.extend(report.problems);
+        for (label, count) in report.label_counts {
+            let merged_count = merged.report.label_counts.entry(label).or_default();
+            merged_count.passed += count.passed;
+            merged_count.total += count.total;
+        }
         for group in report.groups {
             match merged.report.groups.iter_mut().find(|g| g.key == group.key) {
                 Some(existing) => {

@@ -151,6 +151,9 @@ pub fn json_report(report: &Report) -> String {
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
         "comparison": report.comparison,
+        "label_counts": report.label_counts.iter().map(|(label, c)| {
+            (label.clone(), json!({"passed": c.passed, "total": c.total}))
+        }).collect::<serde_json::Map<String, Value>>(),
         "groups": report.groups.iter().map(|g| json!({
             "key": g.key,
             "labels": g.labels,

@@ -10,6 +10,7 @@ mod evaluate;
 mod explain;
 mod explain_call;
 mod merge;
+mod report;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -39,6 +40,9 @@ enum Command {
     /// into one verdict, JUnit file and known-failures view. Exit 0 conforms, 1 does not,
     /// 2 when the reports are unreadable or not the shards of one run.
     Merge(merge::MergeArgs),
+    /// Run several evaluators (`NAME=CMD`) over the same cases and write a compliance matrix:
+    /// feature labels by evaluators, passed/total, each linked to a minimal failing case.
+    Report(report::ReportArgs),
 }
 
 /// Output format.
@@ -97,5 +101,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }

@@ -147,8 +147,8 @@ struct Problem {
 enum Judged {
     /// Not run: filtered out, not drawn, or (`implementation_defined`) an `ID-n` case.
     Skipped { implementation_defined: bool },
-    /// The candidate agreed.
-    Passed(Origin),
+    /// The candidate agreed; the case's labels when the run counts them.
+    Passed(Origin, Vec<String>),
     /// Anything else the report keeps.
     Problem(Box<Problem>),
     /// The candidate stopped answering here: the run ends.
@@ -186,7 +186,14 @@ fn judge(
         }
     }
     let status = match (&difference, plan.known_failure(&case.id, None)) {
-        (None, None) => return Judged::Passed(origin),
+        (None, None) => {
+            let labels = if config.count_labels {
+                case_labels(case, &reference, implementation_defined)
+            } else {
+                Vec::new()
+            };
+            return Judged::Passed(origin, labels);
+        }
         (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
         // Decided once the disagreement has its group.
         (Some(_), _) => Status::Failed,
@@ -311,7 +318,14 @@ impl Collector<'_> {
                 self.report.skipped_implementation_defined += usize::from(implementation_defined);
                 return true;
             }
-            Judged::Passed(origin) => self.report.counts.add(origin, &Status::Passed),
+            Judged::Passed(origin, labels) => {
+                self.report.counts.add(origin, &Status::Passed);
+                for label in labels {
+                    let count = self.report.label_counts.entry(label).or_default();
+                    count.passed += 1;
+                    count.total += 1;
+                }
+            }
             // Counted once its status is decided.
             Judged::Problem(problem) => self.problems.push(*problem),
             Judged::Stopped(failure) => {
@@ -592,6 +606,11 @@ fn finish(mut report: Report, problems: Vec<Problem>, plan: &Plan<'_>) -> Report
             report
                 .counts
                 .add(problem.outcome.origin, &problem.outcome.status);
+            if plan.config.count_labels {
+                for label in &problem.outcome.labels {
+                    report.label_counts.entry(label.clone()).or_default().total += 1;
+                }
+            }
             problem.outcome
         })
         .collect();

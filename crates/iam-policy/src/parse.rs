@@ -25,7 +25,6 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
-    let index = LineIndex::new(text);
     let mut outcome = parse_tape(text);
     // After a syntax error other than a comma fault the recovered tree is a guess: report up
     // to that error and no structural error built on the guess.
@@ -34,7 +33,7 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         outcome.diagnostics.truncate(i + 1);
     }
     let mut builder = Builder {
-        index: &index,
+        positions: Positions::new(text),
         diagnostics: outcome.diagnostics,
         variables: false,
     };
@@ -45,7 +44,9 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let mut diagnostics = builder.diagnostics;
     size_checks(text, options, &mut diagnostics);
     let mut diagnostics = Diagnostics(diagnostics);
-    diagnostics.finish(&index);
+    if !diagnostics.0.is_empty() {
+        diagnostics.finish(&LineIndex::new(text));
+    }
     let policy = if diagnostics.has_errors() {
         None
     } else {
@@ -105,9 +106,18 @@ fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnos
     }
     // Characters other than JSON whitespace, counted on the bytes: a character is its first
     // byte (UTF-8 continuation bytes are `0b10xx_xxxx`).
-    let size = text.bytes().fold(0_usize, |n, b| {
-        n + usize::from(!matches!(b, b' ' | b'\t' | b'\n' | b'\r') && (b & 0xC0) != 0x80)
-    });
+    // Summed in 8-bit lanes, 255 bytes at a time, so that the loop vectorizes.
+    let counts = |chunk: &[u8]| {
+        chunk.iter().fold(0_u8, |n, &b| {
+            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
+            n.wrapping_add(u8::from(!space & ((b & 0xC0) != 0x80)))
+        })
+    };
+    let size: usize = text
+        .as_bytes()
+        .chunks(255)
+        .map(|c| usize::from(counts(c)))
+        .sum();
     match options.kind {
         Some(kind) if size > kind.quota() => diagnostics.push(
             Diagnostic::new(
@@ -131,7 +141,7 @@ fn size_checks(text: &str, options: &ParseOptions, diagnostics: &mut Vec<Diagnos
 }
 
 struct Builder<'a> {
-    index: &'a LineIndex<'a>,
+    positions: Positions<'a>,
     diagnostics: Vec<Diagnostic>,
     /// Whether `${...}` is live (Version 2012-10-17).
     variables: bool,
@@ -149,8 +159,9 @@ impl Builder<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn origin(&self, span: Span) -> Origin {
-        Origin(Some(self.index.position(span.start)))
+    /// Where a statement or condition is: asked for in document order.
+    fn origin(&mut self, span: Span) -> Origin {
+        Origin(Some(self.positions.position(span.start)))
     }
 
     fn policy(&mut self, root: JsonValue<'_, '_>) -> Option<Policy> {
@@ -322,6 +333,7 @@ impl Builder<'_> {
             return None;
         };
         let open = Span::new(value.span().start, value.span().start + 1);
+        let origin = self.origin(value.span());
         let find = |name: &str| members.members().find(|m| m.key == name);
         let mut ok = true;
         for member in members.members() {
@@ -403,7 +415,7 @@ impl Builder<'_> {
             actions: actions?.0,
             resources: resources?.0,
             conditions: conditions?,
-            origin: self.origin(value.span()),
+            origin,
         })
     }
 
@@ -429,7 +441,7 @@ impl Builder<'_> {
         }
         if !sid.is_empty() {
             if let Some((_, first)) = sids.iter().find(|(s, _)| s == sid) {
-                let first = self.index.position(first.start);
+                let first = self.positions.position(first.start);
                 let message = format!("`Sid` `{sid}` is used by an earlier statement");
                 self.error(Code::DuplicateSid, member.value.span(), message)
                     .help = Some(format!(
@@ -571,4 +583,6 @@ impl Builder<'_> {
 }
 
 mod elements;
+mod position;
 use elements::describe;
+use position::Positions;

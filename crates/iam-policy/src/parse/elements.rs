@@ -1,9 +1,10 @@
 //! Statement elements: action and resource strings, the `Condition` block, and the lints that
 //! need the IoT Jobs catalog.
 
+use std::borrow::Cow;
+
 use super::{Builder, RawClause};
 use super::{JsonKind, JsonValue};
-use std::borrow::Cow;
 
 use crate::arn::{self, PatternShape};
 use crate::catalog::{self, ActionInfo};
@@ -25,6 +26,29 @@ pub(super) fn describe(value: JsonValue<'_, '_>) -> String {
         JsonKind::Number(n) => format!("`{n}`"),
         JsonKind::Bool(b) => format!("`{b}`"),
         _ => format!("(a {})", value.type_name()),
+    }
+}
+
+/// The longest ASCII text [`lowercase`] lowers without allocating.
+const LOWER_MAX: usize = 64;
+
+/// `text` in lower case: in `buf` when it is short ASCII, allocated only otherwise.
+fn lowercase<'b>(text: &'b str, buf: &'b mut [u8; LOWER_MAX]) -> Cow<'b, str> {
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(text);
+    }
+    let Some(out) = buf.get_mut(..text.len()).filter(|_| text.is_ascii()) else {
+        return Cow::Owned(text.to_lowercase());
+    };
+    for (o, b) in out.iter_mut().zip(text.bytes()) {
+        *o = b.to_ascii_lowercase();
+    }
+    match std::str::from_utf8(out) {
+        Ok(lower) => Cow::Borrowed(lower),
+        Err(_) => Cow::Owned(text.to_lowercase()),
     }
 }
 
@@ -136,7 +160,8 @@ impl Builder<'_> {
         }
         // Lowercased as the request's action is (Unicode), so that any vendor compares.
         let vendor_lower = vendor.to_lowercase();
-        let name_lower = name.to_lowercase();
+        let mut buf = [0; LOWER_MAX];
+        let name_lower = lowercase(name, &mut buf);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
@@ -643,4 +668,32 @@ fn invalid_resource(text: &str, shape: PatternShape, span: Span) -> Diagnostic {
         ),
     };
     Diagnostic::new(Code::InvalidResource, span, message).with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercase_borrows_or_lowers_like_to_lowercase() {
+        let long = "A".repeat(LOWER_MAX + 1);
+        for text in [
+            "describejob",
+            "DescribeJob",
+            "Ünïcode",
+            "",
+            "*Job?",
+            long.as_str(),
+        ] {
+            let mut buf = [0; LOWER_MAX];
+            let lower = lowercase(text, &mut buf);
+            assert_eq!(lower, text.to_lowercase(), "{text}");
+            let allocated = matches!(lower, Cow::Owned(_));
+            assert_eq!(
+                allocated,
+                !text.is_ascii() || text.len() > LOWER_MAX,
+                "{text}"
+            );
+        }
+    }
 }
