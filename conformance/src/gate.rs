@@ -23,7 +23,7 @@ pub use shard::Shard;
 pub const SHRINK_LIMIT: usize = 60;
 
 /// The least time a shrink gets when its time is shared out of the run's own ([`Config::shrink_time`]).
-pub const MIN_SHRINK_TIME: Duration = Duration::from_millis(50);
+pub const MIN_SHRINK_TIME: Duration = Duration::from_millis(100);
 
 /// How a run is configured.
 #[derive(Debug, Clone)]
@@ -53,9 +53,9 @@ pub struct Config {
     pub filter: Option<String>,
     /// Most shrink attempts per disagreement.
     pub shrink_budget: usize,
-    /// Most time per shrink; `None`: the shrinks together take at most about as long as the
-    /// run before them (each at least [`MIN_SHRINK_TIME`]), so that a failing run costs at
-    /// most about twice a passing one.
+    /// Most time per shrink; `None`: the shrinks together take about as long as the run before
+    /// them (at least a second; each at least [`MIN_SHRINK_TIME`]), so that a failing run costs
+    /// at most about twice a passing one.
     pub shrink_time: Option<Duration>,
     /// Run only this shard of the cases (`--shard K/N`).
     pub shard: Option<Shard>,

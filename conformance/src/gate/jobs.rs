@@ -5,7 +5,7 @@
 //!    report keeps (a count, or the outcome of a problem). The report takes the results in
 //!    case order, job after job, so it is the same with one job as with many.
 //! 2. **Group and shrink**: in case order, a disagreement joins the failure group it fits
-//!    ([`crate::groups`]) or, while there are fewer than [`SHRINK_LIMIT`] groups, is shrunk and
+//!    ([`crate::groups`]) or, while there are fewer than [`crate::gate::SHRINK_LIMIT`] groups, is shrunk and
 //!    starts a new one. The shrinks run in parallel: the jobs shrink the next disagreements
 //!    that fit no group yet side by side, each shrink capped by attempts and by time, and the
 //!    groups are then formed in case order as one job would (a speculative shrink whose case
@@ -25,7 +25,7 @@ use iam_policy::pattern::Glob;
 
 use super::{
     comparison_name, differs, keeps_the_disagreement, Config, KnownFailure, Origin, Outcome,
-    Report, Status, MIN_SHRINK_TIME, SHRINK_LIMIT,
+    Report, Status, MIN_SHRINK_TIME,
 };
 use crate::candidate::{Candidate, CandidateFailure};
 use crate::cases::{Corpus, DecisionCase};
@@ -370,16 +370,17 @@ pub(super) fn run_inline(
         ..
     } = collector;
     let mut alive = report.candidate_failure.is_none();
-    let limits = shrink_limits(config, plan.started.elapsed(), 1, &problems);
-    let mut shrink_wave = |wave: &[usize], problems: &[Problem]| -> Vec<ShrinkResult> {
-        let queue = Mutex::new(wave.iter().copied().collect());
-        let results = Mutex::new(Vec::new());
-        if alive {
-            alive = shrink_share(candidate, config, problems, limits, &queue, &results);
-        }
-        results.into_inner().unwrap_or_default()
-    };
-    group_and_shrink(&plan, &mut report, &mut problems, 1, &mut shrink_wave);
+    let budget = ShrinkBudget::new(config, plan.started.elapsed(), 1);
+    let mut shrink_wave =
+        |wave: &[usize], problems: &[Problem], limits: Limits| -> Vec<ShrinkResult> {
+            let queue = Mutex::new(wave.iter().copied().collect());
+            let results = Mutex::new(Vec::new());
+            if alive {
+                alive = shrink_share(candidate, config, problems, limits, &queue, &results);
+            }
+            results.into_inner().unwrap_or_default()
+        };
+    group_and_shrink(&plan, &mut report, &mut problems, &budget, &mut shrink_wave);
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
@@ -463,36 +464,37 @@ pub(super) fn run_parallel(
         ..
     } = collector;
     let working = alive.iter().filter(|a| **a).count();
-    let limits = shrink_limits(config, plan.started.elapsed(), working, &problems);
-    let mut shrink_wave = |wave: &[usize], problems: &[Problem]| -> Vec<ShrinkResult> {
-        let queue = Mutex::new(wave.iter().copied().collect());
-        let results = Mutex::new(Vec::new());
-        thread::scope(|scope| {
-            let (queue, results) = (&queue, &results);
-            let workers: Vec<_> = candidates
-                .iter_mut()
-                .zip(alive.iter_mut())
-                .filter(|(_, a)| **a)
-                .map(|(candidate, a)| {
-                    scope.spawn(move || {
-                        *a = shrink_share(
-                            candidate.as_mut(),
-                            config,
-                            problems,
-                            limits,
-                            queue,
-                            results,
-                        );
+    let budget = ShrinkBudget::new(config, plan.started.elapsed(), working);
+    let mut shrink_wave =
+        |wave: &[usize], problems: &[Problem], limits: Limits| -> Vec<ShrinkResult> {
+            let queue = Mutex::new(wave.iter().copied().collect());
+            let results = Mutex::new(Vec::new());
+            thread::scope(|scope| {
+                let (queue, results) = (&queue, &results);
+                let workers: Vec<_> = candidates
+                    .iter_mut()
+                    .zip(alive.iter_mut())
+                    .filter(|(_, a)| **a)
+                    .map(|(candidate, a)| {
+                        scope.spawn(move || {
+                            *a = shrink_share(
+                                candidate.as_mut(),
+                                config,
+                                problems,
+                                limits,
+                                queue,
+                                results,
+                            );
+                        })
                     })
-                })
-                .collect();
-            for worker in workers {
-                let _ = worker.join();
-            }
-        });
-        results.into_inner().unwrap_or_default()
-    };
-    group_and_shrink(&plan, &mut report, &mut problems, working, &mut shrink_wave);
+                    .collect();
+                for worker in workers {
+                    let _ = worker.join();
+                }
+            });
+            results.into_inner().unwrap_or_default()
+        };
+    group_and_shrink(&plan, &mut report, &mut problems, &budget, &mut shrink_wave);
     if report.candidate_failure.is_none() {
         for candidate in candidates.iter_mut() {
             if let Err(failure) = candidate.finish() {
@@ -521,23 +523,43 @@ fn stderr_tails(candidates: &[Box<dyn Candidate + Send + '_>]) -> String {
     out
 }
 
-/// Each shrink's limits: the configured ones, or a share of the judging time (the shrinks
-/// together, spread over `workers`, take about [`SHRINK_SHARE`] of it).
-fn shrink_limits(
-    config: &Config,
-    judging: Duration,
+/// The time the shrinks of a run may take together (about [`SHRINK_SHARE`] of the judging
+/// time, at least [`MIN_SHRINK_BUDGET`]), shared out wave by wave; or the configured time per
+/// shrink.
+struct ShrinkBudget {
+    attempts: usize,
+    per_shrink: Option<Duration>,
+    deadline: Instant,
     workers: usize,
-    problems: &[Problem],
-) -> Limits {
-    let disagreements = problems.iter().filter(|p| p.disagrees).count();
-    let shrinks = disagreements.clamp(1, SHRINK_LIMIT);
-    let time = config.shrink_time.unwrap_or_else(|| {
-        let share = workers.max(1) as f64 / shrinks as f64 * SHRINK_SHARE;
-        judging.mul_f64(share).max(MIN_SHRINK_TIME)
-    });
-    Limits {
-        attempts: config.shrink_budget,
-        time: Some(time),
+}
+
+/// The least time the shrinks of a run get together (unless `--shrink-time` says otherwise).
+const MIN_SHRINK_BUDGET: Duration = Duration::from_secs(1);
+
+impl ShrinkBudget {
+    fn new(config: &Config, judging: Duration, workers: usize) -> Self {
+        let total = judging.mul_f64(SHRINK_SHARE).max(MIN_SHRINK_BUDGET);
+        Self {
+            attempts: config.shrink_budget,
+            per_shrink: config.shrink_time,
+            deadline: Instant::now() + total,
+            workers: workers.max(1),
+        }
+    }
+
+    /// The limits of each shrink of a wave when about `needed` shrinks remain: an equal share
+    /// of the time left, spread over the workers.
+    fn limits(&self, needed: usize) -> Limits {
+        let time = self.per_shrink.unwrap_or_else(|| {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            left.mul_f64(self.workers as f64 / needed.max(1) as f64)
+                .min(left)
+                .max(MIN_SHRINK_TIME)
+        });
+        Limits {
+            attempts: self.attempts,
+            time: Some(time),
+        }
     }
 }
 
@@ -546,7 +568,7 @@ fn shrink_limits(
 type ShrinkResult = (usize, CaseLine, Option<CandidateFailure>);
 
 /// Shrinks the problems at the given indices, side by side where it can.
-type ShrinkWave<'a> = dyn FnMut(&[usize], &[Problem]) -> Vec<ShrinkResult> + 'a;
+type ShrinkWave<'a> = dyn FnMut(&[usize], &[Problem], Limits) -> Vec<ShrinkResult> + 'a;
 
 /// Shrink problems from `queue` with one candidate until the queue is empty or the candidate
 /// stops answering; whether it still answers.

@@ -1,12 +1,15 @@
 //! Failure groups in run order, with the shrinks they need made side by side (see the
 //! parent module's phase 2).
 
-use super::{Plan, Problem, ShrinkWave};
+use super::{Plan, Problem, ShrinkBudget, ShrinkWave};
 use crate::gate::{Report, Status, SHRINK_LIMIT};
 use crate::groups::{self, Group};
 use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::CaseLine;
+
+/// How far ahead the estimate of the shrinks still needed looks.
+const LOOKAHEAD: usize = 10_000;
 
 /// The group a disagreement fits among `groups`, if any.
 fn fitting_group(groups: &[Group], problem: &Problem) -> Option<usize> {
@@ -21,13 +24,13 @@ fn fitting_group(groups: &[Group], problem: &Problem) -> Option<usize> {
 }
 
 /// Form the failure groups in run order, shrinking the first disagreement of each new group
-/// (at most [`SHRINK_LIMIT`] groups are shrunk): `shrink_wave` shrinks up to `workers` of them
-/// side by side.
+/// (at most [`SHRINK_LIMIT`] groups are shrunk): `shrink_wave` shrinks up to one per worker
+/// side by side, each within its share of `budget`.
 pub(super) fn group_and_shrink(
     plan: &Plan<'_>,
     report: &mut Report,
     problems: &mut [Problem],
-    workers: usize,
+    budget: &ShrinkBudget,
     shrink_wave: &mut ShrinkWave<'_>,
 ) {
     let mut oracle = Oracle::new();
@@ -43,12 +46,21 @@ pub(super) fn group_and_shrink(
                     .is_some_and(|p| p.disagrees && fitting_group(&report.groups, p).is_none())
             })
             .take(
-                workers
-                    .max(1)
+                budget
+                    .workers
                     .min(SHRINK_LIMIT.saturating_sub(report.groups.len())),
             )
             .collect();
-        for (index, minimal, failure) in shrink_wave(&wave, problems) {
+        // About how many shrinks remain: the disagreements ahead that fit no group yet (some
+        // will join the groups this wave forms), looking a bounded way ahead.
+        let needed = problems
+            .iter()
+            .skip(cursor)
+            .take(LOOKAHEAD)
+            .filter(|p| p.disagrees && fitting_group(&report.groups, p).is_none())
+            .take(SHRINK_LIMIT.saturating_sub(report.groups.len()))
+            .count();
+        for (index, minimal, failure) in shrink_wave(&wave, problems, budget.limits(needed)) {
             if let (None, Some(failure)) = (&report.candidate_failure, failure) {
                 report.candidate_failure = Some(failure.to_string());
             }
