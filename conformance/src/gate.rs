@@ -18,6 +18,9 @@ mod shard;
 
 pub use shard::Shard;
 
+mod calls;
+pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
+
 /// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
 /// an existing group joins it unshrunk); later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 60;
@@ -103,6 +106,14 @@ pub struct KnownFailure {
 pub const GROUP_PREFIX: &str = "group=";
 
 impl KnownFailure {
+    /// Whether the line lists the case `id` or its failure group.
+    fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        match self.compiled() {
+            (true, glob) => group.is_some_and(|g| glob.is_match(g)),
+            (false, glob) => glob.is_match(id),
+        }
+    }
+
     /// The pattern, compiled once for a run: over group keys (`group=` lines) or case ids.
     fn compiled(&self) -> (bool, Glob) {
         match self.pattern.strip_prefix(GROUP_PREFIX) {
@@ -278,6 +289,24 @@ pub struct Report {
 }
 
 impl Report {
+    /// Count one case, and keep its outcome when it did not simply pass.
+    /// (Call cases are counted under their `call` label too, whether or not the run counts
+    /// labels.)
+    pub fn record(&mut self, outcome: Outcome) {
+        self.counts.add(outcome.origin, &outcome.status);
+        if outcome.labels.iter().any(|l| l == CALL_FEATURE) {
+            let count = self
+                .label_counts
+                .entry(CALL_FEATURE.to_owned())
+                .or_default();
+            count.total += 1;
+            count.passed += usize::from(outcome.status == Status::Passed);
+        }
+        if outcome.status != Status::Passed {
+            self.problems.push(outcome);
+        }
+    }
+
     /// Cases with this status kind.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
         let passed = if f(&Status::Passed) {
@@ -459,6 +488,7 @@ mod tests {
     fn one_case_corpus(case: CaseLine) -> Corpus {
         Corpus {
             parse: Vec::new(),
+            calls: Vec::new(),
             decisions: vec![crate::cases::DecisionCase {
                 id: case.id.clone(),
                 description: String::new(),

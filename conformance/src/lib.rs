@@ -27,9 +27,10 @@
 //! Any other evaluator speaks the JSON-lines protocol (`docs/evaluator-protocol.md`) and is
 //! run by `iamconf check --evaluator CMD`. The modules follow the pipeline: [`cases`] (the
 //! corpus) and [`generate`] (generated cases) feed [`gate`], which asks a [`candidate`] and the
-//! [`oracle`] (the reference) over the [`protocol`], [`shrink`]s each disagreement, and
+//! [`oracle`] (the reference) over the [`protocol`] (whole API calls: [`calls`]), [`shrink`]s each disagreement, and
 //! writes a [`report`]; [`invariants`] are the named claims the reference itself must keep.
 
+pub mod calls;
 pub mod candidate;
 pub mod cases;
 pub mod gate;
@@ -42,6 +43,7 @@ pub mod matrix;
 pub mod merge;
 pub mod oracle;
 pub mod protocol;
+pub mod realistic;
 pub mod report;
 pub mod shrink;
 pub mod summary;

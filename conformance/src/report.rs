@@ -63,6 +63,21 @@ pub fn human(report: &Report) -> String {
         counts.unexpected_passes,
         report.skipped_implementation_defined,
     );
+    let calls = report.label_counts.get(crate::gate::CALL_FEATURE);
+    let total = calls.map_or(0, |c| c.total);
+    let failed = report
+        .problems
+        .iter()
+        .filter(|o| o.status == Status::Failed)
+        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE))
+        .count();
+    if total > 0 {
+        let _ = writeln!(
+            out,
+            "of which {total} call cases (feature `call`, each expanded into its checks): {} passed, {failed} failed",
+            total - failed
+        );
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -76,9 +91,15 @@ pub fn human(report: &Report) -> String {
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
-    let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
+    let call = o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE);
+    let feature = if call { " [call]" } else { "" };
+    let _ = writeln!(out, "FAILED {}{feature}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.shrunk { "minimal case" } else { "case" };
+        let label = match (call, o.shrunk) {
+            (true, _) => "the check that differs",
+            (false, true) => "minimal case",
+            (false, false) => "case",
+        };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }

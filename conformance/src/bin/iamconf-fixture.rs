@@ -22,6 +22,9 @@
 //!   (`iot:describejob` does not match `iot:DescribeJob`); IAM compares actions ignoring case.
 //! - `negated-or`: a plain negated operator with several values (`StringNotEquals {k: [a, b]}`)
 //!   is true when the value differs from *any* of them, instead of from *all* of them.
+//! - `first-check-only`: authorises a whole API call by its first check only, as a simulator
+//!   that takes one resource per call does: to the checks `<call>/2`, `<call>/3`, ... of a call
+//!   case (protocol 1.1) it gives its answer to `<call>/1`. Only call cases can catch it.
 //!
 //! Protocol misbehaviour:
 //! - `crash-after N`: answers N cases, then exits with status 3 on reading the next.
@@ -60,6 +63,7 @@ enum Mode {
     IgnoreUnknownOperators,
     CaseSensitiveActions,
     NegatedOr,
+    FirstCheckOnly,
     CrashAfter(usize),
     ExitEarly,
     HangOn(usize),
@@ -73,7 +77,7 @@ enum Mode {
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
-  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only
 protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
   huge-line, stderr-flood, slow MILLISECONDS";
 
@@ -107,6 +111,7 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         "ignore-unknown-operators" => plain(Mode::IgnoreUnknownOperators),
         "case-sensitive-actions" => plain(Mode::CaseSensitiveActions),
         "negated-or" => plain(Mode::NegatedOr),
+        "first-check-only" => plain(Mode::FirstCheckOnly),
         "crash-after" => Ok(Mode::CrashAfter(count()?)),
         "exit-early" => plain(Mode::ExitEarly),
         "hang-on" => Ok(Mode::HangOn(count()?.max(1))),
@@ -185,6 +190,7 @@ fn serve(mode: Mode, lines: &Receiver<String>) -> std::io::Result<u8> {
     let mut oracle = Oracle::new();
     let mut seen = 0usize;
     let mut previous_id: Option<String> = None;
+    let mut first_checks = FirstChecks::default();
     while let Ok(line) = lines.recv() {
         seen += 1;
         match mode {
@@ -217,6 +223,9 @@ fn serve(mode: Mode, lines: &Receiver<String>) -> std::io::Result<u8> {
             }
         };
         let mut answer = respond(mode, &mut oracle, &case);
+        if mode == Mode::FirstCheckOnly {
+            answer = first_checks.answer(&case.id, answer);
+        }
         match mode {
             Mode::WrongId => answer.id = Some(format!("{}-not-this-one", case.id)),
             Mode::OutOfOrder => {
@@ -263,6 +272,41 @@ fn flood_stderr() {
     }
     let _ = err.write_all(b"\nstderr-flood: done\n");
 }
+
+// ---- mode `first-check-only` (whole API calls, protocol 1.1) ----
+
+/// The answer to the first check of the call being answered, `<call>/1`.
+#[derive(Default)]
+struct FirstChecks {
+    first: Option<(String, AnswerLine)>,
+}
+
+impl FirstChecks {
+    /// The answer to case `id`: for a later check `<call>/<n>` (n > 1) of the call whose first
+    /// check was answered, that answer under this id; otherwise `answer`, remembered when `id`
+    /// is a first check.
+    fn answer(&mut self, id: &str, answer: AnswerLine) -> AnswerLine {
+        let Some((call, n)) = id.rsplit_once('/') else {
+            return answer;
+        };
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return answer;
+        }
+        if n == "1" {
+            self.first = Some((call.to_owned(), answer.clone()));
+            return answer;
+        }
+        match &self.first {
+            Some((first_call, first)) if first_call == call => AnswerLine {
+                id: Some(id.to_owned()),
+                ..first.clone()
+            },
+            _ => answer,
+        }
+    }
+}
+
+// ---- end of mode `first-check-only` ----
 
 /// The (possibly wrong) answer of `mode` to a case.
 fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {

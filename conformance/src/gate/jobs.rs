@@ -381,6 +381,9 @@ pub(super) fn run_inline(
             results.into_inner().unwrap_or_default()
         };
     group_and_shrink(&plan, &mut report, &mut problems, &budget, &mut shrink_wave);
+    if report.candidate_failure.is_none() && alive {
+        run_call_cases(candidate, config, &mut report);
+    }
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
@@ -495,6 +498,14 @@ pub(super) fn run_parallel(
             results.into_inner().unwrap_or_default()
         };
     group_and_shrink(&plan, &mut report, &mut problems, &budget, &mut shrink_wave);
+    let first_answering = candidates
+        .iter_mut()
+        .zip(&alive)
+        .find(|(_, a)| **a)
+        .map(|(c, _)| c);
+    if let (None, Some(candidate)) = (&report.candidate_failure, first_answering) {
+        run_call_cases(candidate.as_mut(), config, &mut report);
+    }
     if report.candidate_failure.is_none() {
         for candidate in candidates.iter_mut() {
             if let Err(failure) = candidate.finish() {
@@ -505,6 +516,20 @@ pub(super) fn run_parallel(
     }
     report.stderr_tail = stderr_tails(candidates);
     finish(report, problems, &plan)
+}
+
+/// The call cases ([`super::calls`]), after the decision cases, with one candidate; a sharded
+/// run has them in its first shard only.
+fn run_call_cases(candidate: &mut dyn Candidate, config: &Config, report: &mut Report) {
+    if config.shard.is_some_and(|s| s.index != 1) {
+        return;
+    }
+    let golden_calls = super::calls::golden_calls(config, report);
+    let mut oracle = Oracle::new();
+    let ran = super::calls::run_calls(candidate, &mut oracle, config, &golden_calls, report);
+    if let Err(failure) = ran {
+        report.candidate_failure = Some(failure.to_string());
+    }
 }
 
 /// The tails of the candidates' standard errors, each under its process's name.

@@ -88,6 +88,7 @@ impl Fault {
             Fault::UnknownOperatorEmpty => Some("ID-4"),
             Fault::EmptyValues => Some("ID-11"),
             Fault::NullUnderQualifier => Some("ID-13"),
+            Fault::BadIpRange => Some("ID-19"),
             _ => None,
         }
     }

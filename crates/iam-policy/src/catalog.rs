@@ -486,15 +486,16 @@ fn is_bracketed(text: &str) -> bool {
 const SQUASH_MAX: usize = 32;
 
 /// Lower-cased, without `-`, `_`, `.` and blanks: `Thing_Group-Name` → `thinggroupname`,
-/// written into `buf`; `None` when the result could equal no placeholder word (it holds a
-/// non-ASCII character or is longer than [`SQUASH_MAX`]), so nothing is allocated.
+/// written into `buf`; `None` when the result could equal no placeholder word (every word is
+/// ASCII letters: it holds another character, such as the digit of a real name or region, or
+/// is longer than [`SQUASH_MAX`]), so nothing is allocated and real names stop early.
 fn squash<'b>(text: &str, buf: &'b mut [u8; SQUASH_MAX]) -> Option<&'b str> {
     let mut len = 0;
     for b in text.bytes() {
         if matches!(b, b'-' | b'_' | b'.' | b' ') {
             continue;
         }
-        if !b.is_ascii() {
+        if !b.is_ascii_alphabetic() {
             return None;
         }
         *buf.get_mut(len)? = b.to_ascii_lowercase();
