@@ -11,6 +11,7 @@ use crate::candidate::{Candidate, InProcess};
 use crate::cases::Corpus;
 use crate::generate::GeneratorConfig;
 use crate::groups::Group;
+use crate::invariants::through::InvariantRun;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 
 mod jobs;
@@ -67,7 +68,12 @@ pub struct Config {
     pub count_labels: bool,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
+    /// Over how many generated base cases the evaluator invariants run (0: not at all).
+    pub invariant_cases: usize,
 }
+
+/// The default number of invariant base cases: a few seconds for a fast evaluator.
+pub const DEFAULT_INVARIANT_CASES: usize = 300;
 
 impl Default for Config {
     fn default() -> Self {
@@ -88,6 +94,7 @@ impl Default for Config {
             shard: None,
             count_labels: false,
             generator: GeneratorConfig::default(),
+            invariant_cases: DEFAULT_INVARIANT_CASES,
         }
     }
 }
@@ -105,20 +112,36 @@ pub struct KnownFailure {
 /// keys) instead of case ids.
 pub const GROUP_PREFIX: &str = "group=";
 
+/// The prefix of a known-failures line that names an evaluator invariant (its name, or a glob
+/// over names) that the evaluator is known to violate.
+pub const INVARIANT_PREFIX: &str = "invariant=";
+
 impl KnownFailure {
-    /// Whether the line lists the case `id` or its failure group.
+    /// Whether this line names the invariant `name` (an `invariant=GLOB` line).
+    pub fn names_invariant(&self, name: &str) -> bool {
+        self.pattern
+            .strip_prefix(INVARIANT_PREFIX)
+            .is_some_and(|pattern| Glob::new(pattern, GlobSyntax::Text).is_match(name))
+    }
+
+    /// Whether the line lists the case `id` or its failure group (never: an `invariant=` line).
     fn matches(&self, id: &str, group: Option<&str>) -> bool {
         match self.compiled() {
-            (true, glob) => group.is_some_and(|g| glob.is_match(g)),
-            (false, glob) => glob.is_match(id),
+            Some((true, glob)) => group.is_some_and(|g| glob.is_match(g)),
+            Some((false, glob)) => glob.is_match(id),
+            None => false,
         }
     }
 
-    /// The pattern, compiled once for a run: over group keys (`group=` lines) or case ids.
-    fn compiled(&self) -> (bool, Glob) {
+    /// The pattern, compiled once for a run: over group keys (`group=` lines) or case ids;
+    /// `None` for an `invariant=` line, which lists no case.
+    fn compiled(&self) -> Option<(bool, Glob)> {
+        if self.pattern.starts_with(INVARIANT_PREFIX) {
+            return None;
+        }
         match self.pattern.strip_prefix(GROUP_PREFIX) {
-            Some(pattern) => (true, Glob::new(pattern, GlobSyntax::Text)),
-            None => (false, Glob::new(&self.pattern, GlobSyntax::Text)),
+            Some(pattern) => Some((true, Glob::new(pattern, GlobSyntax::Text))),
+            None => Some((false, Glob::new(&self.pattern, GlobSyntax::Text))),
         }
     }
 }
@@ -286,6 +309,8 @@ pub struct Report {
     pub comparison: &'static str,
     /// With [`Config::count_labels`]: the cases by feature label.
     pub label_counts: std::collections::BTreeMap<String, LabelCount>,
+    /// The evaluator invariants: what ran and what broke.
+    pub invariants: InvariantRun,
 }
 
 impl Report {
@@ -328,6 +353,7 @@ impl Report {
         self.candidate_failure.is_none()
             && self.counts.failed == 0
             && self.counts.unexpected_passes == 0
+            && self.invariants.passed()
     }
 
     /// The protocol's exit status: 0 agreed, 1 disagreed or failed.

@@ -45,7 +45,13 @@ pub mod oracle;
 pub mod protocol;
 pub mod realistic;
 pub mod report;
+pub mod saved;
 pub mod shrink;
 pub mod summary;
 
 pub use gate::{check, Config, Report};
+
+/// The README's Rust example, compiled (`cargo test --doc`) so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;

@@ -221,6 +221,7 @@ pub fn read_report(json: &str) -> Result<ReadReport, String> {
             stderr_tail: text(doc, "stderr_tail")?,
             elapsed,
             shard,
+            invariants: crate::invariants::shares::from_json(doc.get("invariants"))?,
         },
         self_check_problems,
     })
@@ -275,8 +276,10 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
     let mut order: Vec<(Shard, ReadReport)> = shards.into_iter().zip(parts).collect();
     order.sort_by_key(|(s, _)| s.index);
     let mut failures = Vec::new();
+    let mut invariants = Vec::with_capacity(order.len());
     for (shard, part) in order {
-        let report = part.report;
+        let mut report = part.report;
+        invariants.push(std::mem::take(&mut report.invariants));
         merged.report.counts.merge(&report.counts);
         merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
         merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
@@ -311,6 +314,7 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         );
     }
     merged.report.problems.sort_by_key(|o| o.position);
+    merged.report.invariants = crate::invariants::through::InvariantRun::merge(invariants);
     // Groups in the order each first appears in the run, members in run order.
     let position = |id: &str| {
         merged
@@ -351,6 +355,9 @@ pub fn known_failures(report: &Report) -> String {
             Status::Passed => {}
         }
     }
+    out.push_str(&crate::invariants::shares::known_failure_lines(
+        &report.invariants,
+    ));
     out
 }
 

@@ -2,12 +2,11 @@
 //! golden case files that can join the corpus.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
 use crate::gate::{Origin, Outcome, Report, Status};
-use crate::protocol::{AnswerLine, CaseLine};
+use crate::protocol::CaseLine;
 
 fn status_word(status: &Status) -> &'static str {
     match status {
@@ -45,6 +44,7 @@ pub fn human(report: &Report) -> String {
             report.stderr_tail.trim_end()
         );
     }
+    out.push_str(&crate::invariants::summary::human(&report.invariants));
     let counts = &report.counts;
     let shard = report
         .shard
@@ -187,6 +187,7 @@ pub fn json_report(report: &Report) -> String {
             "explanation": g.explanation,
         })).collect::<Vec<_>>(),
         "problems": cases,
+        "invariants": crate::invariants::summary::json(&report.invariants),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
@@ -215,7 +216,11 @@ fn xml_escape(text: &str) -> String {
 pub fn junit(report: &Report) -> String {
     let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
         + usize::from(report.candidate_failure.is_some());
-    let tests = report.counts.total() + usize::from(report.candidate_failure.is_some());
+    let (invariant_cases, invariant_tests, invariant_failures) =
+        crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
+    let failures = failures + invariant_failures;
+    let tests =
+        report.counts.total() + usize::from(report.candidate_failure.is_some()) + invariant_tests;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -283,6 +288,7 @@ pub fn junit(report: &Report) -> String {
         }
         out.push_str("</testcase>\n");
     }
+    out.push_str(&invariant_cases);
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(
             out,
@@ -295,43 +301,4 @@ pub fn junit(report: &Report) -> String {
     out
 }
 
-/// Where [`save_case`] puts its files under the `--save-failures` directory: a corpus layout, so
-/// that `Corpus::load_dir(dir)` (and `iamconf check --corpus DIR`) reads them back.
-pub const SAVED_GROUP: &str = "eval/failures";
-
-/// Write a case as a golden decision case file in `dir/eval/failures/`, the reference's verdict
-/// as its expectation; returns the path.
-pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io::Result<PathBuf> {
-    let dir = dir.join(SAVED_GROUP);
-    std::fs::create_dir_all(&dir)?;
-    let name: String = case
-        .id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let path = dir.join(format!("{name}.json"));
-    let doc = json!({
-        "description": format!("disagreement found by iamconf check (case `{}`)", case.id),
-        "source": "iamconf check --save-failures; the expectation is the reference's answer",
-        "implementation_defined": [],
-        "policies": case.policies,
-        "requests": [{
-            "name": "minimal",
-            "action": case.request.action,
-            "resource": case.request.resource,
-            "context": case.request.context,
-            "expect": reference.verdict.word(),
-        }],
-    });
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
-    )?;
-    Ok(path)
-}
+pub use crate::saved::{save_case, SAVED_GROUP};

@@ -9,7 +9,7 @@ use iam_conformance::candidate::{Candidate, ProcessCandidate, ReferenceItself};
 use iam_conformance::cases::{check_parse_case, Corpus};
 use iam_conformance::gate::{self, parse_known_failures, Config, Shard};
 use iam_conformance::generate::{generate_cases_at, GeneratorConfig};
-use iam_conformance::invariants;
+use iam_conformance::invariants::self_checks;
 use iam_conformance::report;
 
 /// Output format of the gate.
@@ -89,9 +89,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
-    /// Without `--evaluator`: over how many of the generated cases to check every named
-    /// invariant (each builds dozens of variants of its case).
-    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    /// Over how many generated base cases to check every evaluator invariant (each builds
+    /// dozens of variant cases and sends them to the evaluator); without `--evaluator`, also
+    /// how many cases the self-checks of the parser and the reference run over.
+    #[arg(long, default_value_t = gate::DEFAULT_INVARIANT_CASES, value_name = "N")]
     invariant_cases: usize,
     /// How many evaluator processes (or, without `--evaluator`, reference threads) run side by
     /// side; the cases are dealt out round-robin and the report is the same as with one.
@@ -106,6 +107,9 @@ pub struct CheckArgs {
     /// much time as the run before them took.
     #[arg(long, value_name = "SECONDS")]
     shrink_time: Option<f64>,
+    /// Do not run the evaluator invariants.
+    #[arg(long)]
+    no_invariants: bool,
 }
 
 /// `--jobs`, or the number of cores.
@@ -149,6 +153,11 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         compare_allowed: args.compare == Compare::Allowed,
         save_failures: args.save_failures.clone(),
         filter: args.filter.clone(),
+        invariant_cases: if args.no_invariants {
+            0
+        } else {
+            args.invariant_cases
+        },
         ..Config::default()
     };
     if let Some(path) = &args.known_failures {
@@ -221,10 +230,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             if let Some(c) = &self_checked {
                 t.push_str(&format!(
-                    "self-check: {} golden parse cases against the parser; {} named invariants over {} generated cases: {} problem{}\n",
+                    "self-check: {} golden parse cases against the parser; {} self-checks of the parser and the reference over {} generated cases: {} problem{}\n",
                     c.parse_cases,
-                    c.invariants,
-                    c.invariant_cases,
+                    c.checks,
+                    c.cases,
                     c.problems.len(),
                     if c.problems.len() == 1 { "" } else { "s" }
                 ));
@@ -273,14 +282,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 struct SelfCheck {
     problems: Vec<String>,
     parse_cases: usize,
-    invariant_cases: usize,
-    invariants: usize,
+    cases: usize,
+    checks: usize,
 }
 
 /// Without `--evaluator`: the golden parse cases against the reference parser, and every
-/// named invariant over the first `invariant_cases` generated cases, spread over `jobs` threads.
-/// With `--shard K/N`, every N-th of each (so that the shards together check each once).
-fn self_check(config: &Config, invariant_cases: usize, jobs: usize) -> SelfCheck {
+/// self-check over the first `cases` generated cases, spread over `jobs` threads. With
+/// `--shard K/N`, every N-th of each (so that the shards together check each once). (The
+/// evaluator invariants run in the gate, against the reference as the candidate.)
+fn self_check(config: &Config, cases: usize, jobs: usize) -> SelfCheck {
     let in_shard = |i: usize| config.shard.is_none_or(|s| s.contains(i));
     let mut problems = Vec::new();
     let corpus = match &config.corpus {
@@ -304,7 +314,7 @@ fn self_check(config: &Config, invariant_cases: usize, jobs: usize) -> SelfCheck
         }
         Err(e) => problems.push(format!("the corpus is broken: {e}")),
     }
-    let count = invariant_cases.min(config.generated);
+    let count = cases.min(config.generated);
     let cases: Vec<_> = generate_cases_at(
         &config.generator,
         config.seed,
@@ -321,12 +331,12 @@ fn self_check(config: &Config, invariant_cases: usize, jobs: usize) -> SelfCheck
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     for case in part {
-                        for invariant in invariants::all() {
-                            if let Err(e) = (invariant.check)(case) {
+                        for check in self_checks::all() {
+                            if let Err(e) = check.run(case) {
                                 out.push(format!(
-                                    "INVARIANT `{}` ({}) FAILED on case `{}`: {e}\n{}",
-                                    invariant.name,
-                                    invariant.claim,
+                                    "SELF-CHECK `{}` ({}) FAILED on case `{}`: {e}\n{}",
+                                    check.name,
+                                    check.claim,
                                     case.case.id,
                                     case.case.to_line()
                                 ));
@@ -349,8 +359,8 @@ fn self_check(config: &Config, invariant_cases: usize, jobs: usize) -> SelfCheck
     SelfCheck {
         problems,
         parse_cases,
-        invariant_cases: cases.len(),
-        invariants: invariants::all().len(),
+        cases: cases.len(),
+        checks: self_checks::all().len(),
     }
 }
 

@@ -36,6 +36,7 @@ use crate::protocol::{AnswerLine, CaseLine};
 use crate::shrink::{shrink_within, Limits};
 
 mod grouping;
+mod invariant_jobs;
 
 use grouping::group_and_shrink;
 
@@ -81,9 +82,9 @@ impl<'a> Plan<'a> {
             known: config
                 .known_failures
                 .iter()
-                .map(|k| {
-                    let (over_groups, glob) = k.compiled();
-                    (over_groups, glob, k)
+                .filter_map(|k| {
+                    let (over_groups, glob) = k.compiled()?;
+                    Some((over_groups, glob, k))
                 })
                 .collect(),
             golden,
@@ -384,6 +385,9 @@ pub(super) fn run_inline(
     if report.candidate_failure.is_none() && alive {
         run_call_cases(candidate, config, &mut report);
     }
+    if report.candidate_failure.is_none() && alive {
+        invariant_jobs::on_one(candidate, config, plan.started, &mut report);
+    }
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
@@ -505,6 +509,15 @@ pub(super) fn run_parallel(
         .map(|(c, _)| c);
     if let (None, Some(candidate)) = (&report.candidate_failure, first_answering) {
         run_call_cases(candidate.as_mut(), config, &mut report);
+    }
+    if report.candidate_failure.is_none() {
+        let answering = candidates
+            .iter_mut()
+            .zip(&alive)
+            .filter(|(_, a)| **a)
+            .map(|(c, _)| c.as_mut())
+            .collect();
+        invariant_jobs::on_many(answering, config, plan.started, &mut report);
     }
     if report.candidate_failure.is_none() {
         for candidate in candidates.iter_mut() {
@@ -647,6 +660,8 @@ fn shrink_share(
 
 /// Count the problems by their decided status, and close the report.
 fn finish(mut report: Report, problems: Vec<Problem>, plan: &Plan<'_>) -> Report {
+    // The call cases, recorded as they ran (after the decision cases), come last.
+    let calls = std::mem::take(&mut report.problems);
     report.problems = problems
         .into_iter()
         .map(|problem| {
@@ -660,6 +675,7 @@ fn finish(mut report: Report, problems: Vec<Problem>, plan: &Plan<'_>) -> Report
             }
             problem.outcome
         })
+        .chain(calls)
         .collect();
     report.elapsed = plan.started.elapsed();
     report

@@ -32,8 +32,10 @@ use iam_policy::pattern::{matches_tokens, tokenize, GlobSyntax, GlobToken};
 use iam_policy::value;
 use iam_policy::variable::Template;
 
-use super::model::{CtxValue, Form, GenCase, GenCondition, GenRequest, GenStatement};
+use super::model::{CtxValue, Form, GenCase, GenCondition, GenPolicy, GenRequest, GenStatement};
 use super::pools::{naive_contains, read_range};
+use super::GeneratedCase;
+use crate::protocol::CaseLine;
 
 /// A match outcome over every allowed choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +230,7 @@ fn lookup<'r>(request: &'r GenRequest, key: &str) -> Option<&'r CtxValue> {
     request
         .context
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key) || k.to_lowercase() == key.to_lowercase())
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
         .map(|(_, v)| v)
 }
 
@@ -286,12 +288,14 @@ fn resource_entry(
     resource_readings(&tokens, &request.resource, reasons)
 }
 
-/// Whether the resource part of an ARN pattern has a `*` or `?` before its first `/` (or
-/// anywhere, when it has none): `...:*/fw-1`, `...:job*`, `...:*`.
-fn wildcard_in_resource_type(pattern: &str) -> bool {
-    arn::resource_part(pattern).is_some_and(|part| {
-        let kind = part.split('/').next().unwrap_or(part);
-        kind.contains(['*', '?'])
+/// Whether the resource part of an ARN pattern has a `*` or `?` in its resource-type text:
+/// before its first `/` (`...:*/fw-1`), or, when it has none, mixed with other text
+/// (`...:u*`, `...:job*`). A resource part of stars only (`...:*`, and the padding of a short
+/// pattern) stands for the whole resource, type and id: an ordinary wildcard.
+pub fn wildcard_in_resource_type(pattern: &str) -> bool {
+    arn::resource_part(pattern).is_some_and(|part| match part.split_once('/') {
+        Some((kind, _)) => kind.contains(['*', '?']),
+        None => part.contains(['*', '?']) && !part.chars().all(|c| c == '*'),
     })
 }
 
@@ -504,6 +508,20 @@ fn bare_ipv6(range: &str) -> bool {
     !range.contains('/') && range.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
+impl GenCase {
+    /// The protocol case with its tags.
+    pub fn to_generated(&self, id: String) -> GeneratedCase {
+        GeneratedCase {
+            case: CaseLine {
+                id,
+                policies: self.policies.iter().map(GenPolicy::to_protocol).collect(),
+                request: self.request.to_line(),
+            },
+            implementation_defined: implementation_defined(self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +529,14 @@ mod tests {
     #[test]
     fn helpers() {
         assert!(bare_ipv6("2001:db8::1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:*/fw-1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:j*"));
+        assert!(wildcard_in_resource_type(
+            "arn:aws:elasticloadbalancing:*:*:*/*"
+        ));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:*:*:*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:r:1:job/*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:us-east-1"));
         assert!(!bare_ipv6("2001:db8::/32"));
         assert!(!bare_ipv6("10.0.0.1"));
         assert_eq!(

@@ -6,7 +6,8 @@ use iam_policy::arn;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
-use iam_policy::value;
+use iam_policy::text::eq_folded;
+use iam_policy::value::{self, ValueError};
 
 use crate::request::{Context, ContextValue};
 use crate::template::{self, Source};
@@ -28,7 +29,7 @@ pub(crate) fn evaluate(
     condition: &Condition,
     env: &Env<'_>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ValueError> {
     let op = condition.operator;
     let found = env.context.get_lowered_normalized(&condition.key_lower);
     if op.kind == OperatorKind::Null {
@@ -108,7 +109,7 @@ fn any_matches(
     one: &str,
     env: &Env<'_>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ValueError> {
     let kind = condition.operator.kind.positive();
     Ok(match &condition.values {
         ConditionValues::Text(values) => values
@@ -150,17 +151,6 @@ fn ordered(kind: OperatorKind, ordering: Ordering) -> bool {
         NumericGreaterThan | DateGreaterThan => ordering == Ordering::Greater,
         NumericGreaterThanEquals | DateGreaterThanEquals => ordering != Ordering::Less,
         _ => ordering == Ordering::Equal,
-    }
-}
-
-/// Case-insensitive equality, per character, allocating nothing.
-pub(crate) fn eq_folded(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
     }
 }
 

@@ -13,6 +13,8 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
+use iam_policy::text::cmp_folded;
+use iam_policy::value::ValueError;
 use iam_policy::variable::TemplatePart;
 
 use crate::condition::{self, Env};
@@ -92,7 +94,13 @@ pub struct PolicySet {
     index: ActionIndex,
     /// Lowercased context key → the key as first written (for `missing_keys`).
     keys: FxMap<Arc<str>>,
+    /// More statements than the index can name: every evaluation is an internal error.
+    too_many_statements: bool,
 }
+
+const MISSING_STATEMENT: &str = "the action index names a statement that is not in the set";
+const UNINTERNED_KEY: &str = "a context key the policies use was not interned";
+const TOO_MANY_STATEMENTS: &str = "the policy set has more statements than it can index (u32::MAX)";
 
 /// What evaluation reports besides the decision.
 pub(crate) trait Sink {
@@ -101,7 +109,9 @@ pub(crate) trait Sink {
     /// A needed key was absent (lowercased).
     fn missing(&mut self, key_lower: &str);
     /// A condition failed to evaluate.
-    fn error(&mut self, entry: &Entry, key: &str, message: String);
+    fn error(&mut self, entry: &Entry, key: &str, error: ValueError);
+    /// An internal invariant does not hold (see [`EvaluationError::internal`]).
+    fn internal(&mut self, what: &'static str);
 }
 
 fn push_unique(list: &mut Vec<u32>, id: u32) {
@@ -225,6 +235,9 @@ impl PolicySet {
             let variables = policy.variables_enabled();
             for (index, statement) in policy.statements.into_iter().enumerate() {
                 let Ok(id) = u32::try_from(set.entries.len()) else {
+                    // Statements past u32::MAX cannot be indexed: the set refuses to decide
+                    // rather than decide without them.
+                    set.too_many_statements = true;
                     break;
                 };
                 set.index.add(id, &statement.actions);
@@ -323,10 +336,21 @@ impl PolicySet {
 
     /// Run every candidate statement, reporting to `sink`.
     fn run(&self, request: &Request, sink: &mut impl Sink) {
+        if self.too_many_statements {
+            sink.internal(TOO_MANY_STATEMENTS);
+            return;
+        }
         for (ids, action_known) in self.index.candidates(request) {
             for id in ids {
                 let Some(entry) = usize::try_from(*id).ok().and_then(|i| self.entries.get(i))
                 else {
+                    // The index holds only ids of entries: fail closed, never skip a
+                    // statement (a skipped Deny would turn into a wrong Allow).
+                    debug_assert!(
+                        false,
+                        "the action index names statement {id}, which is not in the set"
+                    );
+                    sink.internal(MISSING_STATEMENT);
                     continue;
                 };
                 evaluate_entry(entry, request, action_known, sink);
@@ -360,9 +384,9 @@ fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &m
     for c in &statement.conditions {
         match condition::evaluate(c, &env, &mut |k| sink.missing(k)) {
             Ok(h) => holds &= h,
-            Err(message) => {
+            Err(error) => {
                 failed = true;
-                sink.error(entry, &c.key, message);
+                sink.error(entry, &c.key, error);
             }
         }
     }
@@ -394,12 +418,6 @@ fn finish(response: &mut Response, deny: bool, allow: bool) {
         .sort_unstable_by(|a, b| cmp_folded(a, b));
 }
 
-fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
-}
-
 /// Collects into a [`Response`].
 struct Collect<'a> {
     set: &'a PolicySet,
@@ -428,6 +446,10 @@ impl Sink for Collect<'_> {
 
     fn missing(&mut self, key_lower: &str) {
         let Some(key) = self.set.key(key_lower) else {
+            // Every key a condition or a variable can ask for was interned when the set was
+            // built; report an unknown one as a broken invariant rather than drop it.
+            debug_assert!(false, "context key `{key_lower}` was not interned");
+            self.internal(UNINTERNED_KEY);
             return;
         };
         if !self
@@ -440,13 +462,17 @@ impl Sink for Collect<'_> {
         }
     }
 
-    fn error(&mut self, entry: &Entry, key: &str, message: String) {
-        self.response.errors.push(EvaluationError {
-            policy: entry.policy,
-            statement: Some(entry.index),
-            key: Some(key.to_owned()),
-            message,
-        });
+    fn error(&mut self, entry: &Entry, key: &str, error: ValueError) {
+        self.response.errors.push(EvaluationError::unreadable_value(
+            entry.policy,
+            entry.index,
+            key,
+            error,
+        ));
+    }
+
+    fn internal(&mut self, what: &'static str) {
+        self.response.errors.push(EvaluationError::internal(what));
     }
 }
 
@@ -468,7 +494,11 @@ impl Sink for Flags {
 
     fn missing(&mut self, _key_lower: &str) {}
 
-    fn error(&mut self, _entry: &Entry, _key: &str, _message: String) {
+    fn error(&mut self, _entry: &Entry, _key: &str, _error: ValueError) {
+        self.error = true;
+    }
+
+    fn internal(&mut self, _what: &'static str) {
         self.error = true;
     }
 }

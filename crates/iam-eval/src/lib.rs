@@ -56,7 +56,7 @@ mod template;
 pub use evaluate::PolicySet;
 pub use explain::{Explanation, StatementExplanation, Verdict};
 pub use request::{Context, ContextValue, Request, RequestError};
-pub use response::{Decision, EvaluationError, Response, StatementRef};
+pub use response::{Decision, EvaluationError, EvaluationErrorKind, Response, StatementRef};
 
 use iam_policy::Policy;
 
@@ -71,9 +71,6 @@ pub trait Evaluator {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReferenceEvaluator;
 
-/// How many diagnostics of a rejected document an error quotes.
-const QUOTED_DIAGNOSTICS: usize = 3;
-
 impl PolicySet {
     /// Parse and compile policy documents given as text. A rejected document makes the whole
     /// set an error (§3): one [`EvaluationError`] per rejected document, quoting its first
@@ -85,25 +82,7 @@ impl PolicySet {
             match Policy::parse(text) {
                 Ok(policy) => parsed.push(policy),
                 Err(diagnostics) => {
-                    let quoted: Vec<String> = diagnostics
-                        .errors()
-                        .take(QUOTED_DIAGNOSTICS)
-                        .map(ToString::to_string)
-                        .collect();
-                    let more = diagnostics.errors().count().saturating_sub(quoted.len());
-                    let mut message = format!("policy document rejected: {}", quoted.join("; "));
-                    if quoted.is_empty() {
-                        message.push_str("invalid document");
-                    }
-                    if more > 0 {
-                        message.push_str(&format!(" (and {more} more)"));
-                    }
-                    errors.push(EvaluationError {
-                        policy: index,
-                        statement: None,
-                        key: None,
-                        message,
-                    });
+                    errors.push(EvaluationError::rejected_document(index, &diagnostics));
                 }
             }
         }

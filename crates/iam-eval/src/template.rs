@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 
 use iam_policy::pattern::{matches_tokens, token, GlobSyntax, GlobToken};
+use iam_policy::text::folded;
 use iam_policy::variable::{self, Template};
 
 use crate::request::{Context, ContextValue};
@@ -74,7 +75,7 @@ pub(crate) fn equals(
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     if fold {
-        let mut rest = candidate.chars().flat_map(char::to_lowercase);
+        let mut rest = folded(candidate);
         let mut same = true;
         let complete = for_each_piece(
             source,
@@ -82,10 +83,7 @@ pub(crate) fn equals(
             |piece| {
                 let (Piece::Pattern(text) | Piece::Literal(text)) = piece;
                 if same {
-                    same = text
-                        .chars()
-                        .flat_map(char::to_lowercase)
-                        .all(|c| rest.next() == Some(c));
+                    same = folded(text).all(|c| rest.next() == Some(c));
                 }
             },
             missing,
@@ -220,7 +218,7 @@ mod tests {
     fn var(key: &str, default: Option<&str>) -> TemplatePart {
         TemplatePart::Variable(Variable {
             key: key.into(),
-            key_lower: key.to_lowercase(),
+            key_lower: iam_policy::text::fold(key),
             default: default.map(Into::into),
         })
     }

@@ -36,6 +36,8 @@ pub mod model;
 mod parse;
 pub mod pattern;
 pub mod render;
+pub mod suggest;
+pub mod text;
 pub mod value;
 pub mod variable;
 
