@@ -61,9 +61,11 @@ fn outcome(value: &Value) -> Result<Outcome, String> {
         "generated" => Origin::Generated,
         other => return Err(at(format!("unknown origin `{other}`"))),
     };
+    // A call's minimal case is one of its checks, with an id of its own.
+    let minimal_id = optional_text(doc, "minimal_id").map_err(at)?;
     let minimal = match doc.get("minimal") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(case(value, &id).map_err(at)?),
+        Some(value) => Some(case(value, minimal_id.as_deref().unwrap_or(&id)).map_err(at)?),
     };
     Ok(Outcome {
         position: count(doc, "position").map_err(at)?,
@@ -395,6 +397,7 @@ mod tests {
             corpus: Some(corpus),
             generated: 40,
             shrink_budget: 0,
+            invariant_cases: 20,
             shard,
             ..Config::default()
         };
@@ -465,11 +468,20 @@ mod tests {
         assert!(!merged.passed());
         let view = known_failures(&merged);
         for o in &whole.problems {
-            assert!(view.contains(&format!("{}  expected", o.id)), "{view}");
+            let line = format!("{}  {}\n", o.id, one_line(&o.detail));
+            assert!(view.contains(&line), "{line} in {view}");
         }
         // The view is a known-failures file the gate accepts.
         let listed = crate::gate::parse_known_failures(&view).unwrap();
-        assert_eq!(listed.len(), whole.problems.len());
+        let (invariant_lines, case_lines): (Vec<_>, Vec<_>) = listed
+            .iter()
+            .partition(|k| k.pattern.starts_with(crate::gate::INVARIANT_PREFIX));
+        assert_eq!(case_lines.len(), whole.problems.len());
+        // The invariants merge back too: the same tallies, one line per violated invariant.
+        assert_eq!(merged.invariants.tallies, whole.invariants.tallies);
+        let violated = whole.invariants.tallies.iter().filter(|t| t.violations > 0);
+        assert!(violated.clone().count() > 0);
+        assert_eq!(invariant_lines.len(), violated.count());
     }
 
     #[test]

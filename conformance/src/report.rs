@@ -148,6 +148,7 @@ pub fn json_report(report: &Report) -> String {
                 "got": o.got,
                 "detail": o.detail,
                 "minimal": o.minimal.as_ref().map(case_json),
+                "minimal_id": o.minimal.as_ref().map(|m| m.id.as_str()),
                 "shrunk": o.shrunk,
                 "explanation": o.explanation,
                 "saved": o.saved.as_ref().map(|p| p.display().to_string()),

@@ -383,7 +383,7 @@ pub(super) fn run_inline(
         };
     group_and_shrink(&plan, &mut report, &mut problems, &budget, &mut shrink_wave);
     if report.candidate_failure.is_none() && alive {
-        run_call_cases(candidate, config, &mut report);
+        run_call_cases(candidate, &plan, config, &mut report);
     }
     if report.candidate_failure.is_none() && alive {
         invariant_jobs::on_one(candidate, config, plan.started, &mut report);
@@ -508,7 +508,7 @@ pub(super) fn run_parallel(
         .find(|(_, a)| **a)
         .map(|(c, _)| c);
     if let (None, Some(candidate)) = (&report.candidate_failure, first_answering) {
-        run_call_cases(candidate.as_mut(), config, &mut report);
+        run_call_cases(candidate.as_mut(), &plan, config, &mut report);
     }
     if report.candidate_failure.is_none() {
         let answering = candidates
@@ -531,15 +531,16 @@ pub(super) fn run_parallel(
     finish(report, problems, &plan)
 }
 
-/// The call cases ([`super::calls`]), after the decision cases, with one candidate; a sharded
-/// run has them in its first shard only.
-fn run_call_cases(candidate: &mut dyn Candidate, config: &Config, report: &mut Report) {
-    if config.shard.is_some_and(|s| s.index != 1) {
-        return;
-    }
-    let golden_calls = super::calls::golden_calls(config, report);
+/// The call cases ([`super::calls`]) of the run's shard, after the decision cases (their run
+/// positions follow them), with one candidate.
+fn run_call_cases(
+    candidate: &mut dyn Candidate,
+    plan: &Plan<'_>,
+    config: &Config,
+    report: &mut Report,
+) {
     let mut oracle = Oracle::new();
-    let ran = super::calls::run_calls(candidate, &mut oracle, config, &golden_calls, report);
+    let ran = super::calls::run_calls(candidate, &mut oracle, config, plan.end, report);
     if let Err(failure) = ran {
         report.candidate_failure = Some(failure.to_string());
     }
