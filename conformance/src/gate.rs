@@ -311,6 +311,9 @@ pub struct Report {
     pub label_counts: std::collections::BTreeMap<String, LabelCount>,
     /// The evaluator invariants: what ran and what broke.
     pub invariants: InvariantRun,
+    /// Known-failures `group=` lines that no disagreement of the run fell under
+    /// ([`crate::known::stale_group_lines`]): they fail the run, as a listed case that passes.
+    pub stale_known_groups: Vec<String>,
 }
 
 impl Report {
@@ -354,6 +357,7 @@ impl Report {
             && self.counts.failed == 0
             && self.counts.unexpected_passes == 0
             && self.invariants.passed()
+            && self.stale_known_groups.is_empty()
     }
 
     /// The protocol's exit status: 0 agreed, 1 disagreed or failed.
@@ -390,18 +394,14 @@ pub fn run_jobs(
 }
 
 /// Whether a smaller case still shows the disagreement being shrunk (the shrinker's "still
-/// interesting" predicate): the cause is kept, not only the class: the reference and the
-/// candidate give the verdicts they gave on the original case, for a candidate's error the
-/// same message once numbers and quoted text are masked, and they still disagree.
+/// interesting" predicate): the cause is kept, not only the class
+/// ([`crate::groups::keeps_cause`]), and the two answers still disagree.
 fn keeps_the_disagreement(
     original: (&AnswerLine, &AnswerLine),
     probe: (&AnswerLine, &AnswerLine),
     config: &Config,
 ) -> bool {
-    probe.0.verdict.word() == original.0.verdict.word()
-        && probe.1.verdict.word() == original.1.verdict.word()
-        && crate::groups::masked_error(probe.1) == crate::groups::masked_error(original.1)
-        && differs(probe.0, probe.1, config).is_some()
+    crate::groups::keeps_cause(original, probe) && differs(probe.0, probe.1, config).is_some()
 }
 
 /// What a run compares, as its report says.

@@ -224,6 +224,7 @@ pub fn read_report(json: &str) -> Result<ReadReport, String> {
             elapsed,
             shard,
             invariants: crate::invariants::shares::from_json(doc.get("invariants"))?,
+            stale_known_groups: strings(doc, "stale_known_groups")?,
         },
         self_check_problems,
     })
@@ -279,9 +280,16 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
     order.sort_by_key(|(s, _)| s.index);
     let mut failures = Vec::new();
     let mut invariants = Vec::with_capacity(order.len());
+    // A `group=` line is stale for the whole run only when no shard had a failure in it.
+    let mut stale: Option<Vec<String>> = None;
     for (shard, part) in order {
         let mut report = part.report;
         invariants.push(std::mem::take(&mut report.invariants));
+        let lines = std::mem::take(&mut report.stale_known_groups);
+        stale = Some(match stale {
+            None => lines,
+            Some(so_far) => so_far.into_iter().filter(|l| lines.contains(l)).collect(),
+        });
         merged.report.counts.merge(&report.counts);
         merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
         merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
@@ -317,6 +325,7 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
     }
     merged.report.problems.sort_by_key(|o| o.position);
     merged.report.invariants = crate::invariants::through::InvariantRun::merge(invariants);
+    merged.report.stale_known_groups = stale.unwrap_or_default();
     // Groups in the order each first appears in the run, members in run order.
     let position = |id: &str| {
         merged

@@ -678,6 +678,10 @@ fn finish(mut report: Report, problems: Vec<Problem>, plan: &Plan<'_>) -> Report
         })
         .chain(calls)
         .collect();
+    if report.candidate_failure.is_none() {
+        report.stale_known_groups =
+            crate::known::stale_group_lines(&plan.config.known_failures, &report);
+    }
     report.elapsed = plan.started.elapsed();
     report
 }
