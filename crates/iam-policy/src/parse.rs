@@ -405,9 +405,10 @@ impl Builder<'_> {
         let actions = actions.and_then(|a| self.actions(a));
         let resources = resources.and_then(|r| self.resources(r));
         if let (Some(a), Some(r)) = (&actions, &resources) {
-            self.lint_resource_types(&a.1, &r.1);
-            if effect == Some(Effect::Allow) {
-                self.lint_call_needs(&a.1, &r.1);
+            // The resource types of every entry, when each has one (read once for both lints).
+            let types = self.lint_resource_types(&a.1, &r.1);
+            if let (Some(types), Some(Effect::Allow)) = (types, effect) {
+                self.lint_call_needs(&a.1, &r.1, &types);
             }
         }
         if !ok {

@@ -15,7 +15,7 @@
 //! assert_eq!(groups, vec![&["job"][..], &["thing", "thinggroup"][..]]);
 //! ```
 
-use super::lookup_action;
+use super::{lookup_action, ActionInfo};
 
 /// How a parameter names resources (or feeds the request context).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,13 +299,21 @@ pub fn lookup(name: &str) -> Option<&'static Operation> {
 /// Authorization Reference marks required for the action (a call names one of each group).
 /// Empty when the action is not an operation's, or has no such parameter.
 pub fn needs(vendor: &str, name: &str) -> Vec<&'static [&'static str]> {
-    let Some(info) = lookup_action(vendor, name) else {
-        return Vec::new();
-    };
-    let Some(operation) = OPERATIONS
-        .iter()
-        .find(|o| o.vendor() == info.vendor && o.action_name() == info.name)
-    else {
+    match lookup_action(vendor, name) {
+        Some(info) => needs_of(info),
+        None => Vec::new(),
+    }
+}
+
+/// [`needs`] of a catalog action already looked up (the parser's lint holds one), without a
+/// second search of the catalog.
+pub fn needs_of(info: &'static ActionInfo) -> Vec<&'static [&'static str]> {
+    let Some(operation) = OPERATIONS.iter().find(|o| {
+        o.action
+            .strip_prefix(info.vendor)
+            .and_then(|rest| rest.strip_prefix(':'))
+            == Some(info.name)
+    }) else {
         return Vec::new();
     };
     let sar_required = |t: &str| {

@@ -24,17 +24,16 @@ fn either(types: &[&str]) -> String {
 }
 
 impl Builder<'_> {
-    pub(super) fn lint_call_needs(&mut self, actions: &ActionFacts, resources: &ResourceFacts<'_>) {
+    /// `types`: the resource type of each entry of `resources`, in order (every entry has one).
+    pub(super) fn lint_call_needs(
+        &mut self,
+        actions: &ActionFacts,
+        resources: &ResourceFacts<'_>,
+        types: &[&'static str],
+    ) {
         let (Some(known), Some(items)) = (actions.granted(), resources.granted()) else {
             return;
         };
-        let mut types = Vec::with_capacity(items.len());
-        for (text, _) in items {
-            match catalog::resource_type_of(text) {
-                Some(rt) => types.push(rt.name),
-                None => return,
-            }
-        }
         // The head `arn:partition:iot:region:account:` of the first resource, for the hint.
         let head = items
             .first()
@@ -45,7 +44,7 @@ impl Builder<'_> {
             })
             .unwrap_or("arn:aws:iot:region:account-id:");
         for (action, span) in known {
-            let needs = operations::needs(action.vendor, action.name);
+            let needs = operations::needs_of(action);
             if needs.len() < 2 {
                 continue;
             }

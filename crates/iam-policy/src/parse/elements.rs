@@ -323,10 +323,10 @@ impl Builder<'_> {
         &mut self,
         actions: &ActionFacts,
         resources: &ResourceFacts<'_>,
-    ) {
-        let Some(known) = &actions.known else { return };
+    ) -> Option<Vec<&'static str>> {
+        let known = actions.known.as_ref()?;
         if actions.negated || resources.negated || known.is_empty() {
-            return;
+            return None;
         }
         // Each resource should be taken by some action of the statement.
         let mut all_typed = true;
@@ -361,8 +361,11 @@ impl Builder<'_> {
         }
         // Each action should take some resource of the statement (said only where another
         // action takes them; otherwise the warnings above already say it).
-        if !all_typed || !any_taken {
-            return;
+        if !all_typed {
+            return None;
+        }
+        if !any_taken {
+            return Some(types);
         }
         for (action, span) in known {
             if types.iter().any(|t| catalog::takes_resource(action, t)) {
@@ -387,6 +390,7 @@ impl Builder<'_> {
                 ),
             ));
         }
+        Some(types)
     }
 
     pub(super) fn conditions(&mut self, value: JsonValue<'_, '_>) -> Option<Vec<Condition>> {
