@@ -5,8 +5,10 @@ use std::cmp::Ordering;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
+use iam_policy::readings::{ArnCase, PlainOnMultivalued, Readings, UnreadableValue};
 use iam_policy::value;
 
+use crate::readings;
 use crate::request::{Context, ContextValue};
 use crate::template::{self, Source};
 
@@ -16,7 +18,21 @@ pub(crate) struct Env<'a> {
     pub context: &'a Context,
     /// Whether policy variables are live in this policy.
     pub variables: bool,
+    /// The readings of the implementation-defined points.
+    pub readings: &'a Readings,
 }
+
+/// What a request value that cannot be read becomes (ID-5): the error, or a false condition.
+fn unreadable(env: &Env<'_>, message: String) -> Result<bool, String> {
+    match env.readings.unreadable_value {
+        UnreadableValue::Error => Err(message),
+        UnreadableValue::False => Ok(false),
+    }
+}
+
+/// The error of a plain operator on other than one value (the `error` reading of ID-8).
+const PLAIN_ON_MULTIVALUED: &str =
+    "a plain operator on a key of zero or two or more values (ID-8): use `ForAnyValue:` or `ForAllValues:`";
 
 /// Evaluate `condition`: `Ok(true)` when it holds, `Err(message)` when a request value cannot
 /// be read as the condition's type (ID-5). Every request value is read, whatever the result,
@@ -55,36 +71,56 @@ pub(crate) fn evaluate(
             read.boolean,
         ) {
             (Some(_), ConditionValues::Ip(ranges), Some(address), _) => {
+                let address = readings::address(address, env.readings);
                 Ok(ranges.iter().any(|r| r.value.contains(address)) != negated)
             }
             (Some(_), ConditionValues::Bool(wanted), _, Some(boolean)) => {
                 Ok(wanted.iter().any(|w| w.value == boolean) != negated)
             }
-            (Some(one), _, _, _) => Ok(any_matches(condition, one, env, missing)? != negated),
-            (None, _, _, _) => Ok(negated),
-        },
-        Some(qualifier) => {
-            let mut all = true;
-            let mut any = false;
-            let mut error = None;
-            for one in value.values() {
-                match any_matches(condition, one, env, missing) {
-                    Ok(matched) => {
-                        let holds = matched != negated;
-                        all &= holds;
-                        any |= holds;
-                    }
-                    Err(e) => {
-                        error.get_or_insert(e);
-                    }
+            (Some(one), _, _, _) => match any_matches(condition, one, env, missing) {
+                Ok(matched) => Ok(matched != negated),
+                Err(message) => unreadable(env, message),
+            },
+            (None, _, _, _) => match env.readings.plain_on_multivalued {
+                PlainOnMultivalued::Unmatched => Ok(negated),
+                PlainOnMultivalued::AnyValue => {
+                    qualified(condition, SetQualifier::ForAnyValue, value, env, missing)
                 }
+                PlainOnMultivalued::Error => Err(PLAIN_ON_MULTIVALUED.to_owned()),
+            },
+        },
+        Some(qualifier) => qualified(condition, qualifier, value, env, missing),
+    }
+}
+
+/// A condition under a set qualifier, over every request value of its key.
+fn qualified(
+    condition: &Condition,
+    qualifier: SetQualifier,
+    value: &ContextValue,
+    env: &Env<'_>,
+    missing: &mut dyn FnMut(&str),
+) -> Result<bool, String> {
+    let negated = condition.operator.is_negated();
+    let mut all = true;
+    let mut any = false;
+    let mut error = None;
+    for one in value.values() {
+        match any_matches(condition, one, env, missing) {
+            Ok(matched) => {
+                let holds = matched != negated;
+                all &= holds;
+                any |= holds;
             }
-            match (error, qualifier) {
-                (Some(e), _) => Err(e),
-                (None, SetQualifier::ForAllValues) => Ok(all),
-                (None, SetQualifier::ForAnyValue) => Ok(any),
+            Err(e) => {
+                error.get_or_insert(e);
             }
         }
+    }
+    match (error, qualifier) {
+        (Some(e), _) => unreadable(env, e),
+        (None, SetQualifier::ForAllValues) => Ok(all),
+        (None, SetQualifier::ForAnyValue) => Ok(any),
     }
 }
 
@@ -125,7 +161,7 @@ fn any_matches(
         }
         ConditionValues::Binary(values) => values.iter().any(|v| v.value == one.as_bytes()),
         ConditionValues::Ip(values) => {
-            let address = value::parse_ip_address(one)?;
+            let address = readings::address(value::parse_ip_address(one)?, env.readings);
             values.iter().any(|v| v.value.contains(address))
         }
         ConditionValues::Null(_) => false,
@@ -176,7 +212,10 @@ fn text_matches(
         TextMatcher::Exact(s) => s == one,
         TextMatcher::Folded(s) => eq_folded(s, one),
         TextMatcher::Like(glob) => glob.is_match(one),
-        TextMatcher::Arn(globs) => arn_matches(globs, one),
+        TextMatcher::Arn(globs) => match env.readings.arn_case {
+            ArnCase::Sensitive => arn_matches(globs, one),
+            ArnCase::Insensitive => readings::arn_folded(globs, one),
+        },
         TextMatcher::NoMatch => false,
         TextMatcher::Template(t) => {
             let source = if env.variables {
@@ -192,7 +231,8 @@ fn text_matches(
                     template::equals(source, env.context, one, true, missing)
                 }
                 OperatorKind::ArnEquals | OperatorKind::ArnLike => {
-                    template::arn(source, env.context, one, missing)
+                    let fold = env.readings.arn_case == ArnCase::Insensitive;
+                    template::arn(source, env.context, one, fold, missing)
                 }
                 _ => template::like(source, env.context, one, missing),
             }

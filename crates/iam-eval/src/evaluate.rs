@@ -13,9 +13,11 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
+use iam_policy::readings::{NotResourceMissingVariable, Readings};
 use iam_policy::variable::TemplatePart;
 
 use crate::condition::{self, Env};
+use crate::readings;
 use crate::request::Request;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
 use crate::template::{self, Source};
@@ -92,6 +94,8 @@ pub struct PolicySet {
     index: ActionIndex,
     /// Lowercased context key → the key as first written (for `missing_keys`).
     keys: FxMap<Arc<str>>,
+    /// The readings of the implementation-defined points (the reference's by default).
+    readings: Readings,
 }
 
 /// What evaluation reports besides the decision.
@@ -115,7 +119,7 @@ impl ActionIndex {
         let mut exact_only = !actions.negated;
         for p in &actions.patterns {
             match &p.matcher {
-                ActionMatcher::Any => exact_only = false,
+                ActionMatcher::Any | ActionMatcher::Glob(_) => exact_only = false,
                 ActionMatcher::Vendor { name, .. } => exact_only &= name.as_literal().is_some(),
             }
         }
@@ -123,7 +127,7 @@ impl ActionIndex {
             || actions
                 .patterns
                 .iter()
-                .any(|p| matches!(p.matcher, ActionMatcher::Any));
+                .any(|p| matches!(p.matcher, ActionMatcher::Any | ActionMatcher::Glob(_)));
         if always {
             self.always.push(id);
             return;
@@ -165,20 +169,24 @@ pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool 
         ActionMatcher::Vendor { vendor, name } => {
             vendor == request.vendor() && name.is_match(request.action_name())
         }
+        ActionMatcher::Glob(glob) => glob.is_match(request.action_lower()),
     });
     any != actions.negated
 }
 
-/// Whether the resource element matches (§5, §9).
+/// Whether the resource element matches (§5, §9); `None` when it cannot be evaluated (the
+/// `error` reading of ID-12).
 pub(crate) fn resource_matches(
     resources: &ResourceClause,
     variables: bool,
     request: &Request,
+    readings: &Readings,
     missing: &mut dyn FnMut(&str),
-) -> bool {
+) -> Option<bool> {
     let resource = request.resource();
     let star = resource == "*";
     let mut any = false;
+    let mut unresolved = false;
     for p in &resources.patterns {
         // Every pattern is looked at (no short-circuit) so that missing variables are all
         // reported whatever the order.
@@ -186,15 +194,20 @@ pub(crate) fn resource_matches(
             ResourceMatcher::Any => true,
             _ if star => false,
             // Plain ARN patterns report nothing: skip them once one matched.
-            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
+            ResourceMatcher::Arn(glob) => !any && readings::resource_glob(glob, resource, readings),
             ResourceMatcher::Template(t) => {
+                let mut lacking = |key: &str| {
+                    unresolved = true;
+                    missing(key);
+                };
                 if variables {
                     template::resource(
                         &t.head,
                         Source::Live(&t.tail),
                         request.context(),
                         resource,
-                        missing,
+                        readings,
+                        &mut lacking,
                     )
                 } else {
                     template::resource(
@@ -202,21 +215,34 @@ pub(crate) fn resource_matches(
                         Source::Literal(""),
                         request.context(),
                         resource,
-                        missing,
+                        readings,
+                        &mut lacking,
                     )
                 }
             }
         };
         any |= matched;
     }
-    any != resources.negated
+    if unresolved
+        && resources.negated
+        && readings.notresource_missing_variable == NotResourceMissingVariable::Error
+    {
+        return None;
+    }
+    Some(any != resources.negated)
 }
 
 impl PolicySet {
     /// Compile `policies` (already parsed and valid) for evaluation.
     pub fn new(policies: Vec<Policy>) -> PolicySet {
+        Self::with_readings(policies, Readings::default())
+    }
+
+    /// Compile `policies` (parsed under the same `readings`) for evaluation under `readings`.
+    pub fn with_readings(policies: Vec<Policy>, readings: Readings) -> PolicySet {
         let mut set = PolicySet {
             policy_count: policies.len(),
+            readings,
             ..PolicySet::default()
         };
         for (policy_index, policy) in policies.into_iter().enumerate() {
@@ -268,6 +294,11 @@ impl PolicySet {
                 }
             }
         }
+    }
+
+    /// The readings the set evaluates under.
+    pub fn readings(&self) -> &Readings {
+        &self.readings
     }
 
     /// How many policies the set was built from.
@@ -325,7 +356,7 @@ impl PolicySet {
                 else {
                     continue;
                 };
-                evaluate_entry(entry, request, action_known, sink);
+                evaluate_entry(entry, request, action_known, &self.readings, sink);
             }
         }
     }
@@ -337,19 +368,36 @@ impl PolicySet {
 }
 
 /// One statement: action, resource, then every condition (no short-circuit, §3).
-fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &mut impl Sink) {
+fn evaluate_entry(
+    entry: &Entry,
+    request: &Request,
+    action_known: bool,
+    readings: &Readings,
+    sink: &mut impl Sink,
+) {
     let statement = &entry.statement;
     if !action_known && !action_matches(&statement.actions, request) {
         return;
     }
-    if !resource_matches(&statement.resources, entry.variables, request, &mut |k| {
-        sink.missing(k)
-    }) {
-        return;
+    match resource_matches(
+        &statement.resources,
+        entry.variables,
+        request,
+        readings,
+        &mut |k| sink.missing(k),
+    ) {
+        Some(true) => {}
+        Some(false) => return,
+        None => {
+            let message = UNRESOLVED_NOT_RESOURCE.to_owned();
+            sink.error(entry, "NotResource", message);
+            return;
+        }
     }
     let env = Env {
         context: request.context(),
         variables: entry.variables,
+        readings,
     };
     let mut holds = true;
     let mut failed = false;
@@ -366,6 +414,11 @@ fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &m
         sink.applied(entry);
     }
 }
+
+/// The error of a `NotResource` entry whose variable has no value (the `error` reading of
+/// ID-12).
+pub(crate) const UNRESOLVED_NOT_RESOURCE: &str =
+    "a `NotResource` entry holds a policy variable the request has no value for (ID-12)";
 
 /// Decide from what was collected: errors win, then Deny, then Allow (fail closed).
 fn finish(response: &mut Response, deny: bool, allow: bool) {

@@ -10,6 +10,9 @@ use std::cell::RefCell;
 use iam_policy::pattern::{matches_tokens, token, GlobSyntax, GlobToken};
 use iam_policy::variable::{self, Template};
 
+use iam_policy::readings::Readings;
+
+use crate::readings;
 use crate::request::{Context, ContextValue};
 
 /// One piece of a resolved template.
@@ -152,21 +155,28 @@ pub(crate) fn resource(
     tail: Source<'_>,
     context: &Context,
     candidate: &str,
+    readings: &Readings,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     with_tokens(|tokens| {
         tokens.extend(head.chars().map(token));
         for_each_piece(tail, context, |p| push_piece(tokens, p), missing)
-            && matches_tokens(tokens, GlobSyntax::Arn, candidate)
+            && if readings::plain_arns(readings) {
+                matches_tokens(tokens, GlobSyntax::Arn, candidate)
+            } else {
+                readings::resource_tokens(tokens, candidate, readings)
+            }
     })
 }
 
 /// `ArnLike`/`ArnEquals` with a template: split at the first five colons written in the
-/// pattern (not those of substituted values) and glob each component.
+/// pattern (not those of substituted values) and glob each component; with `fold` (the
+/// `insensitive` reading of ID-6) the first four components compare case-insensitively.
 pub(crate) fn arn(
     source: Source<'_>,
     context: &Context,
     candidate: &str,
+    fold: bool,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     with_tokens(|tokens| {
@@ -198,11 +208,17 @@ pub(crate) fn arn(
         let mut start = 0usize;
         let ends = bounds.iter().copied().chain(std::iter::once(tokens.len()));
         let mut components = candidate.splitn(6, ':');
-        for end in ends {
+        for (index, end) in ends.enumerate() {
             let (Some(part), Some(value)) = (tokens.get(start..end), components.next()) else {
                 return false;
             };
-            if !matches_tokens(part, GlobSyntax::Text, value) {
+            let matched = if fold && index < 4 {
+                let part = readings::fold_tokens(part, 1);
+                matches_tokens(&part, GlobSyntax::Text, &readings::fold_head(value, 1))
+            } else {
+                matches_tokens(part, GlobSyntax::Text, value)
+            };
+            if !matched {
                 return false;
             }
             start = end;
@@ -324,19 +340,33 @@ mod tests {
             Source::Live(&t),
             &c,
             "arn:aws:iot:us-east-1:1:thing/a:b",
+            false,
             &mut |_| {}
         ));
         assert!(!arn(
             Source::Live(&t),
             &c,
             "arn:aws:iot:us-east-1:1:thing/a",
+            false,
             &mut |_| {}
         ));
-        assert!(!arn(Source::Live(&t), &c, "arn:aws:iot", &mut |_| {}));
+        assert!(!arn(
+            Source::Live(&t),
+            &c,
+            "arn:aws:iot",
+            false,
+            &mut |_| {}
+        ));
         let short = Template {
             parts: vec![text("arn:aws:"), var("k", None)],
         };
-        assert!(!arn(Source::Live(&short), &c, "arn:aws:a:b", &mut |_| {}));
+        assert!(!arn(
+            Source::Live(&short),
+            &c,
+            "arn:aws:a:b",
+            false,
+            &mut |_| {}
+        ));
     }
 
     #[test]
@@ -345,7 +375,17 @@ mod tests {
             parts: vec![text("thing/"), var("k", None)],
         };
         let c = ctx(&[("k", "t1".into())]);
-        let m = |cand| resource("arn:aws:iot:*:*:", Source::Live(&t), &c, cand, &mut |_| {});
+        let r = Readings::default();
+        let m = |cand| {
+            resource(
+                "arn:aws:iot:*:*:",
+                Source::Live(&t),
+                &c,
+                cand,
+                &r,
+                &mut |_| {},
+            )
+        };
         assert!(m("arn:aws:iot:us-east-1:123:thing/t1"));
         assert!(!m("arn:aws:iot:us-east-1:123:thing/t2"));
     }

@@ -62,6 +62,8 @@ use std::hash::Hash;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use lex::{quote, Kind, Lexer, Locator};
 
+use crate::readings::DuplicateKeys;
+
 #[path = "json_lex.rs"]
 mod lex;
 
@@ -155,12 +157,17 @@ impl<S> JsonOutcome<S> {
 /// Parse `text` strictly, recovering where it can. Never panics, never recurses deeper than
 /// [`MAX_DEPTH`], and uses memory linear in the input.
 pub fn parse_json(text: &str) -> JsonOutcome {
-    parse_with(text)
+    parse_with(text, DuplicateKeys::Error)
 }
 
-/// [`parse_json`] with the strings borrowed from `text` where they hold no escape.
-pub(crate) fn parse_json_borrowed(text: &str) -> JsonOutcome<Cow<'_, str>> {
-    parse_with(text)
+/// [`parse_json`] with the strings borrowed from `text` where they hold no escape, under a
+/// reading of ID-1: with [`DuplicateKeys::First`] or [`DuplicateKeys::Last`] a duplicate key is
+/// no error, and the first or the last one is kept.
+pub(crate) fn parse_json_borrowed_with(
+    text: &str,
+    duplicates: DuplicateKeys,
+) -> JsonOutcome<Cow<'_, str>> {
+    parse_with(text, duplicates)
 }
 
 /// The text type of a tree: made from the lexer's (possibly borrowed) text.
@@ -171,7 +178,7 @@ impl<'a, S> JsonText<'a> for S where
 {
 }
 
-fn parse_with<'a, S: JsonText<'a>>(text: &'a str) -> JsonOutcome<S> {
+fn parse_with<'a, S: JsonText<'a>>(text: &'a str, duplicates: DuplicateKeys) -> JsonOutcome<S> {
     if text.len() > MAX_SIZE {
         return JsonOutcome {
             value: None,
@@ -186,6 +193,7 @@ fn parse_with<'a, S: JsonText<'a>>(text: &'a str) -> JsonOutcome<S> {
         };
     }
     let mut parser = Parser::new(text);
+    parser.duplicates = duplicates;
     parser.run();
     let mut diagnostics = parser.lex.diagnostics;
     diagnostics.sort_by_key(|d| d.span.start);
@@ -243,6 +251,8 @@ struct Parser<'a, S> {
     state: State,
     root: Option<JsonValue<S>>,
     locator: Option<Locator>,
+    /// What a duplicate key does (ID-1).
+    duplicates: DuplicateKeys,
 }
 
 impl<'a, S: JsonText<'a>> Parser<'a, S> {
@@ -255,6 +265,7 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
             state: State::RootValue,
             root: None,
             locator: None,
+            duplicates: DuplicateKeys::Error,
         }
     }
 
@@ -770,11 +781,11 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
             }
         }
         let first = if frame.index.is_empty() {
-            frame.members.iter().find(|m| m.key == key)
+            frame.members.iter().position(|m| m.key == key)
         } else {
-            frame.index.get(&key).and_then(|&i| frame.members.get(i))
+            frame.index.get(&key).copied()
         };
-        let Some(first) = first else {
+        let Some(first) = first.and_then(|i| frame.members.get_mut(i)) else {
             if !frame.index.is_empty() {
                 frame.index.insert(key.clone(), frame.members.len());
             }
@@ -785,6 +796,15 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
             });
             return;
         };
+        match self.duplicates {
+            DuplicateKeys::Error => {}
+            DuplicateKeys::First => return,
+            DuplicateKeys::Last => {
+                first.key_span = key_span;
+                first.value = value;
+                return;
+            }
+        }
         let first = first.key_span.start;
         let shown = quote(&key);
         let at = self.at(first);

@@ -137,6 +137,9 @@ pub enum ActionMatcher {
         /// The name glob, lowercased, matched against the request's lowercased name.
         name: Glob,
     },
+    /// A pattern with a wildcard in its vendor, under the `glob` reading of ID-3: one glob
+    /// over the lowercased `vendor:name`, matched against the request's lowercased action.
+    Glob(Glob),
 }
 
 /// `Resource` (negated = false) or `NotResource` (negated = true).
@@ -187,7 +190,8 @@ pub struct Condition {
     pub key: String,
     /// The condition key lowercased (context keys compare case-insensitively).
     pub key_lower: String,
-    /// The policy values, converted to the operator's type (never empty).
+    /// The policy values, converted to the operator's type (never empty, but under the
+    /// `accept` reading of ID-11).
     pub values: ConditionValues,
     /// Where the key starts.
     pub origin: Origin,

@@ -8,8 +8,9 @@ use crate::condition::{closest, looks_like_operator};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
 use std::borrow::Cow;
 
-use crate::json::{self, parse_json_borrowed};
+use crate::json::{self, parse_json_borrowed_with};
 use crate::model::{Effect, Origin, Policy, Statement, Version};
+use crate::readings::{Readings, SidCase};
 use crate::{Checked, ParseOptions};
 
 /// The JSON tree of a document, its strings borrowed from the text where they hold no escape.
@@ -30,7 +31,7 @@ const STATEMENT_KEYS: &[&str] = &[
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let index = LineIndex::new(text);
-    let mut outcome = parse_json_borrowed(text);
+    let mut outcome = parse_json_borrowed_with(text, options.readings.duplicate_keys);
     // After a syntax error other than a comma fault the recovered tree is a guess: report up
     // to that error and no structural error built on the guess.
     let fatal = outcome.first_fatal();
@@ -41,6 +42,7 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         index: &index,
         diagnostics: outcome.diagnostics,
         variables: false,
+        readings: options.readings,
     };
     let policy = match (fatal, outcome.value) {
         (None, Some(root)) => builder.policy(&root),
@@ -139,6 +141,8 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Whether `${...}` is live (Version 2012-10-17).
     variables: bool,
+    /// The readings of the implementation-defined points.
+    readings: Readings,
 }
 
 fn string_of<'v>(value: &'v JsonValue<'_>) -> Option<&'v str> {
@@ -432,7 +436,12 @@ impl Builder<'_> {
             return None;
         }
         if !sid.is_empty() {
-            if let Some((_, first)) = sids.iter().find(|(s, _)| s == sid) {
+            // ID-2: Sids are ASCII letters and digits, so ASCII folding is the whole folding.
+            let same = |s: &String| match self.readings.sid_case {
+                SidCase::Sensitive => s == sid,
+                SidCase::Insensitive => s.eq_ignore_ascii_case(sid),
+            };
+            if let Some((_, first)) = sids.iter().find(|(s, _)| same(s)) {
                 let first = self.index.position(first.start);
                 let message = format!("`Sid` `{sid}` is used by an earlier statement");
                 self.error(Code::DuplicateSid, member.value.span, message)

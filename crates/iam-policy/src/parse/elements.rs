@@ -11,6 +11,7 @@ use crate::model::{
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
 };
 use crate::pattern::{Glob, GlobSyntax};
+use crate::readings::{BareIpv6, EmptyUnknownOperator, EmptyValues, NullQualifier, VendorWildcard};
 use crate::value;
 use crate::variable::Template;
 
@@ -142,7 +143,8 @@ impl Builder<'_> {
                 return None;
             }
         };
-        if vendor.contains(['*', '?']) {
+        let vendor_wildcard = vendor.contains(['*', '?']);
+        if vendor_wildcard && self.readings.vendor_wildcard == VendorWildcard::Error {
             self.report(
                 Diagnostic::new(
                     Code::InvalidAction,
@@ -154,9 +156,9 @@ impl Builder<'_> {
             return None;
         }
         if vendor.is_empty()
-            || !vendor
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || !vendor.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c == '-' || (vendor_wildcard && matches!(c, '*' | '?'))
+            })
         {
             self.report(
                 Diagnostic::new(
@@ -167,6 +169,14 @@ impl Builder<'_> {
                 .with_help("a vendor prefix holds only ASCII letters, digits and `-`"),
             );
             return None;
+        }
+        if vendor_wildcard {
+            // ID-3 `glob`: the whole action is one glob (a request action has one colon).
+            let pattern = ActionPattern {
+                text: text.to_owned(),
+                matcher: ActionMatcher::Glob(Glob::new(&text.to_lowercase(), GlobSyntax::Text)),
+            };
+            return Some((pattern, None));
         }
         let vendor_lower = vendor.to_ascii_lowercase();
         let name_lower = name.to_lowercase();
@@ -386,6 +396,19 @@ impl Builder<'_> {
         for member in operators {
             let operator = match Operator::parse(&member.key) {
                 Ok(op) => Some(op),
+                Err(OperatorError::Unknown { .. })
+                    if self.readings.empty_unknown_operator == EmptyUnknownOperator::Accept
+                        && matches!(&member.value.kind, JsonKind::Object(keys) if keys.is_empty()) =>
+                {
+                    // ID-4 `accept`: no keys, so nothing to hold.
+                    continue;
+                }
+                Err(OperatorError::BadQualifier { .. })
+                    if self.readings.null_qualifier == NullQualifier::Plain
+                        && null_under_qualifier(&member.key).is_some() =>
+                {
+                    null_under_qualifier(&member.key)
+                }
                 Err(OperatorError::Unknown { suggestion }) => {
                     let mut d = Diagnostic::new(
                         Code::UnknownOperator,
@@ -450,6 +473,8 @@ impl Builder<'_> {
             _ => None,
         };
         match &value.kind {
+            JsonKind::Array(items)
+                if items.is_empty() && self.readings.empty_values == EmptyValues::Accept => {}
             JsonKind::Array(items) if items.is_empty() => {
                 let span = Span::new(value.span.start, value.span.start + 1);
                 self.error(
@@ -520,11 +545,12 @@ impl Builder<'_> {
                 Code::InvalidBinary,
                 value::decode_base64,
             )?),
-            Family::Ip => ConditionValues::Ip(self.typed(
-                texts,
-                Code::InvalidIpRange,
-                value::parse_ip_range,
-            )?),
+            Family::Ip => {
+                let bare_ipv6 = self.readings.bare_ipv6;
+                ConditionValues::Ip(self.typed(texts, Code::InvalidIpRange, |text| {
+                    read_ip_range(text, bare_ipv6)
+                })?)
+            }
         })
     }
 
@@ -575,4 +601,26 @@ impl Builder<'_> {
             },
         }
     }
+}
+
+/// `ForAllValues:Null` or `ForAnyValue:Null` read as the plain `Null` with its qualifier kept
+/// (the `plain` reading of ID-13; evaluation looks at `Null` before any qualifier).
+fn null_under_qualifier(name: &str) -> Option<Operator> {
+    let (qualifier, rest) = name.split_once(':')?;
+    let plain = Operator::parse(rest).ok()?;
+    let qualified = Operator::parse(&format!("{qualifier}:StringEquals")).ok()?;
+    (plain.kind == OperatorKind::Null).then_some(Operator {
+        qualifier: qualified.qualifier,
+        ..plain
+    })
+}
+
+/// A policy's IP range; under the `error` reading of ID-9 a bare IPv6 address is an error.
+fn read_ip_range(text: &str, bare_ipv6: BareIpv6) -> Result<ipnetwork::IpNetwork, String> {
+    if bare_ipv6 == BareIpv6::Error && !text.contains('/') && text.contains(':') {
+        return Err(format!(
+            "`{text}` is a bare IPv6 address: write a range such as `{text}/128` (ID-9)"
+        ));
+    }
+    value::parse_ip_range(text)
 }
