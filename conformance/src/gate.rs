@@ -7,12 +7,15 @@ use std::time::{Duration, Instant};
 use iam_eval::Evaluator;
 use iam_policy::pattern::{Glob, GlobSyntax};
 
+use crate::answer_set::{points_of, AnswerSet, Answerer, DeclaredReadings};
 use crate::candidate::{Candidate, CandidateFailure, InProcess};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::{generate_cases, GeneratorConfig};
+use crate::inferred::ReadingsTally;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
+use iam_eval::Point;
 
 /// How many disagreements of one run are shrunk; later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 25;
@@ -30,8 +33,12 @@ pub struct Config {
     pub seed: u64,
     /// Stop generating when this much time has passed.
     pub time_budget: Option<Duration>,
-    /// Hold the candidate to the reference's implementation-defined (`ID-n`) choices too.
+    /// Hold the candidate to the reference's reading of every implementation-defined point.
     pub strict: bool,
+    /// The readings the candidate declares (`--readings`): cases depending on a declared
+    /// point expect exactly the answer under its reading; other points accept any permitted
+    /// reading.
+    pub readings: DeclaredReadings,
     /// Compare the deciding statements as well as the decisions.
     pub compare_matched: bool,
     /// Expected failures: case-id globs with reasons.
@@ -55,6 +62,7 @@ impl Default for Config {
             seed: 0x1a3c_0f5e,
             time_budget: None,
             strict: false,
+            readings: DeclaredReadings::default(),
             compare_matched: false,
             known_failures: Vec::new(),
             save_failures: None,
@@ -159,8 +167,11 @@ pub struct Outcome {
 pub struct Report {
     /// Every case run, in order.
     pub outcomes: Vec<Outcome>,
-    /// Cases left out because they depend on an `ID-n` choice (without `--strict`).
+    /// Cases left out because they depend on an `ID-n` point the reference has no readings
+    /// for (without `--strict`).
     pub skipped_implementation_defined: usize,
+    /// The answer sets of the run, and what they say about the candidate's readings.
+    pub readings: ReadingsTally,
     /// The candidate stopped answering (crash, hang, garbage, ...): the run ended there.
     pub candidate_failure: Option<String>,
     /// The tail of the candidate's standard error.
@@ -207,15 +218,19 @@ pub fn run(
     let started = Instant::now();
     let mut report = Report::default();
     let mut oracle = Oracle::new();
+    let mut judge = Judge::new(config);
+    report.readings = ReadingsTally::new(judge.declared.clone());
     let golden = golden_cases(config, &mut report);
     let total = golden.len() + config.generated;
     let mut done = 0;
-    for case in golden {
+    for (case, points) in golden {
         if let Err(failure) = run_case(
             candidate,
             &mut oracle,
+            &mut judge,
             config,
             &case.case,
+            &points,
             Origin::Golden,
             Some(&case.expect),
             &mut report,
@@ -231,10 +246,10 @@ pub fn run(
             if config.time_budget.is_some_and(|b| started.elapsed() >= b) {
                 break;
             }
-            if !config.strict && !generated.implementation_defined.is_empty() {
+            let Some(points) = judge.points(&generated.implementation_defined) else {
                 report.skipped_implementation_defined += 1;
                 continue;
-            }
+            };
             if config
                 .filter
                 .as_ref()
@@ -245,8 +260,10 @@ pub fn run(
             if let Err(failure) = run_case(
                 candidate,
                 &mut oracle,
+                &mut judge,
                 config,
                 &generated.case,
+                &points,
                 Origin::Generated,
                 None,
                 &mut report,
@@ -268,7 +285,38 @@ pub fn run(
     report
 }
 
-fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
+/// What the gate holds a candidate to: the declared readings, and the reference under every
+/// combination of the others.
+struct Judge {
+    answerer: Answerer,
+    declared: DeclaredReadings,
+}
+
+impl Judge {
+    fn new(config: &Config) -> Self {
+        let declared = if config.strict {
+            DeclaredReadings::strict()
+        } else {
+            config.readings.clone()
+        };
+        Self {
+            answerer: Answerer::new(),
+            declared,
+        }
+    }
+
+    /// The points of a case's tags; `None` (the case is left out) when a tag names a point
+    /// the reference has no readings for, unless every point is declared (`--strict`).
+    fn points(&self, tags: &[String]) -> Option<Vec<Point>> {
+        match points_of(tags) {
+            Ok(points) => Some(points),
+            Err(_) if self.declared == DeclaredReadings::strict() => Some(Vec::new()),
+            Err(_) => None,
+        }
+    }
+}
+
+fn golden_cases(config: &Config, report: &mut Report) -> Vec<(DecisionCase, Vec<Point>)> {
     if !config.golden {
         return Vec::new();
     }
@@ -283,6 +331,7 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
         },
     };
     let mut out = Vec::new();
+    let judge = Judge::new(config);
     for case in corpus.gate_cases() {
         if config
             .filter
@@ -291,11 +340,11 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
         {
             continue;
         }
-        if !config.strict && !case.implementation_defined.is_empty() {
+        let Some(points) = judge.points(&case.implementation_defined) else {
             report.skipped_implementation_defined += 1;
             continue;
-        }
-        out.push(case);
+        };
+        out.push((case, points));
     }
     out
 }
@@ -344,18 +393,42 @@ fn compare(
     None
 }
 
+/// Each permitted answer of `set`: whether `answer` agrees with it.
+fn agreements(set: &AnswerSet, answer: &AnswerLine, compare_matched: bool) -> Vec<bool> {
+    set.answers
+        .iter()
+        .map(|p| compare(&p.answer, answer, compare_matched).is_none())
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_case(
     candidate: &mut dyn Candidate,
     oracle: &mut Oracle,
+    judge: &mut Judge,
     config: &Config,
     case: &CaseLine,
+    points: &[Point],
     origin: Origin,
     golden_expect: Option<&str>,
     report: &mut Report,
 ) -> Result<(), CandidateFailure> {
-    let reference = oracle.answer(case);
+    let set = judge
+        .answerer
+        .answers(oracle, case, points, &judge.declared);
+    let reference = set.first().cloned().unwrap_or_else(|| oracle.answer(case));
     let answer = candidate.answer(case)?;
-    let mut difference = compare(&reference, &answer, config.compare_matched);
+    let agrees = agreements(&set, &answer, config.compare_matched);
+    report.readings.record(&case.id, &set, &agrees);
+    let mut difference = if agrees.contains(&true) {
+        None
+    } else {
+        compare(&reference, &answer, config.compare_matched)
+            .map(|d| d + &crate::answer_set::other_answers(&set))
+    };
+    // A case with several permitted answers is judged by its set (the corpus's expectation is
+    // the reference's answer, one of them).
+    let golden_expect = golden_expect.filter(|_| points.is_empty());
     if let (Some(expect), None) = (golden_expect, &difference) {
         if expect != answer.verdict.word() {
             difference = Some(format!(
@@ -392,11 +465,15 @@ fn run_case(
             attempt += 1;
             let mut probe = c.clone();
             probe.id = format!("{}~shrink-{attempt}", case.id);
-            let r = oracle.answer(&probe);
+            let s = judge
+                .answerer
+                .answers(oracle, &probe, points, &judge.declared);
             let a = candidate.answer(&probe)?;
-            Ok(r.verdict.word() == reference.verdict.word()
-                && a.verdict.word() == answer.verdict.word()
-                && compare(&r, &a, config.compare_matched).is_some())
+            Ok(
+                s.first().map(|r| r.verdict.word()) == Some(reference.verdict.word())
+                    && a.verdict.word() == answer.verdict.word()
+                    && !agreements(&s, &a, config.compare_matched).contains(&true),
+            )
         };
         // Golden and generated disagreements alike shrink, the first SHRINK_LIMIT of a run (a
         // badly broken evaluator fails hundreds of cases; the first ones say enough).
@@ -482,8 +559,10 @@ mod tests {
         run_case(
             &mut candidate,
             &mut Oracle::new(),
+            &mut Judge::new(&config),
             &config,
             &case,
+            &[],
             Origin::Generated,
             None,
             &mut report,

@@ -30,10 +30,12 @@
 //! [`oracle`] (the reference) over the [`protocol`], [`shrink`]s each disagreement, and
 //! writes a [`report`]; [`invariants`] are the named claims the reference itself must keep.
 
+pub mod answer_set;
 pub mod candidate;
 pub mod cases;
 pub mod gate;
 pub mod generate;
+pub mod inferred;
 pub mod invariants;
 pub mod oracle;
 pub mod protocol;

@@ -52,7 +52,7 @@ pub fn human(report: &Report) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} cases ({golden} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
+        "{} cases ({golden} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} with more than one permitted answer{}",
         report.outcomes.len(),
         report.outcomes.len() - golden,
         report.elapsed,
@@ -60,8 +60,13 @@ pub fn human(report: &Report) -> String {
         report.count(|s| *s == Status::Failed),
         report.count(|s| matches!(s, Status::ExpectedFailure(_))),
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
-        report.skipped_implementation_defined,
+        report.readings.several_answers,
+        left_out(report),
     );
+    let readings = report.readings.human();
+    if !readings.is_empty() {
+        let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -71,6 +76,27 @@ pub fn human(report: &Report) -> String {
             "DOES NOT CONFORM"
         }
     );
+    out
+}
+
+/// What the summary says about capped and left-out cases (empty when none).
+fn left_out(report: &Report) -> String {
+    let mut out = String::new();
+    if report.readings.capped > 0 {
+        let _ = write!(
+            out,
+            " ({} past {} combinations of readings: each point varied alone)",
+            report.readings.capped,
+            crate::answer_set::COMBINATION_LIMIT
+        );
+    }
+    if report.skipped_implementation_defined > 0 {
+        let _ = write!(
+            out,
+            ", {} left out (they depend on a point without readings)",
+            report.skipped_implementation_defined
+        );
+    }
     out
 }
 
@@ -133,6 +159,7 @@ pub fn json_report(report: &Report) -> String {
         "expected_failures": report.count(|s| matches!(s, Status::ExpectedFailure(_))),
         "unexpected_passes": report.count(|s| matches!(s, Status::UnexpectedPass(_))),
         "implementation_defined_left_out": report.skipped_implementation_defined,
+        "readings": report.readings.json(),
         "candidate_failure": report.candidate_failure,
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
