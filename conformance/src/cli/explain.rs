@@ -16,30 +16,36 @@ use super::Format;
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// Policy files attached to the caller (`-` reads one from stdin).
-    #[arg(long = "policy", required = true, value_name = "FILE")]
-    policies: Vec<PathBuf>,
+    #[arg(
+        long = "policy",
+        required_unless_present = "list_calls",
+        value_name = "FILE"
+    )]
+    pub(super) policies: Vec<PathBuf>,
     /// The action, `service:Operation` (e.g. `iot:DescribeJob`).
-    #[arg(long)]
-    action: String,
+    #[arg(long, required_unless_present_any = ["call", "list_calls"], conflicts_with = "call")]
+    action: Option<String>,
     /// The resource ARN, or `*` for actions that take none.
-    #[arg(long)]
-    resource: String,
+    #[arg(long, required_unless_present_any = ["call", "list_calls"], conflicts_with = "call")]
+    resource: Option<String>,
+    #[command(flatten)]
+    pub(super) call: super::explain_call::CallArgs,
     /// A context key and value, `KEY=VALUE`. Repeat a key for a multivalued key, or write
     /// `KEY=["a","b"]`; `KEY=[]` is present and empty.
     #[arg(long = "context", value_name = "KEY=VALUE")]
-    context: Vec<String>,
+    pub(super) context: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    pub(super) format: Format,
 }
 
-fn usage(message: &str) -> ExitCode {
+pub(super) fn usage(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
 }
 
 /// Build the context from `KEY=VALUE` arguments.
-fn context(pairs: &[String]) -> Result<Context, String> {
+pub(super) fn context(pairs: &[String]) -> Result<Context, String> {
     let mut grouped: Vec<(String, Vec<String>, bool)> = Vec::new();
     for pair in pairs {
         let Some((key, value)) = pair.split_once('=') else {
@@ -75,13 +81,13 @@ fn context(pairs: &[String]) -> Result<Context, String> {
     Ok(context)
 }
 
-struct Loaded {
-    name: String,
-    policy: Policy,
+pub(super) struct Loaded {
+    pub(super) name: String,
+    pub(super) policy: Policy,
 }
 
 /// Read and parse every policy; print the diagnostics of those that are invalid.
-fn load(paths: &[PathBuf]) -> Result<Vec<Loaded>, String> {
+pub(super) fn load(paths: &[PathBuf]) -> Result<Vec<Loaded>, String> {
     let mut loaded = Vec::new();
     let mut rejected = String::new();
     for path in paths {
@@ -125,7 +131,7 @@ fn label(s: &StatementExplanation) -> String {
     }
 }
 
-fn human(files: &[Loaded], e: &Explanation) -> String {
+pub(super) fn human(files: &[Loaded], e: &Explanation) -> String {
     let r = &e.response;
     let mut out = format!(
         "decision: {}\n",
@@ -187,6 +193,11 @@ fn verdict_json(v: &Verdict) -> Value {
 }
 
 fn json_output(files: &[Loaded], e: &Explanation) -> String {
+    serde_json::to_string_pretty(&json_value(files, e)).unwrap_or_default()
+}
+
+/// The explanation as a JSON object.
+pub(super) fn json_value(files: &[Loaded], e: &Explanation) -> Value {
     let r = &e.response;
     let statements: Vec<Value> = e
         .statements
@@ -205,24 +216,29 @@ fn json_output(files: &[Loaded], e: &Explanation) -> String {
             })
         })
         .collect();
-    let doc = json!({
+    json!({
         "decision": r.decision.map_or("error", |d| d.as_protocol_str()),
         "matched": r.matched.iter().map(|m| json!({"policy": m.policy, "statement": m.statement, "sid": m.sid.as_deref()})).collect::<Vec<_>>(),
         "missing_keys": r.missing_keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
         "errors": r.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "statements": statements,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    })
 }
 
 /// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the
 /// policies are rejected or the evaluation is an error, 2 on a usage error.
 pub fn run(args: &ExplainArgs) -> ExitCode {
+    if args.call.list_calls {
+        return super::explain_call::list(args.format);
+    }
+    let (Some(action), Some(resource)) = (&args.action, &args.resource) else {
+        return super::explain_call::run(args);
+    };
     let context = match context(&args.context) {
         Ok(c) => c,
         Err(e) => return usage(&e),
     };
-    let request = match Request::new(&args.action, &args.resource, context) {
+    let request = match Request::new(action, resource, context) {
         Ok(r) => r,
         Err(e) => return usage(&e.to_string()),
     };

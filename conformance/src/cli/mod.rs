@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod check;
 mod evaluate;
 mod explain;
+mod explain_call;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -27,7 +28,8 @@ enum Command {
     /// evaluator: one answer per case line, in order. Exit 0 when stdin closes.
     Evaluate,
     /// Explain one request: the decision, the statement that decided it (file, Sid, line),
-    /// why every other statement did not apply, and the context keys the request lacked.
+    /// why every other statement did not apply, and the context keys the request lacked. With
+    /// `--call`, a whole API call: its combined decision and each check it needs.
     Explain(explain::ExplainArgs),
     /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
     /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.

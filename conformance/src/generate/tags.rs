@@ -103,17 +103,6 @@ fn statement_tags(
     if s.actions.iter().any(|a| wildcard_vendor(a)) {
         tags.push("ID-3");
     }
-    // A bare IPv6 address in an IP condition rejects the document under the `error` reading
-    // of ID-9, whatever the request: ID-9 wherever it is written.
-    let bare_ipv6_written = s.conditions.iter().any(|c| {
-        c.operator
-            .trim_end_matches("IfExists")
-            .ends_with("IpAddress")
-            && c.values.iter().any(|v| bare_ipv6(v))
-    });
-    if bare_ipv6_written {
-        tags.push("ID-9");
-    }
     let actions = Tri::any(s.actions.iter().map(|p| action_pattern(p, &request.action)));
     let actions = if s.not_action { actions.not() } else { actions };
     if actions == Tri::No {

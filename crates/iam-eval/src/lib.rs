@@ -45,6 +45,7 @@
 //! and `template` modules) → [`response`]; [`explain`] gives a verdict per statement.
 //! [`PolicySet::evaluate_into`] and [`PolicySet::decide`] allocate nothing once warm.
 
+pub mod call;
 mod condition;
 pub mod evaluate;
 pub mod explain;

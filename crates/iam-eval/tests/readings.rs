@@ -1,6 +1,9 @@
 //! Every permitted reading of every implementation-defined point (docs/semantics.md §11),
 //! end to end: a policy and a request, and the answer under each reading of the point.
 
+// Test helpers outside `#[test]` functions may unwrap.
+#![allow(clippy::unwrap_used)]
+
 use iam_eval::{Context, ContextValue, Decision, Evaluator, Point, ReferenceUnder, Request};
 use rstest::rstest;
 

@@ -83,6 +83,7 @@ pub struct ResourceType {
 }
 
 mod data;
+pub mod operations;
 use data::{ACTIONS, DESCRIPTIONS, IOT_ACTION_NAMES, RESOURCE_TYPES};
 
 /// Every action of the catalog.

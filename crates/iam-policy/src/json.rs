@@ -14,6 +14,10 @@
 //! numbers, and the problems of a single token) plus an iterative parser here (an explicit
 //! stack of open containers, so no recursion whatever the input).
 //!
+//! The parser writes the values onto a flat tape (`json_tape.rs`: one vector for the whole
+//! document, strings borrowed where they hold no escape), which the policy parser reads
+//! directly; [`parse_json`] turns the tape into a [`JsonValue`] tree for other readers.
+//!
 //! # What is rejected
 //!
 //! Everything RFC 8259 does not allow: trailing or missing commas, comments (`//`, `/* */`,
@@ -57,15 +61,17 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::Hash;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use lex::{quote, Kind, Lexer, Locator};
+use tape::{Entry, Node};
 
 use crate::readings::DuplicateKeys;
 
 #[path = "json_lex.rs"]
 mod lex;
+#[path = "json_tape.rs"]
+pub(crate) mod tape;
 
 /// Deepest nesting accepted (arrays and objects).
 pub const MAX_DEPTH: usize = 64;
@@ -146,42 +152,87 @@ impl<S> JsonOutcome<S> {
     /// large. Comma faults and duplicate keys recover with certainty, so the structure of a
     /// document with only those is still checked.
     pub fn first_fatal(&self) -> Option<usize> {
-        self.diagnostics.iter().position(|d| match d.code {
-            Code::DuplicateKey => false,
-            Code::JsonSyntax => !d.help.as_deref().is_some_and(|h| COMMA_HINTS.contains(&h)),
-            _ => true,
-        })
+        first_fatal(&self.diagnostics)
     }
+}
+
+/// [`JsonOutcome::first_fatal`] of a list of diagnostics.
+pub(crate) fn first_fatal(diagnostics: &[Diagnostic]) -> Option<usize> {
+    diagnostics.iter().position(|d| match d.code {
+        Code::DuplicateKey => false,
+        Code::JsonSyntax => !d.help.as_deref().is_some_and(|h| COMMA_HINTS.contains(&h)),
+        _ => true,
+    })
+}
+
+/// What reading a document gave: the (possibly recovered) values on a flat tape, the root
+/// at entry 0 when there is one, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TapeOutcome<'t> {
+    /// The values; empty when nothing usable could be recovered.
+    pub(crate) nodes: Vec<Node<'t>>,
+    /// Syntax, duplicate-key, depth and size errors, in source order.
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Parse `text` strictly, recovering where it can. Never panics, never recurses deeper than
 /// [`MAX_DEPTH`], and uses memory linear in the input.
 pub fn parse_json(text: &str) -> JsonOutcome {
-    parse_with(text, DuplicateKeys::Error)
+    let outcome = parse_tape(text);
+    JsonOutcome {
+        value: (!outcome.nodes.is_empty()).then(|| tree(&outcome.nodes, 0)),
+        diagnostics: outcome.diagnostics,
+    }
 }
 
-/// [`parse_json`] with the strings borrowed from `text` where they hold no escape, under a
-/// reading of ID-1: with [`DuplicateKeys::First`] or [`DuplicateKeys::Last`] a duplicate key is
-/// no error, and the first or the last one is kept.
-pub(crate) fn parse_json_borrowed_with(
-    text: &str,
-    duplicates: DuplicateKeys,
-) -> JsonOutcome<Cow<'_, str>> {
-    parse_with(text, duplicates)
+/// The tree of the value at entry `at` of a tape (recursion bounded by [`MAX_DEPTH`]: deeper
+/// subtrees never reach the tape).
+fn tree(nodes: &[Node<'_>], at: usize) -> JsonValue {
+    let span = nodes.get(at).map_or(Span::new(0, 0), |n| n.span);
+    let children = |end: usize| {
+        let mut i = at + 1;
+        std::iter::from_fn(move || {
+            let node = nodes.get(i).filter(|_| i < end)?;
+            let this = i;
+            i = node.next(i);
+            Some((this, node))
+        })
+    };
+    let kind = match nodes.get(at).map(|n| &n.entry) {
+        None | Some(Entry::Null) => JsonKind::Null,
+        Some(Entry::Bool(b)) => JsonKind::Bool(*b),
+        Some(Entry::Number(n)) => JsonKind::Number((*n).to_owned()),
+        Some(Entry::String(s)) => JsonKind::String(s.as_ref().to_owned()),
+        Some(Entry::Array { end, .. }) => {
+            JsonKind::Array(children(*end).map(|(i, _)| tree(nodes, i)).collect())
+        }
+        Some(Entry::Object { end, .. }) => JsonKind::Object(
+            children(*end)
+                .filter_map(|(i, node)| {
+                    let (key, key_span) = node.key.as_ref()?;
+                    Some(JsonMember {
+                        key: key.as_ref().to_owned(),
+                        key_span: *key_span,
+                        value: tree(nodes, i),
+                    })
+                })
+                .collect(),
+        ),
+    };
+    JsonValue { kind, span }
 }
 
-/// The text type of a tree: made from the lexer's (possibly borrowed) text.
-trait JsonText<'a>: From<Cow<'a, str>> + std::ops::Deref<Target = str> + Eq + Hash + Clone {}
-
-impl<'a, S> JsonText<'a> for S where
-    S: From<Cow<'a, str>> + std::ops::Deref<Target = str> + Eq + Hash + Clone
-{
+/// [`parse_json`] onto a flat tape, strings borrowed from `text` where they hold no escape.
+pub(crate) fn parse_tape(text: &str) -> TapeOutcome<'_> {
+    parse_tape_with(text, DuplicateKeys::Error)
 }
 
-fn parse_with<'a, S: JsonText<'a>>(text: &'a str, duplicates: DuplicateKeys) -> JsonOutcome<S> {
+/// [`parse_tape`] under a reading of ID-1: with [`DuplicateKeys::First`] or
+/// [`DuplicateKeys::Last`] a duplicate key is no error, and the first or the last one is kept.
+pub(crate) fn parse_tape_with(text: &str, duplicates: DuplicateKeys) -> TapeOutcome<'_> {
     if text.len() > MAX_SIZE {
-        return JsonOutcome {
-            value: None,
+        return TapeOutcome {
+            nodes: Vec::new(),
             diagnostics: vec![Diagnostic::new(
                 Code::TooLarge,
                 Span::new(0, 0),
@@ -197,10 +248,11 @@ fn parse_with<'a, S: JsonText<'a>>(text: &'a str, duplicates: DuplicateKeys) -> 
     parser.run();
     let mut diagnostics = parser.lex.diagnostics;
     diagnostics.sort_by_key(|d| d.span.start);
-    JsonOutcome {
-        value: parser.root,
-        diagnostics,
+    let mut nodes = parser.nodes;
+    if parser.root.is_none() {
+        nodes.clear();
     }
+    TapeOutcome { nodes, diagnostics }
 }
 
 /// Where the parser is: what it expects next.
@@ -222,15 +274,17 @@ enum State {
 /// Objects with fewer members than this find duplicate keys by a direct search.
 const SMALL_OBJECT: usize = 16;
 
-struct Frame<S> {
+struct Frame<'t> {
     open: Span,
     is_object: bool,
-    items: Vec<JsonValue<S>>,
-    members: Vec<JsonMember<S>>,
-    /// Key to index in `members`, for duplicate detection.
-    index: HashMap<S, usize>,
+    /// The container's entry on the tape.
+    node: usize,
+    /// Items or members delivered so far.
+    len: usize,
+    /// Key to entry, for duplicate detection in large objects.
+    index: HashMap<Cow<'t, str>, usize>,
     /// The key of the member being read.
-    key: Option<(S, Span)>,
+    key: Option<(Cow<'t, str>, Span)>,
     last_comma: Option<Span>,
 }
 
@@ -242,20 +296,23 @@ const fn closer_of(is_object: bool) -> (char, &'static str) {
     }
 }
 
-struct Parser<'a, S> {
+struct Parser<'a> {
     text: &'a str,
     lex: Lexer<'a>,
     /// After an unexpected-token error, until a token is accepted normally.
     suppress: bool,
-    stack: Vec<Frame<S>>,
+    stack: Vec<Frame<'a>>,
     state: State,
-    root: Option<JsonValue<S>>,
+    /// Every value delivered so far, in document order.
+    nodes: Vec<Node<'a>>,
+    /// The root's entry, once delivered.
+    root: Option<usize>,
     locator: Option<Locator>,
     /// What a duplicate key does (ID-1).
     duplicates: DuplicateKeys,
 }
 
-impl<'a, S: JsonText<'a>> Parser<'a, S> {
+impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
         Self {
             text,
@@ -263,6 +320,8 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
             suppress: false,
             stack: Vec::new(),
             state: State::RootValue,
+            // About one value per eight bytes in a pretty-printed policy.
+            nodes: Vec::with_capacity(text.len() / 8 + 1),
             root: None,
             locator: None,
             duplicates: DuplicateKeys::Error,
@@ -342,25 +401,26 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
             Kind::RBrace | Kind::RBracket => self.closer(kind, span),
             Kind::Str | Kind::Num | Kind::True | Kind::False | Kind::Null | Kind::Word => {
                 let tok = self.lex.bump();
-                let value = match tok.kind {
-                    Kind::Str => JsonKind::String(S::from(tok.text)),
-                    Kind::True => JsonKind::Bool(true),
-                    Kind::False => JsonKind::Bool(false),
-                    Kind::Null => JsonKind::Null,
+                let entry = match tok.kind {
+                    Kind::Str => Entry::String(tok.text),
+                    Kind::True => Entry::Bool(true),
+                    Kind::False => Entry::Bool(false),
+                    Kind::Null => Entry::Null,
                     Kind::Word => self.bareword(tok.span),
-                    _ => JsonKind::Number(S::from(Cow::Borrowed(
-                        self.text.get(span.start..span.end).unwrap_or(""),
-                    ))),
+                    _ => Entry::Number(self.text.get(span.start..span.end).unwrap_or("")),
                 };
                 if tok.unterminated {
                     self.suppress = true;
                 } else if tok.kind != Kind::Word {
                     self.accept();
                 }
-                self.deliver(Some(JsonValue {
-                    kind: value,
+                let at = self.nodes.len();
+                self.nodes.push(Node {
+                    entry,
                     span: tok.span,
-                }));
+                    key: None,
+                });
+                self.deliver(Some(at));
             }
             Kind::Comma => {
                 let (message, help) = match self.state {
@@ -394,27 +454,27 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
     }
 
     /// The value a bareword stands for, reporting it.
-    fn bareword(&mut self, span: Span) -> JsonKind<S> {
+    fn bareword(&mut self, span: Span) -> Entry<'a> {
         let text: &'a str = self.text.get(span.start..span.end).unwrap_or("");
         let shown = quote(text);
         let lower = text.to_ascii_lowercase();
         let (value, message, help) = match lower.as_str() {
             "true" | "false" | "null" => (
                 match lower.as_str() {
-                    "true" => JsonKind::Bool(true),
-                    "false" => JsonKind::Bool(false),
-                    _ => JsonKind::Null,
+                    "true" => Entry::Bool(true),
+                    "false" => Entry::Bool(false),
+                    _ => Entry::Null,
                 },
                 format!("{shown} is not a JSON literal"),
                 format!("JSON literals are lowercase: `{lower}`"),
             ),
             "nan" | "infinity" | "inf" => (
-                JsonKind::Number(S::from(Cow::Borrowed(text))),
+                Entry::Number(text),
                 format!("{shown} is not a JSON number"),
                 "JSON numbers are finite; write a string if this is text".to_owned(),
             ),
             _ => (
-                JsonKind::String(S::from(Cow::Borrowed(text))),
+                Entry::String(Cow::Borrowed(text)),
                 format!("expected a value, found {shown}"),
                 format!("strings must be in double quotes: `\"{text}\"`"),
             ),
@@ -463,7 +523,7 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
                     } else {
                         self.accept();
                     }
-                    S::from(tok.text)
+                    tok.text
                 } else {
                     let raw: &'a str = self.text.get(span.start..span.end).unwrap_or("");
                     let help = format!("write the key in double quotes: `\"{raw}\"`");
@@ -472,7 +532,7 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
                         format!("object keys must be strings in double quotes, found {found}"),
                         Some(&help),
                     );
-                    S::from(Cow::Borrowed(raw))
+                    Cow::Borrowed(raw)
                 };
                 if let Some(frame) = self.stack.last_mut() {
                     frame.key = Some((key, tok.span));
@@ -593,11 +653,17 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
         self.accept();
         self.lex.bump();
         let is_object = kind == Kind::LBrace;
+        let node = self.nodes.len();
+        self.nodes.push(Node {
+            entry: Entry::Null,
+            span,
+            key: None,
+        });
         self.stack.push(Frame {
             open: span,
             is_object,
-            items: Vec::new(),
-            members: Vec::new(),
+            node,
+            len: 0,
             index: HashMap::new(),
             key: None,
             last_comma: None,
@@ -748,64 +814,108 @@ impl<'a, S: JsonText<'a>> Parser<'a, S> {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        let kind = if frame.is_object {
-            JsonKind::Object(frame.members)
-        } else {
-            JsonKind::Array(frame.items)
-        };
-        let span = Span::new(frame.open.start, end.max(frame.open.end));
-        self.deliver(Some(JsonValue { kind, span }));
+        let end_entry = self.nodes.len();
+        if let Some(node) = self.nodes.get_mut(frame.node) {
+            node.entry = if frame.is_object {
+                Entry::Object {
+                    len: frame.len,
+                    end: end_entry,
+                }
+            } else {
+                Entry::Array {
+                    len: frame.len,
+                    end: end_entry,
+                }
+            };
+            node.span = Span::new(frame.open.start, end.max(frame.open.end));
+        }
+        self.deliver(Some(frame.node));
     }
 
-    /// Hand a finished value (or `None`: dropped) to the container being read.
-    fn deliver(&mut self, value: Option<JsonValue<S>>) {
+    /// Hand a finished value (its entry, the last subtree on the tape; or `None`: nothing was
+    /// read) to the container being read. A value the container does not keep is taken off
+    /// the tape.
+    fn deliver(&mut self, value: Option<usize>) {
         let Some(frame) = self.stack.last_mut() else {
             self.root = value;
             self.state = State::RootAfter;
             return;
         };
         if !frame.is_object {
-            frame.items.extend(value);
+            frame.len += usize::from(value.is_some());
             self.state = State::ArrAfter;
             return;
         }
         self.state = State::ObjAfter;
-        let (Some((key, key_span)), Some(value)) = (frame.key.take(), value) else {
+        let key = frame.key.take();
+        let Some(value) = value else { return };
+        let Some((key, key_span)) = key else {
+            self.nodes.truncate(value);
             return;
         };
         // Small objects (every real policy's) are searched directly; a large one builds its
         // index once, so duplicate detection stays linear.
-        if frame.index.is_empty() && frame.members.len() >= SMALL_OBJECT {
-            for (i, m) in frame.members.iter().enumerate() {
-                frame.index.insert(m.key.clone(), i);
+        if frame.index.is_empty() && frame.len >= SMALL_OBJECT {
+            let mut i = frame.node + 1;
+            while let Some(node) = self.nodes.get(i).filter(|_| i < value) {
+                if let Some((k, _)) = &node.key {
+                    frame.index.insert(k.clone(), i);
+                }
+                i = node.next(i);
             }
         }
         let first = if frame.index.is_empty() {
-            frame.members.iter().position(|m| m.key == key)
+            let mut i = frame.node + 1;
+            let mut found = None;
+            while let Some(node) = self.nodes.get(i).filter(|_| i < value) {
+                if let Some((k, _)) = &node.key {
+                    if *k == key {
+                        found = Some(i);
+                        break;
+                    }
+                }
+                i = node.next(i);
+            }
+            found
         } else {
             frame.index.get(&key).copied()
         };
-        let Some(first) = first.and_then(|i| frame.members.get_mut(i)) else {
+        let Some((first_at, first)) = first.and_then(|i| {
+            let span = self.nodes.get(i)?.key.as_ref()?.1;
+            Some((i, span))
+        }) else {
             if !frame.index.is_empty() {
-                frame.index.insert(key.clone(), frame.members.len());
+                frame.index.insert(key.clone(), value);
             }
-            frame.members.push(JsonMember {
-                key,
-                key_span,
-                value,
-            });
+            frame.len += 1;
+            if let Some(node) = self.nodes.get_mut(value) {
+                node.key = Some((key, key_span));
+            }
             return;
         };
         match self.duplicates {
             DuplicateKeys::Error => {}
-            DuplicateKeys::First => return,
+            DuplicateKeys::First => {
+                self.nodes.truncate(value);
+                return;
+            }
             DuplicateKeys::Last => {
-                first.key_span = key_span;
-                first.value = value;
+                // The earlier member stays on the tape without its key, so no walk of the
+                // object's members sees it; the later one takes its place.
+                if let Some(node) = self.nodes.get_mut(first_at) {
+                    node.key = None;
+                }
+                if !frame.index.is_empty() {
+                    frame.index.insert(key.clone(), value);
+                }
+                if let Some(node) = self.nodes.get_mut(value) {
+                    node.key = Some((key, key_span));
+                }
                 return;
             }
         }
-        let first = first.key_span.start;
+        self.nodes.truncate(value);
+        let first = first.start;
         let shown = quote(&key);
         let at = self.at(first);
         self.lex.report(

@@ -22,7 +22,8 @@
 //! assert!(codes.contains(&"invalid-effect"));
 //! ```
 //!
-//! The modules follow the pipeline: [`json`] (text to a spanned tree) → `parse` (tree to
+//! The modules follow the pipeline: [`json`] (text to a flat tape of spanned, borrowed
+//! values; [`json::parse_json`] gives a tree for other readers) → `parse` (tape to
 //! [`model`], with [`condition`] operators, [`value`] types, [`variable`] templates and
 //! [`pattern`] globs) → [`render`] (model back to canonical JSON). [`catalog`] drives the lints.
 

@@ -1,4 +1,5 @@
-//! From the spanned JSON tree to the model, collecting every error and lint in one pass.
+//! From the JSON tape (the document's values in order, strings borrowed; see
+//! `json::tape`) to the model, collecting every error and lint in one pass.
 //!
 //! The JSON layer recovers from syntax errors (a trailing or missing comma), so the structure
 //! of an as-written document is checked too: a user sees all of its problems at once. A
@@ -6,17 +7,12 @@
 
 use crate::condition::{closest, looks_like_operator};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
-use std::borrow::Cow;
 
-use crate::json::{self, parse_json_borrowed_with};
+use crate::json::tape::{Kind as JsonKind, Member as JsonMember, Value as JsonValue};
+use crate::json::{self, parse_tape_with};
 use crate::model::{Effect, Origin, Policy, Statement, Version};
 use crate::readings::{Readings, SidCase};
 use crate::{Checked, ParseOptions};
-
-/// The JSON tree of a document, its strings borrowed from the text where they hold no escape.
-type JsonValue<'t> = json::JsonValue<Cow<'t, str>>;
-type JsonKind<'t> = json::JsonKind<Cow<'t, str>>;
-type JsonMember<'t> = json::JsonMember<Cow<'t, str>>;
 
 const TOP_LEVEL_KEYS: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT_KEYS: &[&str] = &[
@@ -31,10 +27,10 @@ const STATEMENT_KEYS: &[&str] = &[
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     let index = LineIndex::new(text);
-    let mut outcome = parse_json_borrowed_with(text, options.readings.duplicate_keys);
+    let mut outcome = parse_tape_with(text, options.readings.duplicate_keys);
     // After a syntax error other than a comma fault the recovered tree is a guess: report up
     // to that error and no structural error built on the guess.
-    let fatal = outcome.first_fatal();
+    let fatal = json::first_fatal(&outcome.diagnostics);
     if let Some(i) = fatal {
         outcome.diagnostics.truncate(i + 1);
     }
@@ -44,8 +40,8 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         variables: false,
         readings: options.readings,
     };
-    let policy = match (fatal, outcome.value) {
-        (None, Some(root)) => builder.policy(&root),
+    let policy = match fatal {
+        None if !outcome.nodes.is_empty() => builder.policy(JsonValue::new(&outcome.nodes, 0)),
         _ => None,
     };
     let mut diagnostics = builder.diagnostics;
@@ -145,13 +141,6 @@ struct Builder<'a> {
     readings: Readings,
 }
 
-fn string_of<'v>(value: &'v JsonValue<'_>) -> Option<&'v str> {
-    match &value.kind {
-        JsonKind::String(s) => Some(s),
-        _ => None,
-    }
-}
-
 impl Builder<'_> {
     fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(code, span, message));
@@ -168,15 +157,15 @@ impl Builder<'_> {
         Origin(Some(self.index.position(span.start)))
     }
 
-    fn policy(&mut self, root: &JsonValue) -> Option<Policy> {
-        let JsonKind::Object(members) = &root.kind else {
+    fn policy(&mut self, root: JsonValue<'_, '_>) -> Option<Policy> {
+        let JsonKind::Object(members) = root.kind() else {
             self.report(
                 Diagnostic::new(
                     Code::InvalidType,
-                    root.span,
+                    root.span(),
                     format!(
                         "a policy must be a JSON object, found a {}",
-                        root.kind.type_name()
+                        root.type_name()
                     ),
                 )
                 .with_help("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"),
@@ -187,35 +176,35 @@ impl Builder<'_> {
         let mut version_seen = false;
         let mut id = None;
         let mut statement = None;
-        for member in members {
-            match &*member.key {
+        for member in members.members() {
+            match member.key {
                 "Version" => {
                     version_seen = true;
-                    match string_of(&member.value).and_then(Version::from_text) {
+                    match member.value.as_str().and_then(Version::from_text) {
                         Some(v) => {
                             version = Some(v);
                             if v == Version::V2008_10_17 {
                                 self.report(Diagnostic::new(
                                     Code::OldVersion,
-                                    member.value.span,
+                                    member.value.span(),
                                     "version `2008-10-17` makes policy variables literal text and is refused by IAM's CreatePolicy",
                                 ).with_help("use `\"Version\": \"2012-10-17\"`"));
                             }
                         }
-                        None if string_of(&member.value).is_none() => {
+                        None if member.value.as_str().is_none() => {
                             let message = format!(
                                 "`Version` must be a string, found a {}",
-                                member.value.kind.type_name()
+                                member.value.type_name()
                             );
-                            self.error(Code::InvalidType, member.value.span, message)
+                            self.error(Code::InvalidType, member.value.span(), message)
                                 .help = Some("use `\"Version\": \"2012-10-17\"`".into());
                         }
                         None => {
-                            let found = describe(&member.value);
+                            let found = describe(member.value);
                             self.report(
                                 Diagnostic::new(
                                     Code::InvalidVersion,
-                                    member.value.span,
+                                    member.value.span(),
                                     format!("invalid `Version` {found}: it must be `2012-10-17` or `2008-10-17`"),
                                 )
                                 .with_help("use `\"Version\": \"2012-10-17\"`"),
@@ -223,16 +212,18 @@ impl Builder<'_> {
                         }
                     }
                 }
-                "Id" => match &member.value.kind {
-                    JsonKind::String(s) => id = Some(s.as_ref().to_owned()),
-                    other => {
-                        let message =
-                            format!("`Id` must be a string, found a {}", other.type_name());
-                        self.error(Code::InvalidType, member.value.span, message);
+                "Id" => match member.value.as_str() {
+                    Some(s) => id = Some(s.to_owned()),
+                    None => {
+                        let message = format!(
+                            "`Id` must be a string, found a {}",
+                            member.value.type_name()
+                        );
+                        self.error(Code::InvalidType, member.value.span(), message);
                     }
                 },
-                "Statement" => statement = Some(&member.value),
-                _ => self.unknown_top_level(member),
+                "Statement" => statement = Some(member.value),
+                _ => self.unknown_top_level(&member),
             }
         }
         self.variables = version == Some(Version::V2012_10_17);
@@ -240,7 +231,7 @@ impl Builder<'_> {
             self.report(
                 Diagnostic::new(
                     Code::MissingVersion,
-                    Span::new(root.span.start, root.span.start + 1),
+                    Span::new(root.span().start, root.span().start + 1),
                     "no `Version`: policy variables are literal text and IAM's CreatePolicy refuses the document",
                 )
                 .with_help("add `\"Version\": \"2012-10-17\"`"),
@@ -250,7 +241,7 @@ impl Builder<'_> {
             None => {
                 self.error(
                     Code::MissingStatement,
-                    Span::new(root.span.start, root.span.start + 1),
+                    Span::new(root.span().start, root.span().start + 1),
                     "policy has no `Statement`",
                 )
                 .help = Some("add `\"Statement\": [{...}]`".into());
@@ -265,8 +256,8 @@ impl Builder<'_> {
         })
     }
 
-    fn unknown_top_level(&mut self, member: &JsonMember) {
-        let key: &str = &member.key;
+    fn unknown_top_level(&mut self, member: &JsonMember<'_, '_>) {
+        let key: &str = member.key;
         let mut d = Diagnostic::new(
             Code::UnknownElement,
             member.key_span,
@@ -286,14 +277,14 @@ impl Builder<'_> {
         self.report(d);
     }
 
-    fn statements(&mut self, value: &JsonValue) -> Option<Vec<Statement>> {
-        match &value.kind {
+    fn statements(&mut self, value: JsonValue<'_, '_>) -> Option<Vec<Statement>> {
+        match value.kind() {
             JsonKind::Object(_) => self.statement(value, &mut Vec::new()).map(|s| vec![s]),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
                         Code::MissingStatement,
-                        Span::new(value.span.start, value.span.start + 1),
+                        Span::new(value.span().start, value.span().start + 1),
                         "`Statement` is an empty array",
                     )
                     .help = Some("add at least one statement".into());
@@ -310,12 +301,12 @@ impl Builder<'_> {
                 }
                 ok.then_some(out)
             }
-            other => {
+            _ => {
                 let message = format!(
                     "`Statement` must be an object or an array of objects, found a {}",
-                    other.type_name()
+                    value.type_name()
                 );
-                self.error(Code::InvalidType, value.span, message);
+                self.error(Code::InvalidType, value.span(), message);
                 None
             }
         }
@@ -323,22 +314,22 @@ impl Builder<'_> {
 
     fn statement(
         &mut self,
-        value: &JsonValue,
+        value: JsonValue<'_, '_>,
         sids: &mut Vec<(String, Span)>,
     ) -> Option<Statement> {
-        let JsonKind::Object(members) = &value.kind else {
+        let JsonKind::Object(members) = value.kind() else {
             let message = format!(
                 "a statement must be an object, found a {}",
-                value.kind.type_name()
+                value.type_name()
             );
-            self.error(Code::InvalidType, value.span, message);
+            self.error(Code::InvalidType, value.span(), message);
             return None;
         };
-        let open = Span::new(value.span.start, value.span.start + 1);
-        let find = |name: &str| members.iter().find(|m| *m.key == *name);
+        let open = Span::new(value.span().start, value.span().start + 1);
+        let find = |name: &str| members.members().find(|m| m.key == name);
         let mut ok = true;
-        for member in members {
-            let key: &str = &member.key;
+        for member in members.members() {
+            let key: &str = member.key;
             if STATEMENT_KEYS.contains(&key) {
                 continue;
             }
@@ -380,14 +371,14 @@ impl Builder<'_> {
             }
         }
 
-        let sid = find("Sid").and_then(|m| self.sid(m, sids));
+        let sid = find("Sid").and_then(|m| self.sid(&m, sids));
         let effect = match find("Effect") {
             None => {
                 self.error(Code::MissingEffect, open, "statement has no `Effect`")
                     .help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".into());
                 None
             }
-            Some(m) => self.effect(&m.value),
+            Some(m) => self.effect(m.value),
         };
         let actions = self.clause(open, find("Action"), find("NotAction"), ClauseKind::Action);
         let resources = self.clause(
@@ -398,7 +389,7 @@ impl Builder<'_> {
         );
         let conditions = match find("Condition") {
             None => Some(Vec::new()),
-            Some(m) => self.conditions(&m.value),
+            Some(m) => self.conditions(m.value),
         };
         let (actions, resources) = (actions?, resources?);
         let actions = self.actions(actions);
@@ -415,23 +406,27 @@ impl Builder<'_> {
             actions: actions?.0,
             resources: resources?.0,
             conditions: conditions?,
-            origin: self.origin(value.span),
+            origin: self.origin(value.span()),
         })
     }
 
-    fn sid(&mut self, member: &JsonMember, sids: &mut Vec<(String, Span)>) -> Option<String> {
-        let Some(sid) = string_of(&member.value) else {
+    fn sid(
+        &mut self,
+        member: &JsonMember<'_, '_>,
+        sids: &mut Vec<(String, Span)>,
+    ) -> Option<String> {
+        let Some(sid) = member.value.as_str() else {
             let message = format!(
                 "`Sid` must be a string, found a {}",
-                member.value.kind.type_name()
+                member.value.type_name()
             );
-            self.error(Code::InvalidType, member.value.span, message);
+            self.error(Code::InvalidType, member.value.span(), message);
             return None;
         };
         if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
             let message = format!("`Sid` `{sid}` may hold only ASCII letters and digits");
             let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
-            self.error(Code::InvalidSid, member.value.span, message)
+            self.error(Code::InvalidSid, member.value.span(), message)
                 .help = Some(format!("write `{cleaned}`"));
             return None;
         }
@@ -444,26 +439,26 @@ impl Builder<'_> {
             if let Some((_, first)) = sids.iter().find(|(s, _)| same(s)) {
                 let first = self.index.position(first.start);
                 let message = format!("`Sid` `{sid}` is used by an earlier statement");
-                self.error(Code::DuplicateSid, member.value.span, message)
+                self.error(Code::DuplicateSid, member.value.span(), message)
                     .help = Some(format!(
                     "Sids must be unique within a policy; the first is at line {}, column {}",
                     first.line, first.column
                 ));
                 return None;
             }
-            sids.push((sid.to_owned(), member.value.span));
+            sids.push((sid.to_owned(), member.value.span()));
         }
         Some(sid.to_owned())
     }
 
-    fn effect(&mut self, value: &JsonValue) -> Option<Effect> {
-        match string_of(value) {
+    fn effect(&mut self, value: JsonValue<'_, '_>) -> Option<Effect> {
+        match value.as_str() {
             Some("Allow") => Some(Effect::Allow),
             Some("Deny") => Some(Effect::Deny),
             Some(other) => {
                 let mut d = Diagnostic::new(
                     Code::InvalidEffect,
-                    value.span,
+                    value.span(),
                     format!("invalid `Effect` `{other}`: it must be `Allow` or `Deny`"),
                 );
                 if other.eq_ignore_ascii_case("allow") {
@@ -475,11 +470,8 @@ impl Builder<'_> {
                 None
             }
             None => {
-                let message = format!(
-                    "`Effect` must be a string, found a {}",
-                    value.kind.type_name()
-                );
-                self.error(Code::InvalidType, value.span, message);
+                let message = format!("`Effect` must be a string, found a {}", value.type_name());
+                self.error(Code::InvalidType, value.span(), message);
                 None
             }
         }
@@ -502,8 +494,8 @@ impl Builder<'_> {
     fn clause<'j>(
         &mut self,
         open: Span,
-        positive: Option<&'j JsonMember>,
-        negative: Option<&'j JsonMember>,
+        positive: Option<JsonMember<'j, '_>>,
+        negative: Option<JsonMember<'j, '_>>,
         kind: ClauseKind,
     ) -> Option<RawClause<'j>> {
         let (name, not_name, both, missing) = match kind {
@@ -542,12 +534,12 @@ impl Builder<'_> {
             (Some(p), None) => (p, false),
             (None, Some(n)) => (n, true),
         };
-        let key: &str = &member.key;
+        let key: &str = member.key;
         let invalid = Code::InvalidType;
-        let items = match &member.value.kind {
-            JsonKind::String(s) => vec![(&**s, member.value.span)],
+        let items = match member.value.kind() {
+            JsonKind::String(s) => vec![(s, member.value.span())],
             JsonKind::Array(values) if values.is_empty() => {
-                let span = Span::new(member.value.span.start, member.value.span.start + 1);
+                let span = Span::new(member.value.span().start, member.value.span().start + 1);
                 self.error(missing, span, format!("`{key}` is an empty array"))
                     .help = Some(format!("list at least one {}", name.to_lowercase()));
                 return None;
@@ -556,15 +548,15 @@ impl Builder<'_> {
                 let mut items = Vec::new();
                 let mut ok = true;
                 for v in values {
-                    match string_of(v) {
-                        Some(s) => items.push((s, v.span)),
+                    match v.as_str() {
+                        Some(s) => items.push((s, v.span())),
                         None => {
                             ok = false;
                             let message = format!(
                                 "each `{key}` entry must be a string, found a {}",
-                                v.kind.type_name()
+                                v.type_name()
                             );
-                            self.error(invalid, v.span, message);
+                            self.error(invalid, v.span(), message);
                         }
                     }
                 }
@@ -573,12 +565,12 @@ impl Builder<'_> {
                 }
                 items
             }
-            other => {
+            _ => {
                 let message = format!(
                     "`{key}` must be a string or an array of strings, found a {}",
-                    other.type_name()
+                    member.value.type_name()
                 );
-                self.error(invalid, member.value.span, message);
+                self.error(invalid, member.value.span(), message);
                 return None;
             }
         };

@@ -17,12 +17,12 @@ use crate::variable::Template;
 
 /// A short description of a JSON value for messages: the text of a string or number, else its
 /// type.
-pub(super) fn describe(value: &JsonValue<'_>) -> String {
-    match &value.kind {
+pub(super) fn describe(value: JsonValue<'_, '_>) -> String {
+    match value.kind() {
         JsonKind::String(s) => format!("`{s}`"),
         JsonKind::Number(n) => format!("`{n}`"),
         JsonKind::Bool(b) => format!("`{b}`"),
-        other => format!("(a {})", other.type_name()),
+        _ => format!("(a {})", value.type_name()),
     }
 }
 
@@ -381,33 +381,33 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn conditions(&mut self, value: &JsonValue<'_>) -> Option<Vec<Condition>> {
-        let JsonKind::Object(operators) = &value.kind else {
+    pub(super) fn conditions(&mut self, value: JsonValue<'_, '_>) -> Option<Vec<Condition>> {
+        let JsonKind::Object(operators) = value.kind() else {
             let message = format!(
                 "`Condition` must be an object of operators, found a {}",
-                value.kind.type_name()
+                value.type_name()
             );
-            self.error(Code::InvalidType, value.span, message).help =
+            self.error(Code::InvalidType, value.span(), message).help =
                 Some("write `\"Condition\": {\"StringEquals\": {\"key\": \"value\"}}`".into());
             return None;
         };
         let mut out = Vec::new();
         let mut ok = true;
-        for member in operators {
-            let operator = match Operator::parse(&member.key) {
+        for member in operators.members() {
+            let operator = match Operator::parse(member.key) {
                 Ok(op) => Some(op),
                 Err(OperatorError::Unknown { .. })
                     if self.readings.empty_unknown_operator == EmptyUnknownOperator::Accept
-                        && matches!(&member.value.kind, JsonKind::Object(keys) if keys.is_empty()) =>
+                        && matches!(member.value.kind(), JsonKind::Object(keys) if keys.is_empty()) =>
                 {
                     // ID-4 `accept`: no keys, so nothing to hold.
                     continue;
                 }
                 Err(OperatorError::BadQualifier { .. })
                     if self.readings.null_qualifier == NullQualifier::Plain
-                        && null_under_qualifier(&member.key).is_some() =>
+                        && null_under_qualifier(member.key).is_some() =>
                 {
-                    null_under_qualifier(&member.key)
+                    null_under_qualifier(member.key)
                 }
                 Err(OperatorError::Unknown { suggestion }) => {
                     let mut d = Diagnostic::new(
@@ -430,13 +430,13 @@ impl Builder<'_> {
                     None
                 }
             };
-            let JsonKind::Object(keys) = &member.value.kind else {
+            let JsonKind::Object(keys) = member.value.kind() else {
                 let message = format!(
                     "operator `{}` must map to an object of condition keys, found a {}",
                     member.key,
-                    member.value.kind.type_name()
+                    member.value.type_name()
                 );
-                self.error(Code::InvalidType, member.value.span, message);
+                self.error(Code::InvalidType, member.value.span(), message);
                 ok = false;
                 continue;
             };
@@ -444,11 +444,11 @@ impl Builder<'_> {
                 ok = false;
                 continue;
             };
-            for key in keys {
-                match self.condition_values(operator, &key.value) {
+            for key in keys.members() {
+                match self.condition_values(operator, key.value) {
                     Some(values) => out.push(Condition {
                         operator,
-                        key: key.key.as_ref().to_owned(),
+                        key: key.key.to_owned(),
                         key_lower: key.key.to_lowercase(),
                         values,
                         origin: self.origin(key.key_span),
@@ -463,20 +463,20 @@ impl Builder<'_> {
     fn condition_values(
         &mut self,
         operator: Operator,
-        value: &JsonValue<'_>,
+        value: JsonValue<'_, '_>,
     ) -> Option<ConditionValues> {
         let mut texts: Vec<(String, Span)> = Vec::new();
-        let scalar = |v: &JsonValue<'_>| match &v.kind {
-            JsonKind::String(s) => Some(s.as_ref().to_owned()),
-            JsonKind::Number(n) => Some(n.as_ref().to_owned()),
+        let scalar = |v: JsonValue<'_, '_>| match v.kind() {
+            JsonKind::String(s) => Some(s.to_owned()),
+            JsonKind::Number(n) => Some(n.to_owned()),
             JsonKind::Bool(b) => Some(b.to_string()),
             _ => None,
         };
-        match &value.kind {
+        match value.kind() {
             JsonKind::Array(items)
                 if items.is_empty() && self.readings.empty_values == EmptyValues::Accept => {}
             JsonKind::Array(items) if items.is_empty() => {
-                let span = Span::new(value.span.start, value.span.start + 1);
+                let span = Span::new(value.span().start, value.span().start + 1);
                 self.error(
                     Code::EmptyConditionValues,
                     span,
@@ -489,14 +489,14 @@ impl Builder<'_> {
                 let mut ok = true;
                 for item in items {
                     match scalar(item) {
-                        Some(t) => texts.push((t, item.span)),
+                        Some(t) => texts.push((t, item.span())),
                         None => {
                             ok = false;
                             let message = format!(
                                 "a condition value must be a string, number or boolean, found a {}",
-                                item.kind.type_name()
+                                item.type_name()
                             );
-                            self.error(Code::InvalidType, item.span, message);
+                            self.error(Code::InvalidType, item.span(), message);
                         }
                     }
                 }
@@ -505,13 +505,13 @@ impl Builder<'_> {
                 }
             }
             _ => match scalar(value) {
-                Some(t) => texts.push((t, value.span)),
+                Some(t) => texts.push((t, value.span())),
                 None => {
                     let message = format!(
                         "a condition key must map to a value or an array of values, found a {}",
-                        value.kind.type_name()
+                        value.type_name()
                     );
-                    self.error(Code::InvalidType, value.span, message);
+                    self.error(Code::InvalidType, value.span(), message);
                     return None;
                 }
             },
