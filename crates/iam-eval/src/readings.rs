@@ -11,15 +11,23 @@ use iam_policy::pattern::{matches_tokens, Glob, GlobSyntax, GlobToken};
 use iam_policy::readings::{ArnCase, ArnReach, MappedIpv4, Readings};
 
 /// Whether resource ARNs match by the compiled globs (the reference's ID-6 and ID-7).
+#[inline]
 pub(crate) fn plain_arns(readings: &Readings) -> bool {
     readings.arn_case == ArnCase::Sensitive && readings.arn_reach == ArnReach::Segment
 }
 
 /// A resource glob against the request's resource under the readings of ID-6 and ID-7.
+#[inline]
 pub(crate) fn resource_glob(glob: &Glob, resource: &str, readings: &Readings) -> bool {
     if plain_arns(readings) {
         return glob.is_match(resource);
     }
+    other_readings_glob(glob, resource, readings)
+}
+
+#[cold]
+#[inline(never)]
+fn other_readings_glob(glob: &Glob, resource: &str, readings: &Readings) -> bool {
     resource_tokens(glob.tokens(), resource, readings)
 }
 
@@ -114,6 +122,7 @@ pub(crate) fn arn_folded(globs: &[Glob; 6], candidate: &str) -> bool {
 }
 
 /// A request address as the reading of ID-10 sees it.
+#[inline]
 pub(crate) fn address(address: IpAddr, readings: &Readings) -> IpAddr {
     match (readings.mapped_ipv4, address) {
         (MappedIpv4::Ipv4, IpAddr::V6(v6)) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
