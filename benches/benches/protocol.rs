@@ -14,7 +14,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use iam_benches::seed;
+use iam_benches::{generated, seed};
 use iam_conformance::candidate::{Candidate, InProcess};
 use iam_conformance::gate::{self, Config, Status};
 use iam_conformance::oracle::Oracle;
@@ -28,6 +28,25 @@ fn evaluate_lines(c: &mut Criterion) {
     let mut oracle = Oracle::new();
     group.bench_function("seed-cases", |b| {
         b.iter(|| {
+            for line in &lines {
+                let case = CaseLine::parse(black_box(line)).expect("a case line");
+                black_box(oracle.answer(&case).to_line());
+            }
+        })
+    });
+    group.finish();
+}
+
+/// Distinct generated cases (1-3 policies each): a fresh oracle per pass, so every case is
+/// parsed and compiled, as in a gate run or a real stream.
+fn evaluate_generated(c: &mut Criterion) {
+    let lines = generated::case_lines(1_000);
+    let mut group = c.benchmark_group("protocol/evaluate");
+    group.throughput(Throughput::Elements(lines.len() as u64));
+    group.sample_size(20);
+    group.bench_function("generated-cases", |b| {
+        b.iter(|| {
+            let mut oracle = Oracle::new();
             for line in &lines {
                 let case = CaseLine::parse(black_box(line)).expect("a case line");
                 black_box(oracle.answer(&case).to_line());
@@ -71,5 +90,5 @@ fn gate_cost(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, evaluate_lines, gate_cost);
+criterion_group!(benches, evaluate_lines, evaluate_generated, gate_cost);
 criterion_main!(benches);

@@ -6,6 +6,7 @@
 //!
 //! - [`seed`]: the six corrected AWS seed policies, their documents and requests.
 //! - [`gen`]: generated policies, requests, documents and adversarial patterns.
+//! - [`generated`]: distinct cases from the conformance generator (a fixed seed).
 //! - [`workload`]: named hot paths run a fixed number of times (for callgrind).
 
 // Benchmark support, not library code: the fixtures are fixed and known valid, so a broken one
@@ -18,6 +19,7 @@
 )]
 
 pub mod gen;
+pub mod generated;
 pub mod seed;
 pub mod workload;
 

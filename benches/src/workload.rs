@@ -17,7 +17,7 @@ use iam_policy::pattern::Glob;
 use iam_policy::pattern::GlobSyntax;
 use iam_policy::Policy;
 
-use crate::{gen, seed};
+use crate::{gen, generated, seed};
 
 /// A workload ready to run.
 pub struct Prepared {
@@ -96,6 +96,11 @@ pub const WORKLOADS: &[(&str, &str, u32)] = &[
         100,
     ),
     (
+        "protocol-generated",
+        "200 distinct generated cases (1-3 policies): line → CaseLine::parse → Oracle::answer → to_line, no cache hit",
+        5,
+    ),
+    (
         "gate-seed",
         "gate::run over the seed cases with the in-process reference as candidate",
         20,
@@ -119,6 +124,7 @@ pub fn prepare(name: &str) -> Option<Prepared> {
         "eval-keys-100" => eval_keys(100),
         "eval-variables" => eval_variables(),
         "protocol-seed" => protocol_seed(),
+        "protocol-generated" => protocol_generated(),
         "gate-seed" => gate_seed(),
         _ => return None,
     })
@@ -296,6 +302,32 @@ fn protocol_seed() -> Prepared {
     run();
     Prepared {
         run: Box::new(run),
+        expected,
+    }
+}
+
+/// Distinct cases, as in a gate run or a real stream: a fresh oracle each run, so that every
+/// case's policies are parsed and compiled (the oracle's cache never hits).
+fn protocol_generated() -> Prepared {
+    let cases = generated::cases(200);
+    let words = generated::expected_words(&cases);
+    let lines: Vec<(String, &str)> = cases.iter().map(CaseLine::to_line).zip(words).collect();
+    let expected = lines.len() as u64;
+    Prepared {
+        run: Box::new(move || {
+            let mut oracle = Oracle::new();
+            let mut agree = 0;
+            for (line, expect) in &lines {
+                let Ok(case) = CaseLine::parse(black_box(line)) else {
+                    continue;
+                };
+                let answer = oracle.answer(&case);
+                let out = black_box(answer.to_line());
+                let word = generated::verdict_word(&answer.verdict);
+                agree += u64::from(word == *expect && !out.is_empty());
+            }
+            agree
+        }),
         expected,
     }
 }

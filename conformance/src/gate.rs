@@ -11,14 +11,17 @@ use crate::answer_set::{points_of, AnswerSet, Answerer, DeclaredReadings};
 use crate::candidate::{Candidate, CandidateFailure, InProcess};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::{generate_cases, GeneratorConfig};
+use crate::groups::{self, Group};
 use crate::inferred::ReadingsTally;
+use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
 use iam_eval::Point;
 
-/// How many disagreements of one run are shrunk; later ones are reported as they are.
-pub const SHRINK_LIMIT: usize = 25;
+/// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
+/// an existing group joins it unshrunk); later ones are reported as they are.
+pub const SHRINK_LIMIT: usize = 60;
 
 /// How a run is configured.
 #[derive(Debug, Clone)]
@@ -41,6 +44,9 @@ pub struct Config {
     pub readings: DeclaredReadings,
     /// Compare the deciding statements as well as the decisions.
     pub compare_matched: bool,
+    /// Compare only allowed against not allowed (explicit deny, implicit deny and error all
+    /// count as not allowed): for evaluators that answer only yes or no.
+    pub compare_allowed: bool,
     /// Expected failures: case-id globs with reasons.
     pub known_failures: Vec<KnownFailure>,
     /// Write each (shrunk) disagreement as a golden case file here.
@@ -64,6 +70,7 @@ impl Default for Config {
             strict: false,
             readings: DeclaredReadings::default(),
             compare_matched: false,
+            compare_allowed: false,
             known_failures: Vec::new(),
             save_failures: None,
             filter: None,
@@ -82,9 +89,18 @@ pub struct KnownFailure {
     pub reason: String,
 }
 
+/// The prefix of a known-failures line that names a failure group (its key, or a glob over
+/// keys) instead of case ids.
+pub const GROUP_PREFIX: &str = "group=";
+
 impl KnownFailure {
-    fn matches(&self, id: &str) -> bool {
-        Glob::new(&self.pattern, GlobSyntax::Text).is_match(id)
+    fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        match self.pattern.strip_prefix(GROUP_PREFIX) {
+            Some(pattern) => {
+                group.is_some_and(|g| Glob::new(pattern, GlobSyntax::Text).is_match(g))
+            }
+            None => Glob::new(&self.pattern, GlobSyntax::Text).is_match(id),
+        }
     }
 }
 
@@ -160,6 +176,10 @@ pub struct Outcome {
     pub saved: Option<PathBuf>,
     /// Whether `minimal` is smaller than the case itself.
     pub shrunk: bool,
+    /// The case's feature labels ([`crate::labels`]).
+    pub labels: Vec<String>,
+    /// For a disagreement: the key of its failure group (see [`Report::groups`]).
+    pub group: Option<String>,
 }
 
 /// The result of a run.
@@ -178,6 +198,10 @@ pub struct Report {
     pub stderr_tail: String,
     /// How long the run took.
     pub elapsed: Duration,
+    /// The disagreements by root cause, in the order each group first appeared.
+    pub groups: Vec<Group>,
+    /// What was compared: `decision`, `allowed` or `matched`.
+    pub comparison: &'static str,
 }
 
 impl Report {
@@ -216,7 +240,10 @@ pub fn run(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     let started = Instant::now();
-    let mut report = Report::default();
+    let mut report = Report {
+        comparison: comparison_name(config),
+        ..Report::default()
+    };
     let mut oracle = Oracle::new();
     let mut judge = Judge::new(config);
     report.readings = ReadingsTally::new(judge.declared.clone());
@@ -233,6 +260,7 @@ pub fn run(
             &points,
             Origin::Golden,
             Some(&case.expect),
+            &case.implementation_defined,
             &mut report,
         ) {
             report.candidate_failure = Some(failure.to_string());
@@ -266,6 +294,7 @@ pub fn run(
                 &points,
                 Origin::Generated,
                 None,
+                &generated.implementation_defined,
                 &mut report,
             ) {
                 report.candidate_failure = Some(failure.to_string());
@@ -349,6 +378,43 @@ fn golden_cases(config: &Config, report: &mut Report) -> Vec<(DecisionCase, Vec<
     out
 }
 
+/// What a run compares, as its report says.
+fn comparison_name(config: &Config) -> &'static str {
+    if config.compare_allowed {
+        "allowed"
+    } else if config.compare_matched {
+        "matched"
+    } else {
+        "decision"
+    }
+}
+
+/// Whether two answers agree under the run's comparison, and if not, in what words.
+fn differs(reference: &AnswerLine, candidate: &AnswerLine, config: &Config) -> Option<String> {
+    if config.compare_allowed {
+        let allowed = |a: &AnswerLine| a.verdict.word() == "allowed";
+        if allowed(reference) == allowed(candidate) {
+            return None;
+        }
+        return Some(format!(
+            "expected {} (`{}`), got {} (`{}`) (compared as allowed / not allowed)",
+            if allowed(reference) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            reference.verdict.word(),
+            if allowed(candidate) {
+                "allowed"
+            } else {
+                "not allowed"
+            },
+            candidate.verdict.word()
+        ));
+    }
+    compare(reference, candidate, config.compare_matched)
+}
+
 /// Whether two answers agree, and if not, in what words.
 fn compare(
     reference: &AnswerLine,
@@ -394,10 +460,10 @@ fn compare(
 }
 
 /// Each permitted answer of `set`: whether `answer` agrees with it.
-fn agreements(set: &AnswerSet, answer: &AnswerLine, compare_matched: bool) -> Vec<bool> {
+fn agreements(set: &AnswerSet, answer: &AnswerLine, config: &Config) -> Vec<bool> {
     set.answers
         .iter()
-        .map(|p| compare(&p.answer, answer, compare_matched).is_none())
+        .map(|p| differs(&p.answer, answer, config).is_none())
         .collect()
 }
 
@@ -411,6 +477,7 @@ fn run_case(
     points: &[Point],
     origin: Origin,
     golden_expect: Option<&str>,
+    implementation_defined: &[String],
     report: &mut Report,
 ) -> Result<(), CandidateFailure> {
     let set = judge
@@ -418,36 +485,31 @@ fn run_case(
         .answers(oracle, case, points, &judge.declared);
     let reference = set.first().cloned().unwrap_or_else(|| oracle.answer(case));
     let answer = candidate.answer(case)?;
-    let agrees = agreements(&set, &answer, config.compare_matched);
+    let agrees = agreements(&set, &answer, config);
     report.readings.record(&case.id, &set, &agrees);
     let mut difference = if agrees.contains(&true) {
         None
     } else {
-        compare(&reference, &answer, config.compare_matched)
-            .map(|d| d + &crate::answer_set::other_answers(&set))
+        differs(&reference, &answer, config).map(|d| d + &crate::answer_set::other_answers(&set))
     };
     // A case with several permitted answers is judged by its set (the corpus's expectation is
     // the reference's answer, one of them).
     let golden_expect = golden_expect.filter(|_| points.is_empty());
     if let (Some(expect), None) = (golden_expect, &difference) {
-        if expect != answer.verdict.word() {
+        let allowed_agrees =
+            config.compare_allowed && (expect == "allowed") == (answer.verdict.word() == "allowed");
+        if expect != answer.verdict.word() && !allowed_agrees {
             difference = Some(format!(
                 "the corpus expects `{expect}`, got `{}`",
                 answer.verdict.word()
             ));
         }
     }
-    let known = config.known_failures.iter().find(|k| k.matches(&case.id));
-    let status = match (&difference, known) {
-        (None, None) => Status::Passed,
-        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
-        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
-        (Some(_), None) => Status::Failed,
-    };
+    let labels = case_labels(case, &reference, implementation_defined);
     let mut outcome = Outcome {
         id: case.id.clone(),
         origin,
-        status,
+        status: Status::Passed,
         expected: reference.verdict.word().to_owned(),
         got: answer.verdict.word().to_owned(),
         detail: difference.clone().unwrap_or_default(),
@@ -455,9 +517,19 @@ fn run_case(
         explanation: None,
         saved: None,
         shrunk: false,
+        labels,
+        group: None,
     };
     let mut stopped = None;
-    if outcome.status == Status::Failed {
+    if difference.is_some() {
+        let candidate_error = groups::masked_error(&answer);
+        let existing = groups::find_group(
+            &report.groups,
+            &outcome.labels,
+            &outcome.expected,
+            &outcome.got,
+            candidate_error.as_deref(),
+        );
         // Each attempt gets its own id: ids are unique within a run (the protocol), and an
         // evaluator may rely on that.
         let mut attempt = 0usize;
@@ -469,15 +541,18 @@ fn run_case(
                 .answerer
                 .answers(oracle, &probe, points, &judge.declared);
             let a = candidate.answer(&probe)?;
+            // The cause is kept, not only the class: the same two answers, and for an error
+            // the same message once numbers and quoted text are masked.
             Ok(
                 s.first().map(|r| r.verdict.word()) == Some(reference.verdict.word())
                     && a.verdict.word() == answer.verdict.word()
-                    && !agreements(&s, &a, config.compare_matched).contains(&true),
+                    && groups::masked_error(&a) == candidate_error
+                    && !agreements(&s, &a, config).contains(&true),
             )
         };
-        // Golden and generated disagreements alike shrink, the first SHRINK_LIMIT of a run (a
-        // badly broken evaluator fails hundreds of cases; the first ones say enough).
-        let mut minimal = if report.count(|s| *s == Status::Failed) < SHRINK_LIMIT {
+        // Golden and generated disagreements alike shrink, once per new group and at most
+        // SHRINK_LIMIT per run; one that fits an existing group joins it as it is.
+        let mut minimal = if existing.is_none() && report.groups.len() < SHRINK_LIMIT {
             match shrink(case, config.shrink_budget, &mut still_fails) {
                 Ok(m) => m,
                 Err(failure) => {
@@ -492,11 +567,31 @@ fn run_case(
         outcome.shrunk = minimal.policies != case.policies || minimal.request != case.request;
         minimal.id.clone_from(&case.id);
         // A rejected document or request is explained by the reference's error.
-        outcome.explanation = Some(
-            oracle
-                .explain(&minimal)
-                .unwrap_or_else(|e| format!("error: {e}")),
-        );
+        let explanation = oracle
+            .explain(&minimal)
+            .unwrap_or_else(|e| format!("error: {e}"));
+        let index = match existing {
+            Some(i) => {
+                groups::join(&mut report.groups, i, &case.id);
+                i
+            }
+            None => {
+                let minimal_reference = oracle.answer(&minimal);
+                let minimal_labels =
+                    case_labels(&minimal, &minimal_reference, implementation_defined);
+                groups::add(
+                    &mut report.groups,
+                    minimal_labels,
+                    &outcome.expected,
+                    &answer,
+                    &minimal,
+                    &explanation,
+                    &case.id,
+                )
+            }
+        };
+        outcome.group = report.groups.get(index).map(|g| g.key.clone());
+        outcome.explanation = Some(explanation);
         if let Some(dir) = &config.save_failures {
             match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
                 Ok(path) => outcome.saved = Some(path),
@@ -510,6 +605,16 @@ fn run_case(
         }
         outcome.minimal = Some(minimal);
     }
+    let known = config
+        .known_failures
+        .iter()
+        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
+    outcome.status = match (&difference, known) {
+        (None, None) => Status::Passed,
+        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
+        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
+        (Some(_), None) => Status::Failed,
+    };
     report.outcomes.push(outcome);
     match stopped {
         Some(failure) => Err(failure),
@@ -565,6 +670,7 @@ mod tests {
             &[],
             Origin::Generated,
             None,
+            &[],
             &mut report,
         )
         .unwrap();

@@ -35,11 +35,16 @@ pub mod candidate;
 pub mod cases;
 pub mod gate;
 pub mod generate;
+pub mod groups;
 pub mod inferred;
 pub mod invariants;
+pub mod known;
+pub mod labels;
+pub mod matrix;
 pub mod oracle;
 pub mod protocol;
 pub mod report;
 pub mod shrink;
+pub mod summary;
 
 pub use gate::{check, Config, Report};

@@ -148,6 +148,8 @@ pub fn json_report(report: &Report) -> String {
                 "minimal": o.minimal.as_ref().map(case_json),
                 "explanation": o.explanation,
                 "saved": o.saved.as_ref().map(|p| p.display().to_string()),
+                "labels": o.labels,
+                "group": o.group,
             })
         })
         .collect();
@@ -163,6 +165,18 @@ pub fn json_report(report: &Report) -> String {
         "candidate_failure": report.candidate_failure,
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
+        "comparison": report.comparison,
+        "groups": report.groups.iter().map(|g| json!({
+            "key": g.key,
+            "labels": g.labels,
+            "expected": g.expected,
+            "got": g.got,
+            "count": g.count,
+            "candidate_error": g.candidate_message,
+            "minimal": case_json(&g.minimal),
+            "minimal_id": g.minimal.id,
+            "explanation": g.explanation,
+        })).collect::<Vec<_>>(),
         "problems": cases,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -206,6 +220,14 @@ pub fn junit(report: &Report) -> String {
             xml_escape(class),
             xml_escape(name)
         );
+        if o.status != Status::Passed {
+            let _ = write!(
+                out,
+                "<properties><property name=\"labels\" value=\"{}\"/><property name=\"group\" value=\"{}\"/></properties>",
+                xml_escape(&o.labels.join(" ")),
+                xml_escape(o.group.as_deref().unwrap_or(""))
+            );
+        }
         match &o.status {
             Status::Passed => {}
             Status::Failed => {
@@ -220,8 +242,9 @@ pub fn junit(report: &Report) -> String {
                 }
                 let _ = write!(
                     out,
-                    "<failure message=\"{}\">{}</failure>",
+                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
                     xml_escape(&o.detail),
+                    xml_escape(o.group.as_deref().unwrap_or("")),
                     xml_escape(&body)
                 );
             }

@@ -430,7 +430,11 @@ fn saved_failures_join_the_corpus_with_the_reference_expectation() {
     let filter = ["--cases", "0", "--filter", "eval/operators/string"];
     let run = check(
         &fixture("negated-or"),
-        &[&filter[..], &["--save-failures", saved.to_str().unwrap()]].concat(),
+        &[
+            &filter[..],
+            &["--verbose", "--save-failures", saved.to_str().unwrap()],
+        ]
+        .concat(),
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
     let failed = run

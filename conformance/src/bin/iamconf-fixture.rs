@@ -598,38 +598,6 @@ fn split_statement(statement: &Value) -> Vec<Value> {
     copies
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_glob_is_case_sensitive_and_complete() {
-        let m = |p: &str, t: &str| {
-            glob_match(
-                &p.chars().collect::<Vec<_>>(),
-                &t.chars().collect::<Vec<_>>(),
-            )
-        };
-        assert!(m("iot:Describe*", "iot:DescribeJob"));
-        assert!(!m("iot:describe*", "iot:DescribeJob"));
-        assert!(m("iot:*Job?", "iot:DescribeJobs"));
-        assert!(m("*", ""));
-        assert!(!m("iot:?", "iot:"));
-        assert!(m("a*b*c", "axxbyybc"));
-        assert!(!m("a*b*c", "axxbyyb"));
-    }
-
-    #[test]
-    fn modes_parse_with_their_numbers() {
-        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(parse_mode(&args("crash-after 3")), Ok(Mode::CrashAfter(3)));
-        assert_eq!(parse_mode(&args("slow 250")), Ok(Mode::Slow(250)));
-        assert!(parse_mode(&args("slow")).is_err());
-        assert!(parse_mode(&args("garbage 1")).is_err());
-        assert!(parse_mode(&args("nonsense")).is_err());
-    }
-}
-
 // ---- readings modes (issue 9) ----
 
 /// `reading ID-n=WORD,...`: the reference under those readings.
@@ -705,3 +673,35 @@ fn request_text<'c>(case: &'c CaseLine, key: &str) -> Option<&'c str> {
 }
 
 // ---- end of readings modes ----
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_glob_is_case_sensitive_and_complete() {
+        let m = |p: &str, t: &str| {
+            glob_match(
+                &p.chars().collect::<Vec<_>>(),
+                &t.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert!(m("iot:Describe*", "iot:DescribeJob"));
+        assert!(!m("iot:describe*", "iot:DescribeJob"));
+        assert!(m("iot:*Job?", "iot:DescribeJobs"));
+        assert!(m("*", ""));
+        assert!(!m("iot:?", "iot:"));
+        assert!(m("a*b*c", "axxbyybc"));
+        assert!(!m("a*b*c", "axxbyyb"));
+    }
+
+    #[test]
+    fn modes_parse_with_their_numbers() {
+        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(parse_mode(&args("crash-after 3")), Ok(Mode::CrashAfter(3)));
+        assert_eq!(parse_mode(&args("slow 250")), Ok(Mode::Slow(250)));
+        assert!(parse_mode(&args("slow")).is_err());
+        assert!(parse_mode(&args("garbage 1")).is_err());
+        assert!(parse_mode(&args("nonsense")).is_err());
+    }
+}

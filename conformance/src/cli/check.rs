@@ -31,6 +31,9 @@ pub enum Compare {
     Decision,
     /// The decision and the deciding statements (`matched`).
     Matched,
+    /// Only allowed against not allowed (explicit deny, implicit deny and error all count as
+    /// not allowed): for evaluators that answer only yes or no.
+    Allowed,
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,9 +68,17 @@ pub struct CheckArgs {
     /// What to compare.
     #[arg(long, value_enum, default_value_t = Compare::Decision)]
     compare: Compare,
-    /// Expected failures: lines of `CASE-ID-GLOB reason`. A listed case that passes fails the run.
+    /// Expected failures: lines of `CASE-ID-GLOB reason` or `group=GROUP-KEY-GLOB reason`. A
+    /// listed case that passes fails the run.
     #[arg(long, value_name = "FILE")]
     known_failures: Option<PathBuf>,
+    /// Write today's failures to FILE as a known-failures list, one line per failure group
+    /// with its description (then gate CI with `--known-failures FILE`).
+    #[arg(long, value_name = "FILE")]
+    write_known_failures: Option<PathBuf>,
+    /// The human report lists every failure (by default: one block per failure group).
+    #[arg(long)]
+    verbose: bool,
     /// Write each (shrunk) disagreement as a golden case file in DIR.
     #[arg(long, value_name = "DIR")]
     save_failures: Option<PathBuf>,
@@ -115,6 +126,7 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         time_budget,
         strict: args.strict,
         compare_matched: args.compare == Compare::Matched,
+        compare_allowed: args.compare == Compare::Allowed,
         save_failures: args.save_failures.clone(),
         filter: args.filter.clone(),
         ..Config::default()
@@ -195,7 +207,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     if c.problems.len() == 1 { "" } else { "s" }
                 ));
             }
-            t + &report::human(&report)
+            if args.verbose {
+                t + &report::human(&report)
+            } else {
+                t + &iam_conformance::summary::grouped(&report)
+            }
         }
         CheckFormat::Json => {
             let mut doc: serde_json::Value =
@@ -215,6 +231,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             report::junit(&report)
         }
     };
+    if let Some(path) = &args.write_known_failures {
+        let list = iam_conformance::known::write_known_failures(&report);
+        if let Err(e) = std::fs::write(path, list) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     // A closed standard output (`| head`) is no reason to panic; the exit status still tells.
     let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
     if report.passed() && problems.is_empty() {

@@ -9,6 +9,7 @@ mod check;
 mod evaluate;
 mod explain;
 mod explain_call;
+mod report;
 mod validate;
 
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
@@ -34,6 +35,9 @@ enum Command {
     /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
     /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.
     Check(check::CheckArgs),
+    /// Run several evaluators (`NAME=CMD`) over the same cases and write a compliance matrix:
+    /// feature labels by evaluators, passed/total, each linked to a minimal failing case.
+    Report(report::ReportArgs),
 }
 
 /// Output format.
@@ -91,5 +95,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Evaluate => evaluate::run(),
         Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }

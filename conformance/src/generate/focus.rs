@@ -134,12 +134,7 @@ fn action_near_miss(action: &str, shape: u8) -> String {
 
 /// The six segments of an ARN (the resource part may hold colons).
 fn arn_parts(arn: &str) -> Option<[&str; 6]> {
-    let mut parts = arn.splitn(6, ':');
-    let mut out = [""; 6];
-    for slot in &mut out {
-        *slot = parts.next()?;
-    }
-    Some(out)
+    iam_policy::arn::split(arn, false)
 }
 
 /// A resource pattern that matches `resource`.

@@ -232,13 +232,9 @@ fn escape_live(statement: &Value) -> Value {
     let Value::Object(m) = &mut s else { return s };
     for key in ["Resource", "NotResource"] {
         let escape = |r: &str| -> Value {
-            let mut parts = r.splitn(6, ':');
-            let head: Vec<&str> = parts.by_ref().take(5).collect();
-            match parts.next() {
-                Some(tail) if head.len() == 5 => {
-                    Value::from(format!("{}:{}", head.join(":"), escape_variables(tail)))
-                }
-                _ => Value::from(r),
+            match iam_policy::arn::head_and_resource(r) {
+                Some((head, tail)) => Value::from(format!("{head}{}", escape_variables(tail))),
+                None => Value::from(r),
             }
         };
         if let Some(v) = m.get_mut(key) {

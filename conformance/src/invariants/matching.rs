@@ -76,13 +76,8 @@ pub fn actions_case_insensitive(g: &GeneratedCase, eval: &mut Eval<'_>) -> Resul
 
 /// The resource with its resource part (after the fifth colon) re-cased.
 fn recase_resource_part(arn: &str, how: u8) -> Option<String> {
-    let mut parts = arn.splitn(6, ':');
-    let head: Vec<&str> = parts.by_ref().take(5).collect();
-    let tail = parts.next()?;
-    if head.len() != 5 {
-        return None;
-    }
-    Some(format!("{}:{}", head.join(":"), recase(tail, how)))
+    let (head, tail) = iam_policy::arn::head_and_resource(arn)?;
+    Some(format!("{head}{}", recase(tail, how)))
 }
 
 /// A wildcard-free ARN pattern stops matching when the resource part is re-cased.

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use iam_policy::arn;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
@@ -62,7 +63,8 @@ pub(crate) fn evaluate(
     };
     let negated = op.is_negated();
     match op.qualifier {
-        // ID-8: a plain operator needs exactly one value.
+        // ID-8: a plain operator on an array of zero or 2+ values: positive operators
+        // false, negated ones true. (An array of one value is that value: a rule.)
         // Addresses and booleans were read once, when the request was built.
         None => match (
             value.single(),
@@ -77,6 +79,8 @@ pub(crate) fn evaluate(
             (Some(_), ConditionValues::Bool(wanted), _, Some(boolean)) => {
                 Ok(wanted.iter().any(|w| w.value == boolean) != negated)
             }
+            // ID-5: a value that cannot be read as the operator's type is an error (or, under
+            // the `false` reading, a false condition).
             (Some(one), _, _, _) => match any_matches(condition, one, env, missing) {
                 Ok(matched) => Ok(matched != negated),
                 Err(message) => unreadable(env, message),
@@ -159,6 +163,11 @@ fn any_matches(
             let b = value::parse_bool(one)?;
             values.iter().any(|v| v.value == b)
         }
+        ConditionValues::BoolVariables(values) => {
+            let b = value::parse_bool(one)?;
+            values.iter().any(|v| bool_matches(v, b, env, missing))
+        }
+        // ID-20: the request value's UTF-8 bytes against the policy value's base-64 decoding.
         ConditionValues::Binary(values) => values.iter().any(|v| v.value == one.as_bytes()),
         ConditionValues::Ip(values) => {
             let address = readings::address(value::parse_ip_address(one)?, env.readings);
@@ -194,7 +203,9 @@ pub(crate) fn eq_folded(a: &str, b: &str) -> bool {
 
 /// `ArnLike` with compiled components: six components at the first five colons.
 fn arn_matches(globs: &[Glob; 6], candidate: &str) -> bool {
-    let mut components = candidate.splitn(6, ':');
+    // ID-21: a request value of fewer than six components matches no pattern (it is never
+    // padded); ID-6: its partition, service and region compare case-sensitively.
+    let mut components = arn::components(candidate);
     globs
         .iter()
         .all(|g| components.next().is_some_and(|c| g.is_match(c)))
@@ -237,6 +248,29 @@ fn text_matches(
                 _ => template::like(source, env.context, one, missing),
             }
         }
+    }
+}
+
+/// One `Bool` policy value that may hold policy variables against the request's boolean
+/// (ID-18): the value, after substitution, read as a boolean case-insensitively; text that is
+/// not a boolean matches nothing, and so does a variable without a value.
+fn bool_matches(
+    value: &TextValue,
+    wanted: bool,
+    env: &Env<'_>,
+    missing: &mut dyn FnMut(&str),
+) -> bool {
+    let text = if wanted { "true" } else { "false" };
+    match &value.matcher {
+        TextMatcher::Template(t) => {
+            let source = if env.variables {
+                Source::Live(t)
+            } else {
+                Source::Literal(&value.text)
+            };
+            template::equals(source, env.context, text, true, missing)
+        }
+        _ => value.text.eq_ignore_ascii_case(text),
     }
 }
 

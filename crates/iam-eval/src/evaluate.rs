@@ -195,6 +195,8 @@ pub(crate) fn resource_matches(
             _ if star => false,
             // Plain ARN patterns report nothing: skip them once one matched.
             ResourceMatcher::Arn(glob) => !any && readings::resource_glob(glob, resource, readings),
+            // ID-12: an entry whose variable has no value matches nothing (so under
+            // `NotResource` it excludes nothing, or fails under the `error` reading).
             ResourceMatcher::Template(t) => {
                 let mut lacking = |key: &str| {
                     unresolved = true;
@@ -274,7 +276,9 @@ impl PolicySet {
         let mut templates = Vec::new();
         for c in &statement.conditions {
             intern(&c.key_lower, &c.key);
-            if let iam_policy::ConditionValues::Text(values) = &c.values {
+            if let iam_policy::ConditionValues::Text(values)
+            | iam_policy::ConditionValues::BoolVariables(values) = &c.values
+            {
                 for v in values {
                     if let iam_policy::TextMatcher::Template(t) = &v.matcher {
                         templates.push(t);

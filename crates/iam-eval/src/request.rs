@@ -287,6 +287,8 @@ impl Request {
         let invalid = || RequestError::InvalidAction {
             action: action.to_owned(),
         };
+        // ID-16: a request outside the catalog (an unknown action, a resource type the
+        // action does not take, a key it cannot receive) is decided as given.
         let (vendor, name) = action.split_once(':').ok_or_else(invalid)?;
         if vendor.is_empty() || name.is_empty() || name.contains(':') {
             return Err(invalid());

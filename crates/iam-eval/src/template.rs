@@ -207,7 +207,8 @@ pub(crate) fn arn(
         }
         let mut start = 0usize;
         let ends = bounds.iter().copied().chain(std::iter::once(tokens.len()));
-        let mut components = candidate.splitn(6, ':');
+        // ID-21: a request value of fewer than six components matches no pattern.
+        let mut components = iam_policy::arn::components(candidate);
         for (index, end) in ends.enumerate() {
             let (Some(part), Some(value)) = (tokens.get(start..end), components.next()) else {
                 return false;

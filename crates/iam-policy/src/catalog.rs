@@ -9,6 +9,11 @@
 //! (only the names) of all the other `iot` actions of the same snapshot are listed too: see
 //! [`action_exists`].
 //!
+//! Condition keys: [`condition_key`] gives a key's type and whether it is multivalued (global
+//! keys and the IoT service keys, families such as `aws:RequestTag/${TagKey}` included), and
+//! [`action_receives_key`] which keys a request for an action may carry. [`outside_catalog`]
+//! says why a request is not one AWS could send (§2 of the semantics, ID-16).
+//!
 //! ```
 //! use iam_policy::catalog;
 //!
@@ -83,8 +88,12 @@ pub struct ResourceType {
 }
 
 mod data;
+mod keys;
 pub mod operations;
+mod realism;
 use data::{ACTIONS, DESCRIPTIONS, IOT_ACTION_NAMES, RESOURCE_TYPES};
+pub use keys::{action_receives_key, condition_key, condition_keys, KeyInfo, KeyScope, KeyType};
+pub use realism::{outside_catalog, value_fits, ContextShape, OutsideCatalog};
 
 /// Every action of the catalog.
 pub fn actions() -> &'static [ActionInfo] {
@@ -249,15 +258,7 @@ pub fn resource_type_of(arn: &str) -> Option<&'static ResourceType> {
 /// characters (`package/*` is a package, `package/P/version/*` a package version); only if
 /// no type fits that way are they read as wildcards (`package/P/*` is a package version).
 pub fn resource_types_of(arn: &str) -> Vec<&'static ResourceType> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iot"), Some(_), Some(_), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some(["arn", _, "iot", _, _, resource]) = crate::arn::split(arn, false) else {
         return Vec::new();
     };
     let Some((kind, _)) = resource.split_once('/') else {
@@ -434,7 +435,7 @@ fn fits_template_general(template: &str, pattern: &str, wildcards: bool) -> bool
 /// Conservative: a real-looking name is never flagged. Empty for text not starting `arn:`.
 pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut parts = arn.splitn(6, ':');
+    let mut parts = crate::arn::components(arn);
     if parts.next() != Some("arn") {
         return found;
     }

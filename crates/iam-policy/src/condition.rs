@@ -281,6 +281,7 @@ impl Operator {
                 suggestion: Some("Null".to_owned()),
             });
         }
+        // ID-13: `Null` under a set qualifier is an error.
         if kind == OperatorKind::Null && qualifier.is_some() {
             return Err(OperatorError::BadQualifier {
                 reason: "`Null` takes no set qualifier (ID-13)".to_owned(),

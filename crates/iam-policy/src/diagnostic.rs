@@ -169,7 +169,8 @@ codes! {
     MissingResource => "missing-resource", Error;
     /// Both `Resource` and `NotResource`.
     ResourceAndNotResource => "resource-and-not-resource", Error;
-    /// A resource that is not `*` or an ARN of at least six segments.
+    /// A resource that is not `*` or an ARN pattern (`arn:` and at least three segments, none
+    /// empty unless it has six).
     InvalidResource => "invalid-resource", Error;
     /// A condition operator IAM does not know.
     UnknownOperator => "unknown-operator", Error;
@@ -207,8 +208,12 @@ codes! {
     OldVersion => "old-version", Warning;
     /// Over 6,144 non-whitespace characters, the managed-policy quota.
     SizeOverQuota => "size-over-quota", Warning;
-    /// An `Arn...` condition value of fewer than six components: it matches nothing.
+    /// An `Arn...` condition value that is not an ARN pattern the padding of ID-15 accepts
+    /// (fewer than three segments, an empty segment, not `arn:`): it matches nothing.
     ShortArnPattern => "short-arn-pattern", Warning;
+    /// A resource or `Arn...` condition pattern of three to five segments, read as padded
+    /// with `*` segments to six (ID-15).
+    ShortArn => "short-arn", Warning;
     /// A policy variable that is malformed or placed where it is literal text.
     SuspiciousVariable => "suspicious-variable", Warning;
 }

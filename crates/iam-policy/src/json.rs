@@ -320,8 +320,8 @@ impl<'a> Parser<'a> {
             suppress: false,
             stack: Vec::new(),
             state: State::RootValue,
-            // About one value per eight bytes in a pretty-printed policy.
-            nodes: Vec::with_capacity(text.len() / 8 + 1),
+            // About one value per sixteen bytes in a pretty-printed policy.
+            nodes: Vec::with_capacity(text.len() / 16 + 1),
             root: None,
             locator: None,
             duplicates: DuplicateKeys::Error,

@@ -4,7 +4,6 @@
 //! the parser's.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 
@@ -52,7 +51,9 @@ impl Token<'_> {
 pub(super) struct Lexer<'a> {
     text: &'a str,
     pos: usize,
-    ahead: VecDeque<Token<'a>>,
+    /// Lexed but not yet taken: the next token, and the one after it.
+    ahead: Option<Token<'a>>,
+    second: Option<Token<'a>>,
     /// While skipping a too-deep subtree: problems are not reported.
     pub(super) quiet: bool,
     /// Every problem found so far, the parser's included.
@@ -66,7 +67,8 @@ impl<'a> Lexer<'a> {
         Self {
             text,
             pos: 0,
-            ahead: VecDeque::new(),
+            ahead: None,
+            second: None,
             quiet: false,
             diagnostics: Vec::new(),
             last_end: 0,
@@ -95,27 +97,31 @@ impl<'a> Lexer<'a> {
     }
 
     pub(super) fn peek(&mut self) -> (Kind, Span) {
-        if self.ahead.is_empty() {
-            let t = self.lex();
-            self.ahead.push_back(t);
+        if let Some(t) = &self.ahead {
+            return (t.kind, t.span);
         }
-        let eof = Span::new(self.text.len(), self.text.len());
-        self.ahead
-            .front()
-            .map_or((Kind::Eof, eof), |t| (t.kind, t.span))
+        let t = self.lex();
+        let peeked = (t.kind, t.span);
+        self.ahead = Some(t);
+        peeked
     }
 
     pub(super) fn peek2(&mut self) -> Kind {
-        while self.ahead.len() < 2 {
-            let t = self.lex();
-            self.ahead.push_back(t);
+        if self.ahead.is_none() {
+            self.ahead = Some(self.lex());
         }
-        self.ahead.get(1).map_or(Kind::Eof, |t| t.kind)
+        if self.second.is_none() {
+            self.second = Some(self.lex());
+        }
+        self.second.as_ref().map_or(Kind::Eof, |t| t.kind)
     }
 
     pub(super) fn bump(&mut self) -> Token<'a> {
-        let t = match self.ahead.pop_front() {
-            Some(t) => t,
+        let t = match self.ahead.take() {
+            Some(t) => {
+                self.ahead = self.second.take();
+                t
+            }
             None => self.lex(),
         };
         self.last_end = t.span.end;
@@ -124,6 +130,10 @@ impl<'a> Lexer<'a> {
 
     /// Skip whitespace, reporting comments and non-JSON whitespace as they go by.
     fn skip_trivia(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
         loop {
             let start = self.pos;
             match self.byte(start) {
@@ -271,10 +281,17 @@ impl<'a> Lexer<'a> {
         // The common string: no escape, no control character, closed on its line. Borrowed.
         let text: &'a str = self.text;
         let body = text.as_bytes().get(self.pos..).unwrap_or_default();
-        let end = body
-            .iter()
-            .position(|&b| b == quote_byte || b == b'\\' || b < 0x20);
-        if let Some(len) = end.filter(|&len| body.get(len) == Some(&quote_byte)) {
+        // The first quote or backslash; the string is plain when it is the quote and no
+        // control character comes before it.
+        let end = memchr::memchr2(quote_byte, b'\\', body).filter(|&len| {
+            body.get(len) == Some(&quote_byte)
+                && !body
+                    .get(..len)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|&b| b < 0x20)
+        });
+        if let Some(len) = end {
             let contents = text.get(self.pos..self.pos + len).unwrap_or("");
             self.pos += len + 1;
             let span = Span::new(start, self.pos);

@@ -27,6 +27,7 @@
 //! [`model`], with [`condition`] operators, [`value`] types, [`variable`] templates and
 //! [`pattern`] globs) → [`render`] (model back to canonical JSON). [`catalog`] drives the lints.
 
+pub mod arn;
 pub mod catalog;
 pub mod condition;
 pub mod diagnostic;

@@ -217,6 +217,11 @@ pub enum ConditionValues {
     Date(Vec<Typed<Instant>>),
     /// `Bool`.
     Bool(Vec<Typed<bool>>),
+    /// `Bool` whose values hold live policy variables (ID-18): each value is a boolean as
+    /// written ([`TextMatcher::Exact`], already checked to read as one) or a
+    /// [`TextMatcher::Template`] read as a boolean after substitution (case-insensitive; text
+    /// that is not a boolean matches nothing).
+    BoolVariables(Vec<TextValue>),
     /// `BinaryEquals`: the decoded bytes.
     Binary(Vec<Typed<Vec<u8>>>),
     /// `IpAddress` / `NotIpAddress`.
@@ -232,7 +237,9 @@ impl ConditionValues {
             v.iter().map(|x| x.text.as_str()).collect()
         }
         match self {
-            ConditionValues::Text(v) => v.iter().map(|x| x.text.as_str()).collect(),
+            ConditionValues::Text(v) | ConditionValues::BoolVariables(v) => {
+                v.iter().map(|x| x.text.as_str()).collect()
+            }
             ConditionValues::Number(v) => t(v),
             ConditionValues::Date(v) => t(v),
             ConditionValues::Bool(v) => t(v),
@@ -245,7 +252,7 @@ impl ConditionValues {
     /// How many values there are.
     pub fn len(&self) -> usize {
         match self {
-            ConditionValues::Text(v) => v.len(),
+            ConditionValues::Text(v) | ConditionValues::BoolVariables(v) => v.len(),
             ConditionValues::Number(v) => v.len(),
             ConditionValues::Date(v) => v.len(),
             ConditionValues::Bool(v) => v.len(),

@@ -312,6 +312,7 @@ pub fn matches_tokens(tokens: &[GlobToken], syntax: GlobSyntax, candidate: &str)
 /// the next token is `:` or the end of the pattern. Earlier stars of a run may match the empty
 /// text, so a run behaves as its last star.
 fn star_crosses(next: Option<&GlobToken>) -> bool {
+    // ID-7: the current AWS wording: only a segment-final `*` may cross colons.
     matches!(next, None | Some(GlobToken::Literal(':')))
 }
 

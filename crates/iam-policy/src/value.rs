@@ -150,6 +150,7 @@ pub fn parse_instant(text: &str) -> Result<Instant, String> {
     if text.chars().any(char::is_whitespace) {
         return Err(why("it contains whitespace"));
     }
+    // ID-14: a plain number, four digits included (`2024`), is epoch seconds, not a year.
     if is_plain_number(bytes) {
         return parse_epoch(text).map_err(|reason| why(&reason));
     }
@@ -403,6 +404,7 @@ pub fn parse_ip_range(text: &str) -> Result<IpNetwork, String> {
     let addr = read_address(address).map_err(|reason| why(&reason))?;
     let bits: u8 = if addr.is_ipv4() { 32 } else { 128 };
     let length = match prefix {
+        // ID-9: a bare address is a /32 (IPv4) or /128 (IPv6) range.
         None => bits,
         Some(p) => read_prefix(p, bits).map_err(|reason| why(&reason))?,
     };
@@ -456,6 +458,7 @@ pub fn ip_in_range(range: &IpNetwork, addr: IpAddr) -> bool {
 
 /// Read a bare address, or say why not.
 fn read_address(text: &str) -> Result<IpAddr, String> {
+    // ID-10: an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is read as IPv6.
     if let Ok(addr) = IpAddr::from_str(text) {
         return Ok(addr);
     }

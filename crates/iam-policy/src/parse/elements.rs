@@ -1,8 +1,12 @@
 //! Statement elements: action and resource strings, the `Condition` block, and the lints that
 //! need the IoT Jobs catalog.
 
+use std::borrow::Cow;
+
 use super::{Builder, RawClause};
 use super::{JsonKind, JsonValue};
+
+use crate::arn::{self, PatternShape};
 use crate::catalog::{self, ActionInfo};
 use crate::condition::{Family, Operator, OperatorError, OperatorKind};
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -26,40 +30,27 @@ pub(super) fn describe(value: JsonValue<'_, '_>) -> String {
     }
 }
 
-/// Split an ARN at its first five colons; `None` when it has fewer than six components.
-/// With `skip_variables`, a colon inside `${...}` does not split.
-pub(crate) fn split_arn(text: &str, skip_variables: bool) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut start = 0;
-    let mut found = 0;
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && found < 5 {
-        match bytes.get(i..i + 2) {
-            Some(b"${") if skip_variables => {
-                depth += 1;
-                i += 2;
-                continue;
-            }
-            _ => {}
-        }
-        match bytes.get(i) {
-            Some(b'}') if depth > 0 => depth -= 1,
-            Some(b':') if depth == 0 => {
-                *parts.get_mut(found)? = text.get(start..i)?;
-                found += 1;
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+/// The longest ASCII text [`lowercase`] lowers without allocating.
+const LOWER_MAX: usize = 64;
+
+/// `text` in lower case: in `buf` when it is short ASCII, allocated only otherwise.
+fn lowercase<'b>(text: &'b str, buf: &'b mut [u8; LOWER_MAX]) -> Cow<'b, str> {
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(text);
     }
-    if found < 5 {
-        return None;
+    let Some(out) = buf.get_mut(..text.len()).filter(|_| text.is_ascii()) else {
+        return Cow::Owned(text.to_lowercase());
+    };
+    for (o, b) in out.iter_mut().zip(text.bytes()) {
+        *o = b.to_ascii_lowercase();
     }
-    *parts.get_mut(5)? = text.get(start..)?;
-    Some(parts)
+    match std::str::from_utf8(out) {
+        Ok(lower) => Cow::Borrowed(lower),
+        Err(_) => Cow::Owned(text.to_lowercase()),
+    }
 }
 
 /// What a statement's actions are, for the resource-type lint.
@@ -143,6 +134,7 @@ impl Builder<'_> {
                 return None;
             }
         };
+        // ID-3: a wildcard in the vendor is an error (or, under `glob`, part of a glob).
         let vendor_wildcard = vendor.contains(['*', '?']);
         if vendor_wildcard && self.readings.vendor_wildcard == VendorWildcard::Error {
             self.report(
@@ -155,18 +147,16 @@ impl Builder<'_> {
             );
             return None;
         }
-        if vendor.is_empty()
-            || !vendor.chars().all(|c| {
-                c.is_ascii_alphanumeric() || c == '-' || (vendor_wildcard && matches!(c, '*' | '?'))
-            })
-        {
+        // A vendor is any non-empty text without `:`, `*`, `?` and whitespace (IAM accepts
+        // `s3.s:ListBucket`, iam-facts §1.10).
+        if vendor.is_empty() || vendor.contains(char::is_whitespace) {
             self.report(
                 Diagnostic::new(
                     Code::InvalidAction,
                     span,
                     format!("action `{text}` has an invalid vendor `{vendor}`"),
                 )
-                .with_help("a vendor prefix holds only ASCII letters, digits and `-`"),
+                .with_help("a vendor prefix is a non-empty name without blanks, such as `iot`"),
             );
             return None;
         }
@@ -178,8 +168,10 @@ impl Builder<'_> {
             };
             return Some((pattern, None));
         }
-        let vendor_lower = vendor.to_ascii_lowercase();
-        let name_lower = name.to_lowercase();
+        // Lowercased as the request's action is (Unicode), so that any vendor compares.
+        let vendor_lower = vendor.to_lowercase();
+        let mut buf = [0; LOWER_MAX];
+        let name_lower = lowercase(name, &mut buf);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
         if literal && catalog::covers_vendor(vendor) {
@@ -242,22 +234,22 @@ impl Builder<'_> {
                 matcher: ResourceMatcher::Any,
             });
         }
-        let Some(parts) = split_arn(text, false).filter(|p| p.first() == Some(&"arn")) else {
-            let help = if text.starts_with("arn:") {
-                "an ARN has six colon-separated parts: `arn:partition:service:region:account:resource`"
-            } else {
-                "a resource is `*` or an ARN such as `arn:aws:iot:us-east-1:123456789012:job/*`"
-            };
+        let shape = arn::pattern_shape(text, false);
+        if !arn::is_accepted(shape) {
+            self.report(invalid_resource(text, shape, span));
+            return None;
+        }
+        if let PatternShape::Short { segments } = shape {
+            let padded = arn::padded_shape(text, shape);
             self.report(
                 Diagnostic::new(
-                    Code::InvalidResource,
+                    Code::ShortArn,
                     span,
-                    format!("resource `{text}` is not `*` or an ARN of six segments"),
+                    format!("resource `{text}` has {segments} of an ARN's six segments: it is read as `{padded}` (ID-15)"),
                 )
-                .with_help(help),
+                .with_help("write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do"),
             );
-            return None;
-        };
+        }
         let placeholders = catalog::placeholder_segments(text);
         if !placeholders.is_empty() {
             let names: Vec<String> = placeholders.iter().map(|(_, t)| format!("`{t}`")).collect();
@@ -273,14 +265,24 @@ impl Builder<'_> {
                 .with_help("replace the placeholders with your Region, account ID and resource names"),
             );
         }
-        let tail = parts.get(5).copied().unwrap_or_default();
-        let head_len = text.len() - tail.len();
-        let matcher = match self.template(tail, span) {
-            Some(template) => ResourceMatcher::Template(ArnTemplate {
-                head: text.get(..head_len).unwrap_or_default().to_owned(),
+        // Only the resource part (after the fifth colon) takes policy variables; a short
+        // pattern has none.
+        let tail = arn::resource_part(text);
+        let template = tail.and_then(|tail| self.template(tail, span).map(|t| (tail, t)));
+        let matcher = match template {
+            Some((tail, template)) => ResourceMatcher::Template(ArnTemplate {
+                head: text
+                    .get(..text.len() - tail.len())
+                    .unwrap_or_default()
+                    .to_owned(),
                 tail: template,
             }),
-            None => ResourceMatcher::Arn(Glob::new(text, GlobSyntax::Arn)),
+            // ID-17: a wildcard in the resource-type part (`...:*/fw-1`) is an ordinary glob.
+            // ID-6: every segment, partition, service and region included, is case-sensitive.
+            // ID-15: a short pattern is compiled padded with `*` segments.
+            None => {
+                ResourceMatcher::Arn(Glob::new(&arn::padded_shape(text, shape), GlobSyntax::Arn))
+            }
         };
         Some(ResourcePattern {
             text: text.to_owned(),
@@ -396,6 +398,7 @@ impl Builder<'_> {
         for member in operators.members() {
             let operator = match Operator::parse(member.key) {
                 Ok(op) => Some(op),
+                // ID-4: an unknown operator is an error, even with an empty body.
                 Err(OperatorError::Unknown { .. })
                     if self.readings.empty_unknown_operator == EmptyUnknownOperator::Accept
                         && matches!(member.value.kind(), JsonKind::Object(keys) if keys.is_empty()) =>
@@ -473,6 +476,7 @@ impl Builder<'_> {
             _ => None,
         };
         match value.kind() {
+            // ID-11: an empty array of values is an error.
             JsonKind::Array(items)
                 if items.is_empty() && self.readings.empty_values == EmptyValues::Accept => {}
             JsonKind::Array(items) if items.is_empty() => {
@@ -526,6 +530,7 @@ impl Builder<'_> {
                 }
                 ConditionValues::Text(out)
             }
+            // ID-19: a Numeric or IP value that does not read as its type rejects the document.
             Family::Numeric => ConditionValues::Number(self.typed(
                 texts,
                 Code::InvalidNumber,
@@ -533,6 +538,11 @@ impl Builder<'_> {
             )?),
             Family::Date => {
                 ConditionValues::Date(self.typed(texts, Code::InvalidDate, value::parse_instant)?)
+            }
+            // ID-18: a policy variable in a `Bool` value is substituted, and the value read
+            // as a boolean after substitution.
+            Family::Bool if self.variables && texts.iter().any(|(t, _)| t.contains("${")) => {
+                ConditionValues::BoolVariables(self.bool_variables(texts)?)
             }
             Family::Bool => {
                 ConditionValues::Bool(self.typed(texts, Code::InvalidBool, value::parse_bool)?)
@@ -545,6 +555,7 @@ impl Builder<'_> {
                 Code::InvalidBinary,
                 value::decode_base64,
             )?),
+            // ID-9 (a bare IPv6 address) and ID-19 (see Numeric above).
             Family::Ip => {
                 let bare_ipv6 = self.readings.bare_ipv6;
                 ConditionValues::Ip(self.typed(texts, Code::InvalidIpRange, |text| {
@@ -552,6 +563,33 @@ impl Builder<'_> {
                 })?)
             }
         })
+    }
+
+    /// The values of a `Bool` key of which some hold live policy variables (ID-18): those
+    /// become templates, the others must read as booleans now.
+    fn bool_variables(&mut self, texts: Vec<(String, Span)>) -> Option<Vec<TextValue>> {
+        let mut out = Vec::with_capacity(texts.len());
+        let mut ok = true;
+        for (text, span) in texts {
+            if let Some(template) = self.template(&text, span) {
+                out.push(TextValue {
+                    text,
+                    matcher: TextMatcher::Template(template),
+                });
+                continue;
+            }
+            match value::parse_bool(&text) {
+                Ok(_) => out.push(TextValue {
+                    matcher: TextMatcher::Exact(text.clone()),
+                    text,
+                }),
+                Err(message) => {
+                    ok = false;
+                    self.report(Diagnostic::new(Code::InvalidBool, span, message));
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn typed<T>(
@@ -569,7 +607,9 @@ impl Builder<'_> {
                     ok = false;
                     let mut d = Diagnostic::new(code, span, message);
                     if text.contains("${") {
-                        d = d.with_help("policy variables work only with String and ARN operators");
+                        d = d.with_help(
+                            "policy variables work only with String, ARN and Bool operators",
+                        );
                     }
                     self.report(d);
                 }
@@ -579,14 +619,20 @@ impl Builder<'_> {
     }
 
     fn text_matcher(&mut self, kind: OperatorKind, text: &str, span: Span) -> TextMatcher {
-        if let Some(template) = self.template(text, span) {
+        let padded = match kind.family() {
+            Family::Arn => self.padded_arn_value(text, span),
+            _ => Cow::Borrowed(text),
+        };
+        if let Some(template) = self.template(&padded, span) {
             return TextMatcher::Template(template);
         }
         match kind.positive() {
             OperatorKind::StringEquals => TextMatcher::Exact(text.to_owned()),
             OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(text.to_lowercase()),
             OperatorKind::StringLike => TextMatcher::Like(Glob::new(text, GlobSyntax::Text)),
-            _ => match split_arn(text, false) {
+            _ => match arn::split(&padded, false) {
+                // ID-6: every component, partition, service and region included, is compared
+                // case-sensitively.
                 Some(parts) => {
                     TextMatcher::Arn(Box::new(parts.map(|p| Glob::new(p, GlobSyntax::Text))))
                 }
@@ -601,6 +647,53 @@ impl Builder<'_> {
             },
         }
     }
+
+    /// An `Arn*` condition value, padded with `*` components when it is a short pattern
+    /// (ID-15), which a warning flags. A colon inside a live policy variable does not split.
+    fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
+        let live = self.variables && text.contains("${");
+        let shape = arn::pattern_shape(text, live);
+        let padded = arn::padded_shape(text, shape);
+        if let PatternShape::Short { segments } = shape {
+            self.report(Diagnostic::new(
+                Code::ShortArn,
+                span,
+                format!("ARN pattern `{text}` has {segments} of an ARN's six components: it is read as `{padded}` (ID-15)"),
+            ).with_help("write all six components, `arn:partition:service:region:account:resource`, using `*` where any value will do"));
+        }
+        padded
+    }
+}
+
+/// The `invalid-resource` error for a resource that is not `*` or an accepted ARN pattern.
+fn invalid_resource(text: &str, shape: PatternShape, span: Span) -> Diagnostic {
+    const SEGMENTS: [&str; 6] = [
+        "`arn`",
+        "partition",
+        "service",
+        "region",
+        "account",
+        "resource",
+    ];
+    let six = "write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do";
+    let (message, help) = match shape {
+        PatternShape::TooFewSegments => (
+            format!("resource `{text}` has too few segments to be an ARN: it needs at least a partition and a service"),
+            six,
+        ),
+        PatternShape::EmptySegment { index } => (
+            format!(
+                "resource `{text}` has fewer than six segments and an empty {} segment",
+                SEGMENTS.get(index).copied().unwrap_or("")
+            ),
+            six,
+        ),
+        _ => (
+            format!("resource `{text}` is not `*` or an ARN"),
+            "a resource is `*` or an ARN such as `arn:aws:iot:us-east-1:123456789012:job/*`",
+        ),
+    };
+    Diagnostic::new(Code::InvalidResource, span, message).with_help(help)
 }
 
 /// `ForAllValues:Null` or `ForAnyValue:Null` read as the plain `Null` with its qualifier kept
@@ -623,4 +716,32 @@ fn read_ip_range(text: &str, bare_ipv6: BareIpv6) -> Result<ipnetwork::IpNetwork
         ));
     }
     value::parse_ip_range(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercase_borrows_or_lowers_like_to_lowercase() {
+        let long = "A".repeat(LOWER_MAX + 1);
+        for text in [
+            "describejob",
+            "DescribeJob",
+            "Ünïcode",
+            "",
+            "*Job?",
+            long.as_str(),
+        ] {
+            let mut buf = [0; LOWER_MAX];
+            let lower = lowercase(text, &mut buf);
+            assert_eq!(lower, text.to_lowercase(), "{text}");
+            let allocated = matches!(lower, Cow::Owned(_));
+            assert_eq!(
+                allocated,
+                !text.is_ascii() || text.len() > LOWER_MAX,
+                "{text}"
+            );
+        }
+    }
 }

@@ -1,0 +1,28 @@
+//! Known-failures files written from a run (`iamconf check --write-known-failures FILE`): one
+//! line per failure group, `group=KEY  description`, so that a team gates its CI on today's
+//! failures and shrinks the list as it fixes them.
+
+use std::fmt::Write as _;
+
+use crate::gate::{Report, Status, GROUP_PREFIX};
+use crate::groups::describe;
+
+/// Today's failures as a known-failures list (read back by `--known-failures`).
+pub fn write_known_failures(report: &Report) -> String {
+    let mut out = String::from(
+        "# iamconf known failures, one line per failure group: `group=KEY reason` (a line may\n\
+         # also be `CASE-ID-GLOB reason`). Written by `iamconf check --write-known-failures`.\n",
+    );
+    let _ = writeln!(out, "# compared by {}", report.comparison);
+    for group in &report.groups {
+        let failing = report.outcomes.iter().any(|o| {
+            matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
+                && o.group.as_deref() == Some(group.key.as_str())
+        });
+        if !failing {
+            continue;
+        }
+        let _ = writeln!(out, "{GROUP_PREFIX}{}  {}", group.key, describe(group));
+    }
+    out
+}
