@@ -80,7 +80,7 @@ pub fn human(report: &Report) -> String {
 }
 
 /// What the summary says about capped and left-out cases (empty when none).
-fn left_out(report: &Report) -> String {
+pub(crate) fn left_out(report: &Report) -> String {
     let mut out = String::new();
     if report.readings.capped > 0 {
         let _ = write!(

@@ -88,7 +88,7 @@ pub fn grouped(report: &Report) -> String {
     let failed = report.count(|s| *s == Status::Failed);
     let _ = writeln!(
         out,
-        "{} cases ({golden} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined; {} failure group{}",
+        "{} cases ({golden} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} with more than one permitted answer{}; {} failure group{}",
         report.outcomes.len(),
         report.outcomes.len() - golden,
         report.elapsed,
@@ -97,7 +97,8 @@ pub fn grouped(report: &Report) -> String {
         failed,
         report.count(|s| matches!(s, Status::ExpectedFailure(_))),
         report.count(|s| matches!(s, Status::UnexpectedPass(_))),
-        report.skipped_implementation_defined,
+        report.readings.several_answers,
+        crate::report::left_out(report),
         failed_groups.len(),
         if failed_groups.len() == 1 { "" } else { "s" },
     );
@@ -106,6 +107,10 @@ pub fn grouped(report: &Report) -> String {
             out,
             "(`--verbose` lists every failure; `--write-known-failures FILE` lists these groups)"
         );
+    }
+    let readings = report.readings.human();
+    if !readings.is_empty() {
+        let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
     }
     let _ = writeln!(
         out,

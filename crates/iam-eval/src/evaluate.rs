@@ -372,6 +372,7 @@ impl PolicySet {
 }
 
 /// One statement: action, resource, then every condition (no short-circuit, §3).
+#[inline(always)]
 fn evaluate_entry(
     entry: &Entry,
     request: &Request,
@@ -392,11 +393,7 @@ fn evaluate_entry(
     ) {
         Some(true) => {}
         Some(false) => return,
-        None => {
-            let message = UNRESOLVED_NOT_RESOURCE.to_owned();
-            sink.error(entry, "NotResource", message);
-            return;
-        }
+        None => return unresolved_not_resource(entry, sink),
     }
     let env = Env {
         context: request.context(),
@@ -417,6 +414,13 @@ fn evaluate_entry(
     if holds && !failed {
         sink.applied(entry);
     }
+}
+
+/// Report [`UNRESOLVED_NOT_RESOURCE`] (out of the hot path).
+#[cold]
+#[inline(never)]
+fn unresolved_not_resource(entry: &Entry, sink: &mut impl Sink) {
+    sink.error(entry, "NotResource", UNRESOLVED_NOT_RESOURCE.to_owned());
 }
 
 /// The error of a `NotResource` entry whose variable has no value (the `error` reading of
