@@ -62,6 +62,7 @@ fn gate_cost(c: &mut Criterion) {
     let config = Config {
         corpus: Some(corpus),
         generated: 0,
+        invariant_cases: 0,
         ..Config::default()
     };
     let report = gate::run(&mut InProcess(&ReferenceEvaluator), &config, &mut |_, _| {});

@@ -24,8 +24,8 @@ pub fn compile_all(documents: &[String]) -> PolicySet {
         .iter()
         .map(|d| {
             Policy::parse(d).unwrap_or_else(|e| {
-                let head: String = d.chars().take(200).collect();
-                panic!("generated policy is invalid: {e:?}\n{head}…")
+                let head = iam_policy::text::truncate(d, 200);
+                panic!("generated policy is invalid: {e:?}\n{head}")
             })
         })
         .collect();
@@ -190,6 +190,19 @@ pub fn variables_request() -> Request {
     )
 }
 
+/// A request [`variables_policy`] does not allow: another thing than the connected one.
+pub fn variables_request_elsewhere() -> Request {
+    request(
+        "iotjobsdata:DescribeJobExecution",
+        &arn("thing/OtherThing"),
+        &[
+            ("iot:Connection.Thing.ThingName", "MyIoTThing"),
+            ("iot:ThingName", "MyIoTThing"),
+            ("aws:RequestTag/owner", "MyIoTThing-fleet"),
+        ],
+    )
+}
+
 /// A realistic statement, numbered: exact and wildcard actions, ARNs, two conditions.
 fn sized_statement(i: usize) -> Value {
     json!({
@@ -291,6 +304,22 @@ pub fn strategy_cases() -> Vec<(&'static str, String, GlobSyntax, String)> {
             format!("arn:aws:iot:us-*-1:{ACCOUNT}:job/*-42"),
             GlobSyntax::Arn,
             job,
+        ),
+    ]
+}
+
+/// For each of [`strategy_cases`], in order, a value its glob misses (`any` misses nothing:
+/// its second value is another match).
+pub fn strategy_misses() -> Vec<(&'static str, String)> {
+    vec![
+        ("any", String::new()),
+        ("exact", arn("job/firmware-7")),
+        ("prefix", arn("thing/firmware-42")),
+        ("suffix", arn("job/firmware-420")),
+        ("segments", "describejobexecutions".into()),
+        (
+            "nfa",
+            format!("arn:aws:iot:us-east-2:{ACCOUNT}:job/firmware-42"),
         ),
     ]
 }

@@ -75,6 +75,7 @@ pub fn seed_corpus() -> Corpus {
     Corpus {
         parse: Vec::new(),
         decisions,
+        ..Corpus::default()
     }
 }
 

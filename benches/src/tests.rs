@@ -17,6 +17,69 @@ fn every_workload_runs_once_and_computes_the_right_result() {
     assert!(workload::prepare("no-such-workload").is_none());
 }
 
+/// No workload's checksum is met without its work: its answers differ (so no constant answer
+/// gives them), and the checksum tells a constant vector, a reordering and a single wrong
+/// answer from the right one. (Replacing a workload's hot path by a constant, e.g. `decide`
+/// by `Some(Allow)` or `is_match` by `true`, gives such a constant vector.)
+#[test]
+fn no_constant_meets_a_checksum() {
+    for (name, _, _) in workload::WORKLOADS {
+        let prepared = workload::prepare(name).unwrap();
+        let answers = &prepared.answers;
+        assert_eq!(
+            workload::checksum(answers.iter().copied()),
+            prepared.expected
+        );
+        let mut distinct = answers.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(
+            distinct.len() >= 2,
+            "{name}: every input has the answer {distinct:?}"
+        );
+        for constant in distinct.iter().copied().chain(0..4) {
+            let vector = vec![constant; answers.len()];
+            assert_ne!(
+                workload::checksum(vector),
+                prepared.expected,
+                "{name}: the constant {constant} meets the checksum"
+            );
+        }
+        let mut reversed = answers.clone();
+        reversed.reverse();
+        if reversed != *answers {
+            assert_ne!(workload::checksum(reversed), prepared.expected, "{name}");
+        }
+        for i in 0..answers.len() {
+            let mut wrong = answers.clone();
+            wrong[i] ^= 1;
+            assert_ne!(workload::checksum(wrong), prepared.expected, "{name} #{i}");
+        }
+    }
+}
+
+/// The pattern workload's answers come from the naive matcher; they are the designed ones:
+/// each strategy's hit matches and its miss does not (`any` matches both).
+#[test]
+fn pattern_answers_are_the_designed_hits_and_misses() {
+    let prepared = workload::prepare("pattern-strategies").unwrap();
+    let designed: Vec<u64> = gen::strategy_cases()
+        .iter()
+        .flat_map(|(strategy, ..)| [1, u64::from(*strategy == "any")])
+        .collect();
+    assert_eq!(prepared.answers, designed);
+    for ((strategy, pattern, syntax, _), (name, miss)) in gen::strategy_cases()
+        .into_iter()
+        .zip(gen::strategy_misses())
+    {
+        assert_eq!(strategy, name);
+        assert_eq!(
+            Glob::new(&pattern, syntax).is_match(&miss),
+            strategy == "any"
+        );
+    }
+}
+
 #[test]
 fn the_seeds_decide_as_the_corpus_says() {
     let seeds = seed::seeds();

@@ -2,30 +2,122 @@
 //! regression check (`benches/regress.sh`) and of the smoke test.
 //!
 //! A workload is prepared outside the measured region (fixtures built, caches warm), then
-//! [`Prepared::run`] runs its hot path once and returns a checksum that [`Prepared::expected`]
-//! predicts independently (a count taken from the corpus or the generator), so a workload that
-//! stopped doing its work is caught, not measured.
+//! [`Prepared::run`] runs its hot path once over several inputs and returns the [`checksum`] of
+//! its answers, one per input, which [`Prepared::expected`] predicts from answers known
+//! independently (the corpus's expectations, a naive matcher, `serde_json`, the generator's
+//! design). The inputs of every workload have answers that differ, and the checksum depends on
+//! each answer and its position, so a workload that stopped doing its work (or answers a
+//! constant) is caught, not measured.
 
 use std::hint::black_box;
 
 use iam_conformance::candidate::InProcess;
 use iam_conformance::gate::{self, Config};
+use iam_conformance::invariants::matching::naive_glob;
 use iam_conformance::oracle::Oracle;
-use iam_conformance::protocol::{CaseLine, Verdict};
-use iam_eval::{Decision, ReferenceEvaluator, Response};
+use iam_conformance::protocol::CaseLine;
+use iam_eval::{Decision, PolicySet, ReferenceEvaluator, Request, Response};
 use iam_policy::pattern::Glob;
 use iam_policy::pattern::GlobSyntax;
-use iam_policy::Policy;
+use iam_policy::{Effect, Policy};
 
 use crate::{gen, generated, seed};
 
 /// A workload ready to run.
 pub struct Prepared {
-    /// Run the hot path once; the checksum of what it computed.
+    /// Run the hot path once; the [`checksum`] of its answers, one per input.
     pub run: Box<dyn FnMut() -> u64>,
-    /// The checksum one run must return.
+    /// The answers one run must give, in input order, from a source independent of the code
+    /// measured (the corpus's expectations, a naive matcher, `serde_json`, the generator's
+    /// design). The inputs are chosen so that they differ: no constant meets them.
+    pub answers: Vec<u64>,
+    /// The checksum one run must return: [`checksum`] of `answers`.
     pub expected: u64,
 }
+
+impl Prepared {
+    fn new(answers: Vec<u64>, run: Box<dyn FnMut() -> u64>) -> Prepared {
+        let expected = checksum(answers.iter().copied());
+        Prepared {
+            run,
+            answers,
+            expected,
+        }
+    }
+}
+
+/// The checksum of an answer vector: FNV-1a over each answer and its position, so that a
+/// constant, a count of right answers or a reordering of them does not meet it.
+pub fn checksum(answers: impl IntoIterator<Item = u64>) -> u64 {
+    let mut fold = Fold::default();
+    for a in answers {
+        fold.push(a);
+    }
+    fold.0
+}
+
+/// A running [`checksum`] (no allocation in the measured loop).
+#[derive(Clone, Copy)]
+pub struct Fold(u64);
+
+impl Default for Fold {
+    fn default() -> Self {
+        Fold(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fold {
+    /// Fold in the next answer.
+    pub fn push(&mut self, answer: u64) {
+        for b in answer.to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = self.0.rotate_left(5) ^ 0x9e37_79b9;
+    }
+}
+
+/// A decision as an answer: 1 allowed, 2 explicitDeny, 3 implicitDeny, 0 none (an error).
+pub fn decision_code(decision: Option<Decision>) -> u64 {
+    match decision {
+        Some(Decision::Allow) => 1,
+        Some(Decision::ExplicitDeny) => 2,
+        Some(Decision::ImplicitDeny) => 3,
+        None => 0,
+    }
+}
+
+/// A protocol verdict word as an answer (as [`decision_code`]; `error` is 0).
+pub fn word_code(word: &str) -> u64 {
+    decision_code(Decision::from_protocol_str(word))
+}
+
+/// What a parse gives, as an answer: 0 rejected, else `1 + 64 × statements + Deny statements`.
+pub fn parse_code(policy: Option<&Policy>) -> u64 {
+    policy.map_or(0, |p| {
+        let denies = p
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Deny)
+            .count();
+        1 + 64 * p.statements.len() as u64 + denies as u64
+    })
+}
+
+/// [`parse_code`] of a document read by `serde_json` (the independent expectation of a valid
+/// document).
+fn json_parse_code(document: &str) -> u64 {
+    let value: serde_json::Value = serde_json::from_str(document).expect("JSON");
+    let statements: Vec<&serde_json::Value> = match &value["Statement"] {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let denies = statements.iter().filter(|s| s["Effect"] == "Deny").count();
+    1 + 64 * statements.len() as u64 + denies as u64
+}
+
+/// A small document every reading rejects (an empty `Statement`): the second input of the
+/// one-document parse workloads, so that their answers differ.
+pub const REJECTED_DOCUMENT: &str = r#"{"Version":"2012-10-17","Statement":[]}"#;
 
 /// Every workload: `(name, what it runs, iterations of one regression measurement)`.
 pub const WORKLOADS: &[(&str, &str, u32)] = &[
@@ -131,20 +223,32 @@ pub fn prepare(name: &str) -> Option<Prepared> {
 }
 
 fn pattern_strategies() -> Prepared {
-    let globs: Vec<(Glob, String)> = gen::strategy_cases()
+    // Each strategy's glob against a value it matches and one it misses (`any` has none).
+    let pairs: Vec<(String, GlobSyntax, String)> = gen::strategy_cases()
         .into_iter()
-        .map(|(_, pattern, syntax, value)| (Glob::new(&pattern, syntax), value))
+        .zip(gen::strategy_misses())
+        .flat_map(|((_, pattern, syntax, hit), (_, miss))| {
+            [(pattern.clone(), syntax, hit), (pattern, syntax, miss)]
+        })
         .collect();
-    let expected = globs.len() as u64;
-    Prepared {
-        run: Box::new(move || {
-            globs
-                .iter()
-                .filter(|(g, v)| black_box(g).is_match(black_box(v)))
-                .count() as u64
+    let answers = pairs
+        .iter()
+        .map(|(p, syntax, v)| u64::from(naive_glob(p, *syntax, v)))
+        .collect();
+    let globs: Vec<(Glob, String)> = pairs
+        .into_iter()
+        .map(|(pattern, syntax, value)| (Glob::new(&pattern, syntax), value))
+        .collect();
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
+            for (g, v) in &globs {
+                fold.push(u64::from(black_box(g).is_match(black_box(v))));
+            }
+            fold.0
         }),
-        expected,
-    }
+    )
 }
 
 fn adversarial(syntax: GlobSyntax) -> Prepared {
@@ -153,204 +257,250 @@ fn adversarial(syntax: GlobSyntax) -> Prepared {
         .into_iter()
         .map(|(_, v, m)| (v, m))
         .collect();
-    let expected = values.iter().filter(|(_, m)| *m).count() as u64;
-    Prepared {
-        run: Box::new(move || {
-            values
-                .iter()
-                .filter(|(v, _)| black_box(&glob).is_match(black_box(v)))
-                .count() as u64
+    // The designed answers (no-b and late-fail miss, match matches).
+    let answers = values.iter().map(|(_, m)| u64::from(*m)).collect();
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
+            for (v, _) in &values {
+                fold.push(u64::from(black_box(&glob).is_match(black_box(v))));
+            }
+            fold.0
         }),
-        expected,
-    }
+    )
 }
 
-fn statements(policy: &Policy) -> u64 {
-    policy.statements.len() as u64
+/// Parse each document; the answers are their [`parse_code`]s.
+fn parse_all(documents: Vec<String>, answers: Vec<u64>) -> Prepared {
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
+            for d in &documents {
+                fold.push(parse_code(Policy::parse(black_box(d)).ok().as_ref()));
+            }
+            fold.0
+        }),
+    )
 }
 
 fn parse_seed() -> Prepared {
     let docs: Vec<String> = seed::seeds().into_iter().map(|s| s.document).collect();
-    let expected = docs
-        .iter()
-        .map(|d| serde_json::from_str::<serde_json::Value>(d).expect("JSON"))
-        .map(|v| match &v["Statement"] {
-            serde_json::Value::Array(items) => items.len() as u64,
-            _ => 1,
-        })
-        .sum();
-    Prepared {
-        run: Box::new(move || {
-            docs.iter()
-                .map(|d| Policy::parse(black_box(d)).map_or(0, |p| statements(&p)))
-                .sum()
-        }),
-        expected,
-    }
+    let answers = docs.iter().map(|d| json_parse_code(d)).collect();
+    parse_all(docs, answers)
 }
 
 fn parse_managed() -> Prepared {
-    let doc = gen::managed_policy();
+    let documents = vec![gen::managed_policy(), REJECTED_DOCUMENT.to_owned()];
+    let answers = vec![json_parse_code(&documents[0]), 0];
     let options = gen::managed_options();
-    let expected = serde_json::from_str::<serde_json::Value>(&doc).expect("JSON")["Statement"]
-        .as_array()
-        .map_or(0, |a| a.len() as u64);
-    Prepared {
-        run: Box::new(move || {
-            let checked = Policy::check(black_box(&doc), &options);
-            checked.policy.as_ref().map_or(0, statements)
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
+            for d in &documents {
+                let checked = Policy::check(black_box(d), &options);
+                fold.push(parse_code(checked.policy.as_ref()));
+            }
+            fold.0
         }),
-        expected,
-    }
+    )
 }
 
 fn parse_sized(bytes: usize) -> Prepared {
-    let doc = gen::document_of_size(bytes);
-    let expected = serde_json::from_str::<serde_json::Value>(&doc).expect("JSON")["Statement"]
-        .as_array()
-        .map_or(0, |a| a.len() as u64);
-    Prepared {
-        run: Box::new(move || Policy::parse(black_box(&doc)).map_or(0, |p| statements(&p))),
-        expected,
-    }
+    let documents = vec![gen::document_of_size(bytes), REJECTED_DOCUMENT.to_owned()];
+    let answers = vec![json_parse_code(&documents[0]), 0];
+    parse_all(documents, answers)
 }
 
 fn eval_seed() -> Prepared {
     let seeds = seed::seeds();
-    let expected = seeds.iter().map(|s| s.requests.len() as u64).sum();
+    // The corpus's expectations, written by hand from the AWS page.
+    let answers = seeds
+        .iter()
+        .flat_map(|s| s.requests.iter().map(|r| decision_code(r.expect)))
+        .collect();
     let mut response = Response::new();
-    Prepared {
-        run: Box::new(move || {
-            let mut agree = 0;
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
             for s in &seeds {
                 for r in &s.requests {
                     s.set.evaluate_into(black_box(&r.request), &mut response);
-                    agree += u64::from(response.decision == r.expect);
+                    fold.push(decision_code(response.decision));
                 }
             }
-            agree
+            fold.0
         }),
-        expected,
-    }
+    )
 }
 
-/// A workload deciding one request against one set; checksum 1 when the decision is right.
-fn decide(document: &str, request: iam_eval::Request, expect: Decision) -> Prepared {
-    let set = gen::compile(document);
-    Prepared {
-        run: Box::new(move || u64::from(set.decide(black_box(&request)) == Some(expect))),
-        expected: 1,
-    }
+/// A workload deciding requests against one set; the answers are the decisions each request
+/// was designed to get.
+fn decide(set: PolicySet, requests: Vec<(Request, Decision)>) -> Prepared {
+    let answers = requests
+        .iter()
+        .map(|(_, d)| decision_code(Some(*d)))
+        .collect();
+    Prepared::new(
+        answers,
+        Box::new(move || {
+            let mut fold = Fold::default();
+            for (r, _) in &requests {
+                fold.push(decision_code(set.decide(black_box(r))));
+            }
+            fold.0
+        }),
+    )
 }
 
 fn eval_statements(n: usize) -> Prepared {
-    let request = gen::request("iot:DescribeJob", &gen::arn("job/team-0/j1"), &[]);
-    let set = gen::statements_set(n);
-    Prepared {
-        run: Box::new(move || u64::from(set.decide(black_box(&request)) == Some(Decision::Allow))),
-        expected: 1,
-    }
+    decide(
+        gen::statements_set(n),
+        vec![
+            (
+                gen::request("iot:DescribeJob", &gen::arn("job/team-0/j1"), &[]),
+                Decision::Allow,
+            ),
+            (
+                gen::request("iot:DescribeJob", &gen::arn("job/elsewhere"), &[]),
+                Decision::ImplicitDeny,
+            ),
+        ],
+    )
 }
 
 fn eval_wildcard(n: usize) -> Prepared {
-    let request = gen::request("iot:DescribeJob", &gen::arn("job/j1"), &[]);
-    decide(&gen::wildcard_policy(n), request, Decision::Allow)
+    decide(
+        gen::compile(&gen::wildcard_policy(n)),
+        vec![
+            (
+                gen::request("iot:DescribeJob", &gen::arn("job/j1"), &[]),
+                Decision::Allow,
+            ),
+            (
+                gen::request("iot:CancelJob", &gen::arn("job/j1"), &[]),
+                Decision::ImplicitDeny,
+            ),
+        ],
+    )
 }
 
 fn eval_cidrs(n: usize) -> Prepared {
-    let request = gen::request("iot:DescribeJob", "*", &[("aws:SourceIp", "192.0.2.1")]);
-    decide(&gen::cidr_policy(n), request, Decision::ImplicitDeny)
+    let inside = gen::ip_in_last_cidr(n);
+    decide(
+        gen::compile(&gen::cidr_policy(n)),
+        vec![
+            (
+                gen::request("iot:DescribeJob", "*", &[("aws:SourceIp", "192.0.2.1")]),
+                Decision::ImplicitDeny,
+            ),
+            (
+                gen::request("iot:DescribeJob", "*", &[("aws:SourceIp", &inside)]),
+                Decision::Allow,
+            ),
+        ],
+    )
 }
 
 fn eval_keys(n: usize) -> Prepared {
-    decide(&gen::keys_policy(n), gen::keys_request(n), Decision::Allow)
+    decide(
+        gen::compile(&gen::keys_policy(n)),
+        vec![
+            (gen::keys_request(n), Decision::Allow),
+            (gen::keys_request(n - 1), Decision::ImplicitDeny),
+        ],
+    )
 }
 
 fn eval_variables() -> Prepared {
     decide(
-        &gen::variables_policy(),
-        gen::variables_request(),
-        Decision::Allow,
+        gen::compile(&gen::variables_policy()),
+        vec![
+            (gen::variables_request(), Decision::Allow),
+            (gen::variables_request_elsewhere(), Decision::ImplicitDeny),
+        ],
     )
 }
 
 fn protocol_seed() -> Prepared {
     let cases = seed::seed_cases(&seed::corpus());
-    let lines: Vec<(String, String)> = cases
-        .iter()
-        .map(|c| (c.case.to_line(), c.expect.clone()))
-        .collect();
-    let expected = lines.len() as u64;
+    let lines: Vec<String> = cases.iter().map(|c| c.case.to_line()).collect();
+    let answers = cases.iter().map(|c| word_code(&c.expect)).collect();
     let mut oracle = Oracle::new();
     let mut run = move || {
-        let mut agree = 0;
-        for (line, expect) in &lines {
-            let Ok(case) = CaseLine::parse(black_box(line)) else {
-                continue;
+        let mut fold = Fold::default();
+        for line in &lines {
+            let answer = match CaseLine::parse(black_box(line)) {
+                Ok(case) => oracle.answer(&case),
+                Err(_) => continue,
             };
-            let answer = oracle.answer(&case);
-            let out = black_box(answer.to_line());
-            let word = match &answer.verdict {
-                Verdict::Decision(d) => d.as_protocol_str(),
-                Verdict::Error(_) => "error",
-            };
-            agree += u64::from(word == expect && !out.is_empty());
+            black_box(answer.to_line());
+            fold.push(word_code(answer.verdict.word()));
         }
-        agree
+        fold.0
     };
     // Warm the oracle's cache of compiled policy sets, as a long-running evaluator's is.
     run();
-    Prepared {
-        run: Box::new(run),
-        expected,
-    }
+    Prepared::new(answers, Box::new(run))
 }
 
 /// Distinct cases, as in a gate run or a real stream: a fresh oracle each run, so that every
 /// case's policies are parsed and compiled (the oracle's cache never hits).
 fn protocol_generated() -> Prepared {
     let cases = generated::cases(200);
+    // The answers of the reference's `Evaluator` in process (no oracle, no protocol lines):
+    // generated cases have no hand-written expectations.
     let words = generated::expected_words(&cases);
-    let lines: Vec<(String, &str)> = cases.iter().map(CaseLine::to_line).zip(words).collect();
-    let expected = lines.len() as u64;
-    Prepared {
-        run: Box::new(move || {
+    let answers = words.iter().map(|w| word_code(w)).collect();
+    let lines: Vec<String> = cases.iter().map(CaseLine::to_line).collect();
+    Prepared::new(
+        answers,
+        Box::new(move || {
             let mut oracle = Oracle::new();
-            let mut agree = 0;
-            for (line, expect) in &lines {
-                let Ok(case) = CaseLine::parse(black_box(line)) else {
-                    continue;
+            let mut fold = Fold::default();
+            for line in &lines {
+                let answer = match CaseLine::parse(black_box(line)) {
+                    Ok(case) => oracle.answer(&case),
+                    Err(_) => continue,
                 };
-                let answer = oracle.answer(&case);
-                let out = black_box(answer.to_line());
-                let word = generated::verdict_word(&answer.verdict);
-                agree += u64::from(word == *expect && !out.is_empty());
+                black_box(answer.to_line());
+                fold.push(word_code(generated::verdict_word(&answer.verdict)));
             }
-            agree
+            fold.0
         }),
-        expected,
-    }
+    )
 }
 
 fn gate_seed() -> Prepared {
+    let corpus = seed::seed_corpus();
+    // What the candidate must answer (the corpus's expectations), and that the gate agrees.
+    let answers = corpus
+        .decisions
+        .iter()
+        .map(|d| 4 * word_code(&d.expect) + 1)
+        .collect();
     let config = Config {
-        corpus: Some(seed::seed_corpus()),
+        corpus: Some(corpus),
         generated: 0,
+        invariant_cases: 0,
         ..Config::default()
     };
-    let expected = config
-        .corpus
-        .as_ref()
-        .map_or(0, |c| c.decisions.len() as u64);
-    Prepared {
-        run: Box::new(move || {
+    Prepared::new(
+        answers,
+        Box::new(move || {
             let report = gate::run(
                 &mut InProcess(&ReferenceEvaluator),
                 black_box(&config),
                 &mut |_, _| {},
             );
-            report.count(|s| *s == gate::Status::Passed) as u64
+            let mut fold = Fold::default();
+            for o in &report.outcomes {
+                fold.push(4 * word_code(&o.got) + u64::from(o.status == gate::Status::Passed));
+            }
+            fold.0
         }),
-        expected,
-    }
+    )
 }

@@ -15,6 +15,8 @@ use iam_eval::{Evaluator, Request};
 
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
+mod group;
+
 /// Longest answer line accepted.
 pub const MAX_ANSWER_LINE: usize = 1 << 20;
 /// How much of the candidate's standard error is kept for the report.
@@ -149,16 +151,20 @@ impl ProcessCandidate {
         let Some((program, args)) = words.split_first() else {
             return Err(spawn_error("the command is empty".into()));
         };
-        let mut child = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::piped());
+        group::lead_new_group(&mut command);
+        let mut child = command
             .spawn()
             .map_err(|e| spawn_error(e.to_string().to_lowercase()))?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
+            group::kill_group(&child);
             let _ = child.kill();
             return Err(spawn_error("its pipes could not be opened".into()));
         };
@@ -177,6 +183,12 @@ impl ProcessCandidate {
             stderr: tail,
             timeout,
         })
+    }
+
+    /// End the candidate and every process of its group.
+    fn end(&mut self) {
+        group::kill_group(&self.child);
+        let _ = self.child.kill();
     }
 
     fn exit_status(&mut self) -> String {
@@ -255,12 +267,7 @@ fn drain_stderr(mut stderr: impl Read, tail: &Mutex<Tail>) {
 }
 
 fn truncate(line: &str) -> String {
-    if line.chars().count() > 200 {
-        let head: String = line.chars().take(200).collect();
-        format!("{head}…")
-    } else {
-        line.to_owned()
-    }
+    iam_policy::text::truncate(line, 200).into_owned()
 }
 
 impl Candidate for ProcessCandidate {
@@ -285,7 +292,18 @@ impl Candidate for ProcessCandidate {
             let event = match self.answers.recv_timeout(left) {
                 Ok(event) => event,
                 Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        // It exited, but its output is still open: a process it started
+                        // holds the pipe.
+                        group::kill_group(&self.child);
+                        return Err(CandidateFailure::Exited {
+                            case: case.id.clone(),
+                            status: format!(
+                                " ({status}), leaving a process that holds its output open"
+                            ),
+                        });
+                    }
+                    self.end();
                     return Err(CandidateFailure::Timeout {
                         case: case.id.clone(),
                         timeout: self.timeout,
@@ -303,7 +321,7 @@ impl Candidate for ProcessCandidate {
                     });
                 }
                 ReaderEvent::TooLong => {
-                    let _ = self.child.kill();
+                    self.end();
                     return Err(CandidateFailure::TooLong {
                         case: case.id.clone(),
                     });
@@ -344,7 +362,7 @@ impl Candidate for ProcessCandidate {
                     return Err(CandidateFailure::BadExit(format!("exited with {status}")))
                 }
                 Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    let _ = self.child.kill();
+                    self.end();
                     let _ = self.child.wait();
                     return Err(CandidateFailure::BadExit(format!(
                         "did not exit within {:?}",
@@ -379,8 +397,11 @@ impl Candidate for ProcessCandidate {
 }
 
 impl Drop for ProcessCandidate {
+    /// Whatever happened, no process of the candidate's group outlives the gate: the group is
+    /// ended even when the candidate itself exited cleanly (a child it forked may live on).
     fn drop(&mut self) {
         self.to_child = None;
+        group::kill_group(&self.child);
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
         }

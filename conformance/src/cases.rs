@@ -136,6 +136,8 @@ pub struct Corpus {
     pub parse: Vec<ParseCase>,
     /// Decision cases, by id.
     pub decisions: Vec<DecisionCase>,
+    /// Call cases (protocol 1.1), by id.
+    pub calls: Vec<crate::calls::golden::GoldenCall>,
 }
 
 const VERDICTS: [&str; 4] = ["allowed", "explicitDeny", "implicitDeny", "error"];
@@ -166,7 +168,7 @@ impl Corpus {
         Self::from_files(files)
     }
 
-    /// Build from (relative path, text) pairs; files outside `parse/` and `eval/`, and files
+    /// Build from (relative path, text) pairs; files outside `parse/`, `eval/` and `calls/`, and files
     /// not ending in `.json`, are ignored.
     pub fn from_files(mut files: Vec<(String, String)>) -> Result<Corpus, String> {
         files.sort();
@@ -185,6 +187,15 @@ impl Corpus {
                         return Err(format!("{path}: case `{}` is named twice", case.id));
                     }
                     corpus.decisions.push(case);
+                }
+            } else if stem.starts_with("calls/") {
+                for case in crate::calls::golden::call_cases(stem, &text)
+                    .map_err(|e| format!("{path}: {e}"))?
+                {
+                    if !ids.insert(case.id.clone()) {
+                        return Err(format!("{path}: case `{}` is named twice", case.id));
+                    }
+                    corpus.calls.push(case);
                 }
             }
         }

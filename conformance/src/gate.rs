@@ -13,11 +13,15 @@ use crate::cases::{Corpus, DecisionCase};
 use crate::generate::{generate_cases, GeneratorConfig};
 use crate::groups::{self, Group};
 use crate::inferred::ReadingsTally;
+use crate::invariants::through::InvariantRun;
 use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 use crate::shrink::shrink;
 use iam_eval::Point;
+
+mod calls;
+pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
 
 /// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
 /// an existing group joins it unshrunk); later ones are reported as they are.
@@ -57,7 +61,12 @@ pub struct Config {
     pub shrink_budget: usize,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
+    /// Over how many generated base cases the evaluator invariants run (0: not at all).
+    pub invariant_cases: usize,
 }
+
+/// The default number of invariant base cases: a few seconds for a fast evaluator.
+pub const DEFAULT_INVARIANT_CASES: usize = 300;
 
 impl Default for Config {
     fn default() -> Self {
@@ -76,6 +85,7 @@ impl Default for Config {
             filter: None,
             shrink_budget: 2_000,
             generator: GeneratorConfig::default(),
+            invariant_cases: DEFAULT_INVARIANT_CASES,
         }
     }
 }
@@ -93,8 +103,22 @@ pub struct KnownFailure {
 /// keys) instead of case ids.
 pub const GROUP_PREFIX: &str = "group=";
 
+/// The prefix of a known-failures line that names an evaluator invariant (its name, or a glob
+/// over names) that the evaluator is known to violate.
+pub const INVARIANT_PREFIX: &str = "invariant=";
+
 impl KnownFailure {
+    /// Whether this line names the invariant `name` (an `invariant=GLOB` line).
+    pub fn names_invariant(&self, name: &str) -> bool {
+        self.pattern
+            .strip_prefix(INVARIANT_PREFIX)
+            .is_some_and(|pattern| Glob::new(pattern, GlobSyntax::Text).is_match(name))
+    }
+
     fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        if self.pattern.starts_with(INVARIANT_PREFIX) {
+            return false;
+        }
         match self.pattern.strip_prefix(GROUP_PREFIX) {
             Some(pattern) => {
                 group.is_some_and(|g| Glob::new(pattern, GlobSyntax::Text).is_match(g))
@@ -202,6 +226,8 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// What was compared: `decision`, `allowed` or `matched`.
     pub comparison: &'static str,
+    /// The evaluator invariants: what ran and what broke.
+    pub invariants: InvariantRun,
 }
 
 impl Report {
@@ -214,6 +240,7 @@ impl Report {
     /// candidate failure.
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
+            && self.invariants.passed()
             && self
                 .outcomes
                 .iter()
@@ -248,6 +275,7 @@ pub fn run(
     let mut judge = Judge::new(config);
     report.readings = ReadingsTally::new(judge.declared.clone());
     let golden = golden_cases(config, &mut report);
+    let golden_calls = calls::golden_calls(config, &mut report);
     let total = golden.len() + config.generated;
     let mut done = 0;
     for (case, points) in golden {
@@ -303,6 +331,19 @@ pub fn run(
             done += 1;
             progress(done, total);
         }
+    }
+    if report.candidate_failure.is_none() {
+        let ran = calls::run_calls(candidate, &mut oracle, config, &golden_calls, &mut report);
+        if let Err(failure) = ran {
+            report.candidate_failure = Some(failure.to_string());
+        }
+    }
+    if report.candidate_failure.is_none() {
+        let deadline = config.time_budget.and_then(|b| started.checked_add(b));
+        let (run, failure) = crate::invariants::through::run(candidate, config, deadline);
+        report.invariants = run;
+        report.invariants.mark_known(&config.known_failures);
+        report.candidate_failure = failure.map(|f| f.to_string());
     }
     if report.candidate_failure.is_none() {
         if let Err(failure) = candidate.finish() {
@@ -593,7 +634,7 @@ fn run_case(
         outcome.group = report.groups.get(index).map(|g| g.key.clone());
         outcome.explanation = Some(explanation);
         if let Some(dir) = &config.save_failures {
-            match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+            match crate::saved::save_case(dir, &minimal, &oracle.answer(&minimal)) {
                 Ok(path) => outcome.saved = Some(path),
                 Err(e) => {
                     outcome.detail.push_str(&format!(

@@ -17,6 +17,7 @@
 mod focus;
 pub mod model;
 pub mod pools;
+mod request;
 mod strategy;
 pub mod tags;
 
@@ -93,6 +94,11 @@ pub struct Weights {
     pub array_of_one: u32,
     /// A context value that cannot be read as its type (ID-5).
     pub unreadable_value: u32,
+    /// A request that may break the catalog (§2, ID-16): a made-up action, a resource of a
+    /// type the action does not take, an array for a single-valued key, an unreadable value.
+    /// `empty_array`, `array_of_one` and `unreadable_value` apply to single-valued keys only
+    /// in such requests (aws:TagKeys, multivalued, is always an array).
+    pub outside_catalog: u32,
     /// A condition operator with `IfExists`.
     pub if_exists: u32,
     /// A condition operator with a set qualifier.
@@ -182,6 +188,7 @@ impl Default for Weights {
             empty_array: 5,
             array_of_one: 10,
             unreadable_value: 3,
+            outside_catalog: 5,
             if_exists: 20,
             qualifier: 20,
             families: FamilyWeights::default(),

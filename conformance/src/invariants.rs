@@ -1,16 +1,28 @@
-//! Named invariants: claims about the reference evaluator and parser that every generated
-//! case must satisfy. Each derives variants of one case (reordered, re-cased, with a statement
-//! added, a key removed, ...) and checks that the reference's answers relate as the claim says.
+//! Named invariants: metamorphic relations between an evaluator's answers. Each derives
+//! variants of one case (reordered, re-cased, with a statement added, a key removed, ...) and
+//! checks that the answers relate as the claim says. They need no reference answer, so they run
+//! on any evaluator: `iamconf check --evaluator CMD` sends every variant to the candidate as a
+//! protocol case line ([`through`]), on base cases where no implementation-defined point can be
+//! reached ([`scope`]), so that a broken relation is a bug under every permitted reading.
 //!
-//! Every check is written against an evaluator given as a function
-//! (`&mut dyn FnMut(&CaseLine) -> Verdict`), so that tests can hand it a deliberately wrong
-//! evaluator and see the invariant bite; [`all`] runs them against the reference, turning a
-//! panic into an `Err`.
+//! Every relation is written against an evaluator given as a function
+//! (`&mut dyn FnMut(&CaseLine) -> Verdict`): the candidate through the protocol, the reference
+//! ([`reference`]), or, in tests, a deliberately wrong evaluator.
+//!
+//! The properties of iamconf's own code that involve no evaluator (glob against a naive matcher,
+//! render/parse round trip, no panic on bytes or mutations) and the consistency of the
+//! reference's full response are [`self_checks`]: `iamconf check` without `--evaluator` runs
+//! them, and tests run them.
 
 pub mod conditions;
 pub mod decisions;
 pub mod matching;
 pub mod parsing;
+pub mod scope;
+pub mod self_checks;
+pub mod summary;
+pub mod through;
+pub mod unreadable;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -24,15 +36,30 @@ use iam_policy::Policy;
 use crate::generate::GeneratedCase;
 use crate::protocol::{CaseLine, Verdict};
 
-/// One named invariant: the claim it makes and its check over a generated case.
+/// A relation's check over one base case, against an evaluator; `Err` says how it broke.
+pub type Relation = fn(&GeneratedCase, &mut Eval<'_>) -> Result<(), String>;
+
+/// One named evaluator invariant: the claim and the relation that checks it.
 #[derive(Debug, Clone, Copy)]
 pub struct Invariant {
     /// A short name, snake_case (`explicit_deny_overrides`).
     pub name: &'static str,
     /// The claim, in words.
     pub claim: &'static str,
-    /// Check the claim on one case; `Err` says how it was violated.
-    pub check: fn(&GeneratedCase) -> Result<(), String>,
+    /// Check the claim on one base case against an evaluator.
+    pub relation: Relation,
+}
+
+impl Invariant {
+    /// Check the claim on `case` against `eval`, turning a panic into an `Err`.
+    pub fn check_with(&self, case: &GeneratedCase, eval: &mut Eval<'_>) -> Result<(), String> {
+        guarded(|| (self.relation)(case, eval))
+    }
+
+    /// Check the claim on `case` against the reference.
+    pub fn check_reference(&self, case: &GeneratedCase) -> Result<(), String> {
+        self.check_with(case, &mut reference)
+    }
 }
 
 /// An evaluator as the invariants see it.
@@ -45,8 +72,9 @@ thread_local! {
     static PARSED: RefCell<HashMap<String, Option<Policy>>> = RefCell::new(HashMap::new());
 }
 
-/// The reference's verdict on `case`: what [`Oracle::answer`] says, with each document text
-/// parsed once per thread (the invariants' variants share most of their documents).
+/// The reference's verdict on `case`: what [`Oracle::answer`](crate::oracle::Oracle::answer)
+/// says, with each document text parsed once per thread (the invariants' variants share most
+/// of their documents).
 pub fn reference(case: &CaseLine) -> Verdict {
     let texts = match case.policy_texts() {
         Ok(t) => t,
@@ -105,16 +133,16 @@ macro_rules! invariant {
         Invariant {
             name: stringify!($name),
             claim: $claim,
-            check: |case| guarded(|| $module::$name(case, &mut reference)),
+            relation: $module::$name,
         }
     };
 }
 
-static ALL: [Invariant; 19] = [
+static ALL: [Invariant; 16] = [
     invariant!(decisions::explicit_deny_overrides,
         "adding a Deny statement that matches the request's action and resource, with no condition, yields explicitDeny unless the set is an error"),
     invariant!(decisions::default_deny,
-        "with no policies, or no applicable statement, the decision is implicitDeny; a decision names only statements of its own effect"),
+        "with no policies, or no statement whose action matches, the decision is implicitDeny"),
     invariant!(decisions::order_and_duplicates_do_not_matter,
         "permuting policies, statements, array elements, object keys or context keys, duplicating a statement, or splitting statements across policies never changes the decision"),
     invariant!(decisions::adding_allow_never_revokes,
@@ -128,9 +156,7 @@ static ALL: [Invariant; 19] = [
     invariant!(matching::resources_case_sensitive,
         "a resource pattern without wildcards stops matching when the resource part is re-cased, on either side"),
     invariant!(matching::ip_conditions_agree_with_ipnetwork,
-        "IpAddress/NotIpAddress decide as `IpNetwork::contains` and a naive CIDR test do: v4 and v6, bare = /32 or /128, host bits ignored, families never mix"),
-    invariant!(matching::fast_glob_agrees_with_naive,
-        "the compiled globs match exactly what a naive matcher of §4/§5 matches, in both syntaxes"),
+        "IpAddress/NotIpAddress decide as `IpNetwork::contains` and a naive CIDR test do: v4 and v6, host bits ignored, families never mix"),
     invariant!(conditions::negated_is_not_positive_when_present,
         "with the key present, a negated operator holds exactly when its positive form does not (ForAnyValue:X against ForAllValues:NotX)"),
     invariant!(conditions::missing_key_table,
@@ -141,17 +167,13 @@ static ALL: [Invariant; 19] = [
         "on an absent or empty key, ForAllValues holds and ForAnyValue does not (absent + IfExists: both hold)"),
     invariant!(conditions::variables_literal_unless_2012,
         "under 2008-10-17 or no Version, `${...}` is literal: the same as escaping it under 2012-10-17, and the same for both"),
-    invariant!(parsing::render_parse_round_trip,
-        "every valid policy renders to text that parses back to the same policy"),
-    invariant!(parsing::parser_never_panics_on_bytes,
-        "checking any bytes (truncated, invalid UTF-8, BOM, NUL) returns diagnostics, never panics, and yields a policy exactly when there is no error"),
-    invariant!(parsing::parser_never_panics_on_mutations,
-        "checking a valid document with a byte deleted, inserted or replaced, a key duplicated or the nesting deepened never panics"),
     invariant!(decisions::malformed_never_allows,
-        "a set holding a rejected document, or an evaluation that fails, is an error and never allowed"),
+        "a set holding a document rejected under every reading is an error, never allowed"),
+    invariant!(unreadable::unreadable_never_allows,
+        "a condition on a request value that cannot be read as its operator's type never grants: an error or not applicable, positive and negated alike"),
 ];
 
-/// Every invariant.
+/// Every evaluator invariant.
 pub fn all() -> &'static [Invariant] {
     &ALL
 }
@@ -185,9 +207,49 @@ pub fn expect_one_of(what: &str, got: &Verdict, allowed: &[&str]) -> Result<(), 
     }
 }
 
+/// `want`, and `error` too when the case's request is outside the catalog (ID-16: such a
+/// request may be refused whatever the policies). For relations that expect a fixed answer.
+pub fn or_refused(case: &CaseLine, want: &[&'static str]) -> Vec<&'static str> {
+    let mut out = want.to_vec();
+    if !scope::request_in_catalog(&case.request) && !out.contains(&"error") {
+        out.push("error");
+    }
+    out
+}
+
 /// `Ok` when both verdicts have the same word.
 pub fn expect_same(what: &str, before: &Verdict, after: &Verdict) -> Result<(), String> {
     expect_one_of(what, after, &[before.word()])
+}
+
+/// Whether the reference accepts a policy (an object, or a string holding a document).
+pub fn accepted(policy: &Value) -> bool {
+    let text = match policy {
+        Value::String(s) => s.clone(),
+        Value::Object(_) => policy.to_string(),
+        _ => return false,
+    };
+    PARSED.with(|cell| {
+        let Ok(mut cache) = cell.try_borrow_mut() else {
+            return Policy::parse(&text).is_ok();
+        };
+        if cache.len() >= PARSED_LIMIT {
+            cache.clear();
+        }
+        cache
+            .entry(text)
+            .or_insert_with_key(|t| Policy::parse(t).ok())
+            .is_some()
+    })
+}
+
+/// The object of a policy the variants may take apart and rebuild: an object the reference
+/// accepts. A rejected one is kept whole (rebuilding it could drop what makes it invalid).
+pub fn rebuildable(policy: &Value) -> Option<&Map<String, Value>> {
+    match policy {
+        Value::Object(root) if accepted(policy) => Some(root),
+        _ => None,
+    }
 }
 
 /// A copy of `case` with other policies.
@@ -241,7 +303,9 @@ pub struct FoundCondition {
 pub fn found_conditions(case: &CaseLine, most: usize) -> Vec<FoundCondition> {
     let mut out = Vec::new();
     for policy in &case.policies {
-        let Value::Object(p) = policy else { continue };
+        let Some(p) = rebuildable(policy) else {
+            continue;
+        };
         for s in statements(p) {
             let Some(Value::Object(block)) = s.get("Condition") else {
                 continue;
@@ -276,20 +340,18 @@ pub fn allow_all_when(version: Option<&Value>, operator: &str, key: &str, values
 
 /// The context value of `key`, compared case-insensitively, with the key as written.
 pub fn context_entry<'a>(case: &'a CaseLine, key: &str) -> Option<(&'a String, &'a Value)> {
-    let wanted = key.to_lowercase();
     case.request
         .context
         .iter()
-        .find(|(k, _)| k.to_lowercase() == wanted)
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
 }
 
 /// A copy of `case` whose context has `key` (any case) replaced by `value`, or removed.
 pub fn with_context_key(case: &CaseLine, key: &str, value: Option<Value>) -> CaseLine {
-    let wanted = key.to_lowercase();
     let mut out = case.clone();
     out.request
         .context
-        .retain(|k, _| k.to_lowercase() != wanted);
+        .retain(|k, _| !iam_policy::text::eq_folded(k, key));
     if let Some(v) = value {
         out.request.context.insert(key.to_owned(), v);
     }
@@ -316,6 +378,13 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all().len());
+    }
+
+    #[test]
+    fn self_check_names_differ_from_invariant_names() {
+        for check in self_checks::all() {
+            assert!(all().iter().all(|i| i.name != check.name), "{}", check.name);
+        }
     }
 
     #[test]

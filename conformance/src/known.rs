@@ -1,17 +1,18 @@
 //! Known-failures files written from a run (`iamconf check --write-known-failures FILE`): one
-//! line per failure group, `group=KEY  description`, so that a team gates its CI on today's
+//! line per failure group, `group=KEY  description`, and one per violated evaluator invariant,
+//! `invariant=NAME  description`, so that a team gates its CI on today's
 //! failures and shrinks the list as it fixes them.
 
 use std::fmt::Write as _;
 
-use crate::gate::{Report, Status, GROUP_PREFIX};
+use crate::gate::{Report, Status, GROUP_PREFIX, INVARIANT_PREFIX};
 use crate::groups::describe;
 
 /// Today's failures as a known-failures list (read back by `--known-failures`).
 pub fn write_known_failures(report: &Report) -> String {
     let mut out = String::from(
         "# iamconf known failures, one line per failure group: `group=KEY reason` (a line may\n\
-         # also be `CASE-ID-GLOB reason`). Written by `iamconf check --write-known-failures`.\n",
+         # also be `CASE-ID-GLOB reason` or `invariant=NAME reason`). Written by `iamconf check --write-known-failures`.\n",
     );
     let _ = writeln!(out, "# compared by {}", report.comparison);
     for group in &report.groups {
@@ -23,6 +24,18 @@ pub fn write_known_failures(report: &Report) -> String {
             continue;
         }
         let _ = writeln!(out, "{GROUP_PREFIX}{}  {}", group.key, describe(group));
+    }
+    for t in report
+        .invariants
+        .tallies
+        .iter()
+        .filter(|t| t.violations > 0)
+    {
+        let _ = writeln!(
+            out,
+            "{INVARIANT_PREFIX}{}  violated on {} of {} base cases",
+            t.name, t.violations, t.base_cases
+        );
     }
     out
 }

@@ -27,10 +27,11 @@
 //! Any other evaluator speaks the JSON-lines protocol (`docs/evaluator-protocol.md`) and is
 //! run by `iamconf check --evaluator CMD`. The modules follow the pipeline: [`cases`] (the
 //! corpus) and [`generate`] (generated cases) feed [`gate`], which asks a [`candidate`] and the
-//! [`oracle`] (the reference) over the [`protocol`], [`shrink`]s each disagreement, and
+//! [`oracle`] (the reference) over the [`protocol`] (whole API calls: [`calls`]), [`shrink`]s each disagreement, and
 //! writes a [`report`]; [`invariants`] are the named claims the reference itself must keep.
 
 pub mod answer_set;
+pub mod calls;
 pub mod candidate;
 pub mod cases;
 pub mod gate;
@@ -43,8 +44,15 @@ pub mod labels;
 pub mod matrix;
 pub mod oracle;
 pub mod protocol;
+pub mod realistic;
 pub mod report;
+pub mod saved;
 pub mod shrink;
 pub mod summary;
 
 pub use gate::{check, Config, Report};
+
+/// The README's Rust example, compiled (`cargo test --doc`) so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;

@@ -2,12 +2,11 @@
 //! golden case files that can join the corpus.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
 use crate::gate::{Origin, Outcome, Report, Status};
-use crate::protocol::{AnswerLine, CaseLine};
+use crate::protocol::CaseLine;
 
 fn status_word(status: &Status) -> &'static str {
     match status {
@@ -45,6 +44,7 @@ pub fn human(report: &Report) -> String {
             report.stderr_tail.trim_end()
         );
     }
+    out.push_str(&crate::invariants::summary::human(&report.invariants));
     let golden = report
         .outcomes
         .iter()
@@ -66,6 +66,20 @@ pub fn human(report: &Report) -> String {
     let readings = report.readings.human();
     if !readings.is_empty() {
         let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
+    }
+    let calls = report
+        .outcomes
+        .iter()
+        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE));
+    let (total, failed) = calls.fold((0, 0), |(t, f), o| {
+        (t + 1, f + usize::from(o.status == Status::Failed))
+    });
+    if total > 0 {
+        let _ = writeln!(
+            out,
+            "of which {total} call cases (feature `call`, each expanded into its checks): {} passed, {failed} failed",
+            total - failed
+        );
     }
     let _ = writeln!(
         out,
@@ -101,9 +115,15 @@ pub(crate) fn left_out(report: &Report) -> String {
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
-    let _ = writeln!(out, "FAILED {}\n  {}", o.id, o.detail);
+    let call = o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE);
+    let feature = if call { " [call]" } else { "" };
+    let _ = writeln!(out, "FAILED {}{feature}\n  {}", o.id, o.detail);
     if let Some(minimal) = &o.minimal {
-        let label = if o.shrunk { "minimal case" } else { "case" };
+        let label = match (call, o.shrunk) {
+            (true, _) => "the check that differs",
+            (false, true) => "minimal case",
+            (false, false) => "case",
+        };
         let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
@@ -178,6 +198,7 @@ pub fn json_report(report: &Report) -> String {
             "explanation": g.explanation,
         })).collect::<Vec<_>>(),
         "problems": cases,
+        "invariants": crate::invariants::summary::json(&report.invariants),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
@@ -204,7 +225,11 @@ fn xml_escape(text: &str) -> String {
 pub fn junit(report: &Report) -> String {
     let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
         + usize::from(report.candidate_failure.is_some());
-    let tests = report.outcomes.len() + usize::from(report.candidate_failure.is_some());
+    let (invariant_cases, invariant_tests, invariant_failures) =
+        crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
+    let failures = failures + invariant_failures;
+    let tests =
+        report.outcomes.len() + usize::from(report.candidate_failure.is_some()) + invariant_tests;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -265,6 +290,7 @@ pub fn junit(report: &Report) -> String {
         }
         out.push_str("</testcase>\n");
     }
+    out.push_str(&invariant_cases);
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(
             out,
@@ -277,43 +303,4 @@ pub fn junit(report: &Report) -> String {
     out
 }
 
-/// Where [`save_case`] puts its files under the `--save-failures` directory: a corpus layout, so
-/// that `Corpus::load_dir(dir)` (and `iamconf check --corpus DIR`) reads them back.
-pub const SAVED_GROUP: &str = "eval/failures";
-
-/// Write a case as a golden decision case file in `dir/eval/failures/`, the reference's verdict
-/// as its expectation; returns the path.
-pub fn save_case(dir: &Path, case: &CaseLine, reference: &AnswerLine) -> std::io::Result<PathBuf> {
-    let dir = dir.join(SAVED_GROUP);
-    std::fs::create_dir_all(&dir)?;
-    let name: String = case
-        .id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let path = dir.join(format!("{name}.json"));
-    let doc = json!({
-        "description": format!("disagreement found by iamconf check (case `{}`)", case.id),
-        "source": "iamconf check --save-failures; the expectation is the reference's answer",
-        "implementation_defined": [],
-        "policies": case.policies,
-        "requests": [{
-            "name": "minimal",
-            "action": case.request.action,
-            "resource": case.request.resource,
-            "context": case.request.context,
-            "expect": reference.verdict.word(),
-        }],
-    });
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
-    )?;
-    Ok(path)
-}
+pub use crate::saved::{save_case, SAVED_GROUP};

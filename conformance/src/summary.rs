@@ -13,7 +13,7 @@ pub const LINE_BUDGET: usize = 150;
 /// Longest minimal case line printed (compact JSON).
 const CASE_WIDTH: usize = 400;
 /// Groups shown in full; later ones get one line each.
-const FULL_GROUPS: usize = 30;
+const FULL_GROUPS: usize = 10;
 
 /// The grouped human report.
 pub fn grouped(report: &Report) -> String {
@@ -80,6 +80,7 @@ pub fn grouped(report: &Report) -> String {
             tail.get(start..).unwrap_or(&[]).join("\n")
         );
     }
+    out.push_str(&crate::invariants::summary::human(&report.invariants));
     let golden = report
         .outcomes
         .iter()

@@ -60,16 +60,24 @@ fn the_action_script_gates_a_broken_evaluator_and_adopts_its_failures() {
         stdout.contains(&format!("{failures} failing test cases")),
         "{stdout}"
     );
-    // The shrunk failures are saved as golden case files.
+    // The shrunk failing cases are saved as golden case files (a violated invariant is a
+    // testcase of its own, classname `invariant`, with no case file).
+    let case_failures = junit
+        .split("<testcase ")
+        .filter(|t| t.contains("<failure ") && !t.starts_with("classname=\"invariant\""))
+        .count();
+    assert!(case_failures > 0 && case_failures < failures, "{junit}");
     let saved = std::fs::read_dir(out.join("failures/eval/failures"))
         .unwrap()
         .count();
-    assert_eq!(saved, failures);
+    assert_eq!(saved, case_failures);
     // Today's failures, at group level, make tomorrow's gate pass; the reference then shows
     // the list is stale (each listed group now passes: its cases are unexpected passes).
     let known = out.join("known-failures.txt");
     let list = std::fs::read_to_string(&known).unwrap();
     assert!(list.lines().any(|l| l.starts_with("group=")), "{list}");
+    // negated-or also breaks the negation invariant: it is adopted by name.
+    assert!(list.lines().any(|l| l.starts_with("invariant=")), "{list}");
     let again = out_dir("adopted");
     let (code, stdout) = gate("negated-or", &again, Some(&known));
     assert_eq!(code, 0, "{stdout}\n{list}");

@@ -60,8 +60,16 @@ fn iamconf(args: &[&str]) -> Run {
     }
 }
 
+/// A gate run without the evaluator invariants (tests/invariants_gate.rs covers those).
 fn check(evaluator: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["check", "--evaluator", evaluator, "--timeout", "2"];
+    let mut args = vec![
+        "check",
+        "--evaluator",
+        evaluator,
+        "--timeout",
+        "2",
+        "--no-invariants",
+    ];
     args.extend_from_slice(extra);
     iamconf(&args)
 }
@@ -129,6 +137,7 @@ fn correct_answers_pass(#[case] mode: &str) {
         "30",
         "--cases",
         "200",
+        "--no-invariants",
     ]);
     assert_eq!(run.code, 0, "{mode}\n{}\n{}", run.stdout, run.stderr);
     assert!(
@@ -337,17 +346,22 @@ fn check_text(text: &str) {
 #[test]
 fn junit_report_is_well_formed() {
     for mode in ["negated-or", "reference", "garbage", "stderr-flood"] {
-        let run = check(
+        // A generous per-answer timeout: on a busy machine the 50 MB flood takes more than the
+        // 2 s of `check`, and must not be mistaken for a hang (as in `correct_answers_pass`).
+        let run = iamconf(&[
+            "check",
+            "--evaluator",
             &fixture(mode),
-            &[
-                "--cases",
-                "0",
-                "--filter",
-                "eval/operators/string",
-                "--format",
-                "junit",
-            ],
-        );
+            "--timeout",
+            "30",
+            "--no-invariants",
+            "--cases",
+            "0",
+            "--filter",
+            "eval/operators/string",
+            "--format",
+            "junit",
+        ]);
         assert_eq!(
             run.code,
             i32::from(mode == "negated-or" || mode == "garbage")

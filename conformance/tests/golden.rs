@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use iam_conformance::calls::golden::{check_golden_call, GoldenCall};
 use iam_conformance::cases::{
     check_parse_case, render_parse_case, Corpus, DecisionCase, ParseCase,
 };
@@ -81,12 +82,19 @@ fn decision_trial(case: DecisionCase) -> Trial {
     })
 }
 
+fn call_trial(case: GoldenCall) -> Trial {
+    Trial::test(case.id.clone(), move || {
+        check_golden_call(&mut Oracle::new(), &case).map_err(Failed::from)
+    })
+}
+
 fn main() {
     let args = Arguments::from_args();
     let trials = match Corpus::load_dir(&cases_dir()) {
         Ok(corpus) => {
             let mut trials: Vec<Trial> = corpus.parse.into_iter().map(parse_trial).collect();
             trials.extend(corpus.decisions.into_iter().map(decision_trial));
+            trials.extend(corpus.calls.into_iter().map(call_trial));
             trials.push(Trial::test("corpus/loads", || Ok(())));
             trials
         }

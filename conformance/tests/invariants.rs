@@ -1,5 +1,7 @@
-//! Every named invariant as a proptest property over generated cases, and, for each, a
-//! deliberately wrong evaluator (or matcher, renderer, parser) that it catches.
+//! Every evaluator invariant as a proptest property over generated cases, checked on the
+//! reference (on every case, whatever implementation-defined feature it holds: the reference
+//! keeps its own readings), and every self-check of the parser and the reference; and, for
+//! each, a deliberately wrong evaluator (or matcher, renderer, parser) that it catches.
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -7,7 +9,7 @@ use serde_json::Value;
 
 use iam_conformance::generate::{arb_case, generate_cases, GeneratedCase, GeneratorConfig};
 use iam_conformance::invariants::{
-    self, conditions, decisions, matching, parsing, reference, Eval,
+    self, conditions, decisions, matching, parsing, reference, self_checks, unreadable, Eval,
 };
 use iam_conformance::protocol::{CaseLine, Verdict};
 use iam_eval::Decision;
@@ -33,8 +35,26 @@ macro_rules! property {
                     .iter()
                     .find(|i| i.name == stringify!($name))
                     .unwrap();
-                if let Err(e) = (invariant.check)(&case) {
+                if let Err(e) = invariant.check_reference(&case) {
                     prop_assert!(false, "{}: {e}\n{}", invariant.name, case.case.to_line());
+                }
+            }
+        }
+    };
+}
+
+macro_rules! self_check {
+    ($name:ident, $cases:expr) => {
+        proptest! {
+            #![proptest_config(config($cases))]
+            #[test]
+            fn $name(case in arb_case(&GeneratorConfig::default())) {
+                let check = self_checks::all()
+                    .iter()
+                    .find(|i| i.name == stringify!($name))
+                    .unwrap();
+                if let Err(e) = check.run(&case) {
+                    prop_assert!(false, "{}: {e}\n{}", check.name, case.case.to_line());
                 }
             }
         }
@@ -50,25 +70,36 @@ property!(prefix_separation, 64);
 property!(actions_case_insensitive, 64);
 property!(resources_case_sensitive, 64);
 property!(ip_conditions_agree_with_ipnetwork, 64);
-property!(fast_glob_agrees_with_naive, 64);
+
 property!(negated_is_not_positive_when_present, 64);
 property!(missing_key_table, 64);
 property!(if_exists_equivalences, 64);
 property!(qualifiers_on_absent_and_empty, 64);
 property!(variables_literal_unless_2012, 64);
-property!(render_parse_round_trip, 64);
-property!(parser_never_panics_on_bytes, 32);
-property!(parser_never_panics_on_mutations, 32);
 property!(malformed_never_allows, 48);
+property!(unreadable_never_allows, 48);
+self_check!(fast_glob_agrees_with_naive, 64);
+self_check!(render_parse_round_trip, 64);
+self_check!(parser_never_panics_on_bytes, 32);
+self_check!(parser_never_panics_on_mutations, 32);
+self_check!(matched_statements_have_the_decision_effect, 64);
+self_check!(evaluation_errors_never_decide, 64);
 
 #[test]
-fn every_invariant_has_a_property() {
+fn every_invariant_and_self_check_has_a_property() {
     let source = include_str!("invariants.rs");
     for i in invariants::all() {
         assert!(
             source.contains(&format!("property!({},", i.name)),
             "{} has no property",
             i.name
+        );
+    }
+    for c in self_checks::all() {
+        assert!(
+            source.contains(&format!("self_check!({},", c.name)),
+            "{} has no property",
+            c.name
         );
     }
 }
@@ -114,7 +145,7 @@ fn assert_bites_on(
     let n = cases.len();
     let mut caught = 0;
     for c in &cases {
-        let on_reference = check(c, &mut reference);
+        let on_reference = invariants::guarded(|| check(c, &mut reference));
         assert!(
             on_reference.is_ok(),
             "the reference fails: {on_reference:?}"
@@ -384,6 +415,17 @@ fn parser_panics_are_caught() {
     assert!(cases
         .iter()
         .any(|c| parsing::bytes_with(c, &lenient).is_err()));
+}
+
+#[test]
+fn unreadable_never_allows_bites() {
+    // Lets a condition on an unreadable value hold.
+    assert_bites(unreadable::unreadable_never_allows, 10, &mut |c| {
+        match iam_conformance::oracle::Oracle::new().respond(c) {
+            Ok(r) if !r.errors.is_empty() => Verdict::Decision(Decision::Allow),
+            _ => reference(c),
+        }
+    });
 }
 
 #[test]

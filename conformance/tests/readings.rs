@@ -32,7 +32,15 @@ fn check_fixture(mode: &str, extra: &[&str]) -> (i32, String) {
         "{} {mode}",
         shlex::try_quote(FIXTURE).map_or_else(|_| FIXTURE.into(), |q| q.into_owned())
     );
-    let mut args = vec!["check", "--evaluator", &evaluator, "--timeout", "5"];
+    // The evaluator invariants are tested elsewhere (tests/invariants_gate.rs).
+    let mut args = vec![
+        "check",
+        "--evaluator",
+        &evaluator,
+        "--timeout",
+        "5",
+        "--no-invariants",
+    ];
     args.extend_from_slice(extra);
     let output = Command::new(IAMCONF)
         .args(&args)
@@ -97,6 +105,8 @@ fn run(evaluator: &ReferenceUnder, corpus: Corpus, declared: Option<&str>) -> Re
             DeclaredReadings::parse(d).unwrap()
         }),
         shrink_budget: 0,
+        // The evaluator invariants are tested elsewhere (tests/invariants_gate.rs).
+        invariant_cases: 0,
         ..Config::default()
     };
     check(evaluator, &config)

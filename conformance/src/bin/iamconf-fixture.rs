@@ -22,6 +22,16 @@
 //!   (`iot:describejob` does not match `iot:DescribeJob`); IAM compares actions ignoring case.
 //! - `negated-or`: a plain negated operator with several values (`StringNotEquals {k: [a, b]}`)
 //!   is true when the value differs from *any* of them, instead of from *all* of them.
+//! - `first-check-only`: authorises a whole API call by its first check only, as a simulator
+//!   that takes one resource per call does: to the checks `<call>/2`, `<call>/3`, ... of a call
+//!   case (protocol 1.1) it gives its answer to `<call>/1`. Only call cases can catch it.
+//!
+//! Bugs that each break one evaluator invariant (`iamconf check --evaluator "iamconf-fixture
+//! MODE" --no-golden --cases 0` names it): `allow-by-default`, `first-policy-only`,
+//! `allows-cancel-in-pairs`, `denies-cancel-in-pairs`, `case-insensitive-resources`,
+//! `ip-prefix-ignored`, `absent-key-negated-false`, `ifexists-ignored`,
+//! `forallvalues-as-foranyvalue`, `variables-always-live`, `skip-rejected-documents`,
+//! `unreadable-holds` (see `fixture_modes/invariant_bugs.rs`).
 //!
 //! Readings (issue 9; see the block `readings modes` below):
 //! - `unreadable-allows`: a case the reference answers with an error because a request value
@@ -46,6 +56,9 @@
 //! - `huge-line`: writes a 2 MiB line without a newline.
 //! - `stderr-flood`: writes 50 MB to standard error, and answers correctly (must pass).
 //! - `slow N`: answers correctly, each answer N milliseconds late (for `--timeout`).
+//!
+//! Hostile processes (see the block at the end of the file): `slow-partial-lines N`,
+//! `close-stdout`, `fork-holding-pipe`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
@@ -59,6 +72,12 @@ use iam_eval::{Decision, Readings};
 use iam_policy::condition::Operator;
 use serde_json::{Map, Value};
 
+// ---- Modes that break one evaluator invariant each (issue 10) -------------------------------
+#[path = "fixture_modes/invariant_bugs.rs"]
+mod invariant_bugs;
+use invariant_bugs::Bug;
+// ---- end of the invariant modes ---------------------------------------------------------------
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Reference,
@@ -69,6 +88,7 @@ enum Mode {
     IgnoreUnknownOperators,
     CaseSensitiveActions,
     NegatedOr,
+    FirstCheckOnly,
     CrashAfter(usize),
     ExitEarly,
     HangOn(usize),
@@ -83,11 +103,17 @@ enum Mode {
     BareIpAsText,
     Reading(Readings),
     // ---- end of readings modes ----
+    /// One of the invariant bugs (issue 10).
+    InvariantBug(Bug),
 }
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
-  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only
+invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
+  denies-cancel-in-pairs, case-insensitive-resources, ip-prefix-ignored,
+  absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
+  variables-always-live, skip-rejected-documents, unreadable-holds
 protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
   huge-line, stderr-flood, slow MILLISECONDS
 readings: unreadable-allows, bare-ip-as-text, reading ID-n=WORD[,ID-m=WORD]";
@@ -122,6 +148,7 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         "ignore-unknown-operators" => plain(Mode::IgnoreUnknownOperators),
         "case-sensitive-actions" => plain(Mode::CaseSensitiveActions),
         "negated-or" => plain(Mode::NegatedOr),
+        "first-check-only" => plain(Mode::FirstCheckOnly),
         "crash-after" => Ok(Mode::CrashAfter(count()?)),
         "exit-early" => plain(Mode::ExitEarly),
         "hang-on" => Ok(Mode::HangOn(count()?.max(1))),
@@ -139,7 +166,10 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
             _ => Err("`reading` takes one list such as `ID-7=never,ID-9=error`".into()),
         },
         // ---- end of readings modes ----
-        other => Err(format!("unknown mode `{other}`")),
+        other => match Bug::parse(other) {
+            Some(bug) => plain(Mode::InvariantBug(bug)),
+            None => Err(format!("unknown mode `{other}`")),
+        },
     }
 }
 
@@ -148,6 +178,9 @@ fn main() -> ExitCode {
     if matches!(args.first().map(String::as_str), Some("-h" | "--help")) {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
+    }
+    if let Some(code) = hostile_mode(&args) {
+        return code;
     }
     let mode = match parse_mode(&args) {
         Ok(mode) => mode,
@@ -208,6 +241,7 @@ fn serve(mode: Mode, lines: &Receiver<String>) -> std::io::Result<u8> {
     let mut oracle = Oracle::new();
     let mut seen = 0usize;
     let mut previous_id: Option<String> = None;
+    let mut first_checks = FirstChecks::default();
     while let Ok(line) = lines.recv() {
         seen += 1;
         match mode {
@@ -240,6 +274,9 @@ fn serve(mode: Mode, lines: &Receiver<String>) -> std::io::Result<u8> {
             }
         };
         let mut answer = respond(mode, &mut oracle, &case);
+        if mode == Mode::FirstCheckOnly {
+            answer = first_checks.answer(&case.id, answer);
+        }
         match mode {
             Mode::WrongId => answer.id = Some(format!("{}-not-this-one", case.id)),
             Mode::OutOfOrder => {
@@ -287,8 +324,46 @@ fn flood_stderr() {
     let _ = err.write_all(b"\nstderr-flood: done\n");
 }
 
+// ---- mode `first-check-only` (whole API calls, protocol 1.1) ----
+
+/// The answer to the first check of the call being answered, `<call>/1`.
+#[derive(Default)]
+struct FirstChecks {
+    first: Option<(String, AnswerLine)>,
+}
+
+impl FirstChecks {
+    /// The answer to case `id`: for a later check `<call>/<n>` (n > 1) of the call whose first
+    /// check was answered, that answer under this id; otherwise `answer`, remembered when `id`
+    /// is a first check.
+    fn answer(&mut self, id: &str, answer: AnswerLine) -> AnswerLine {
+        let Some((call, n)) = id.rsplit_once('/') else {
+            return answer;
+        };
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return answer;
+        }
+        if n == "1" {
+            self.first = Some((call.to_owned(), answer.clone()));
+            return answer;
+        }
+        match &self.first {
+            Some((first_call, first)) if first_call == call => AnswerLine {
+                id: Some(id.to_owned()),
+                ..first.clone()
+            },
+            _ => answer,
+        }
+    }
+}
+
+// ---- end of mode `first-check-only` ----
+
 /// The (possibly wrong) answer of `mode` to a case.
 fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+    if let Mode::InvariantBug(bug) = mode {
+        return bug.respond(oracle, case);
+    }
     let reference = oracle.answer(case);
     let is_error = matches!(reference.verdict, Verdict::Error(_));
     let rewritten = |rewrite: &dyn Fn(&CaseLine, &mut Vec<Value>) -> bool,
@@ -452,10 +527,10 @@ fn widen_iot_patterns(case: &CaseLine, policies: &mut [Value]) -> bool {
 /// it is replaced by a pattern that matches nothing the corpus asks about.
 fn case_sensitive_actions(case: &CaseLine, policies: &mut [Value]) -> bool {
     let action: Vec<char> = case.request.action.chars().collect();
-    let lower: Vec<char> = case.request.action.to_lowercase().chars().collect();
+    let lower: Vec<char> = iam_policy::text::folded(&case.request.action).collect();
     rewrite_action_patterns(policies, &|p| {
         let pattern: Vec<char> = p.chars().collect();
-        let pattern_lower: Vec<char> = p.to_lowercase().chars().collect();
+        let pattern_lower: Vec<char> = iam_policy::text::folded(p).collect();
         if glob_match(&pattern_lower, &lower) && !glob_match(&pattern, &action) {
             Some(vec!["iamconf-fixture:NeverMatches".to_owned()])
         } else {
@@ -673,6 +748,108 @@ fn request_text<'c>(case: &'c CaseLine, key: &str) -> Option<&'c str> {
 }
 
 // ---- end of readings modes ----
+// ===== Hostile processes (issue 12): a candidate the gate must end, with all it started =====
+//
+// - `slow-partial-lines N`: answers each case correctly, but one byte at a time, N milliseconds
+//   apart: a line arrives far later than the gate waits.
+// - `close-stdout`: reads the first case, closes its standard output (points it at /dev/null)
+//   and keeps running, reading nothing more.
+// - `fork-holding-pipe`: on the first case, starts a child (`hold-pipe`) that inherits its
+//   output pipe and sleeps, then exits 0 without answering: the pipe stays open.
+// Each writes `iamconf-fixture: pid N` on standard error for every process it runs, so that a
+// test can check that none outlives the gate.
+
+/// Run a hostile mode, when `args` names one.
+fn hostile_mode(args: &[String]) -> Option<ExitCode> {
+    let (name, rest) = args.split_first()?;
+    let code = match (name.as_str(), rest) {
+        ("slow-partial-lines", [ms]) => slow_partial_lines(Duration::from_millis(ms.parse().ok()?)),
+        ("close-stdout", []) => close_stdout(),
+        ("fork-holding-pipe", []) => fork_holding_pipe(),
+        ("hold-pipe", []) => sleep_forever(),
+        _ => return None,
+    };
+    Some(code)
+}
+
+fn announce_pid(pid: u32) {
+    eprintln!("iamconf-fixture: pid {pid}");
+}
+
+fn first_case_line() -> Option<String> {
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(n) if n > 0 => Some(line),
+        _ => None,
+    }
+}
+
+fn slow_partial_lines(gap: Duration) -> ExitCode {
+    announce_pid(std::process::id());
+    let lines = spawn_reader();
+    let mut oracle = Oracle::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    while let Ok(line) = lines.recv() {
+        let answer = match CaseLine::parse(&line) {
+            Ok(case) => oracle.answer(&case).to_line(),
+            Err((id, message)) => AnswerLine {
+                id,
+                verdict: Verdict::Error(message),
+                matched: None,
+            }
+            .to_line(),
+        };
+        for byte in answer.bytes().chain(std::iter::once(b'\n')) {
+            if out.write_all(&[byte]).and_then(|()| out.flush()).is_err() {
+                return ExitCode::from(1);
+            }
+            thread::sleep(gap);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn close_stdout() -> ExitCode {
+    announce_pid(std::process::id());
+    if first_case_line().is_none() {
+        return ExitCode::from(1);
+    }
+    #[cfg(unix)]
+    {
+        let closed = std::fs::File::open("/dev/null")
+            .map_err(|e| e.to_string())
+            .and_then(|null| rustix::stdio::dup2_stdout(&null).map_err(|e| e.to_string()));
+        if let Err(e) = closed {
+            eprintln!("iamconf-fixture: cannot close standard output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    sleep_forever()
+}
+
+fn fork_holding_pipe() -> ExitCode {
+    announce_pid(std::process::id());
+    if first_case_line().is_none() {
+        return ExitCode::from(1);
+    }
+    let child = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg("hold-pipe")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+    });
+    match child {
+        // The child is neither waited for nor ended: it outlives this process.
+        Ok(child) => announce_pid(child.id()),
+        Err(e) => {
+            eprintln!("iamconf-fixture: cannot start the child: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}
+// ===== end of hostile processes =====
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use iam_conformance::candidate::{Candidate, InProcess, ProcessCandidate};
 use iam_conformance::cases::{check_parse_case, Corpus};
 use iam_conformance::gate::{self, parse_known_failures, Config};
 use iam_conformance::generate::{generate_cases, GeneratorConfig};
-use iam_conformance::invariants;
+use iam_conformance::invariants::self_checks;
 use iam_conformance::report;
 use iam_eval::ReferenceEvaluator;
 
@@ -97,10 +97,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
-    /// Without `--evaluator`: over how many of the generated cases to check every named
-    /// invariant (each builds dozens of variants of its case).
-    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    /// Over how many generated base cases to check every evaluator invariant (each builds
+    /// dozens of variant cases and sends them to the evaluator); without `--evaluator`, also
+    /// how many cases the self-checks of the parser and the reference run over.
+    #[arg(long, default_value_t = gate::DEFAULT_INVARIANT_CASES, value_name = "N")]
     invariant_cases: usize,
+    /// Do not run the evaluator invariants.
+    #[arg(long)]
+    no_invariants: bool,
 }
 
 fn usage(message: String) -> ExitCode {
@@ -129,6 +133,11 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         compare_allowed: args.compare == Compare::Allowed,
         save_failures: args.save_failures.clone(),
         filter: args.filter.clone(),
+        invariant_cases: if args.no_invariants {
+            0
+        } else {
+            args.invariant_cases
+        },
         ..Config::default()
     };
     if let Some(text) = &args.readings {
@@ -199,10 +208,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             if let Some(c) = &self_checked {
                 t.push_str(&format!(
-                    "self-check: {} golden parse cases against the parser; {} named invariants over {} generated cases: {} problem{}\n",
+                    "self-check: {} golden parse cases against the parser; {} self-checks of the parser and the reference over {} generated cases: {} problem{}\n",
                     c.parse_cases,
-                    c.invariants,
-                    c.invariant_cases,
+                    c.checks,
+                    c.cases,
                     c.problems.len(),
                     if c.problems.len() == 1 { "" } else { "s" }
                 ));
@@ -251,13 +260,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 struct SelfCheck {
     problems: Vec<String>,
     parse_cases: usize,
-    invariant_cases: usize,
-    invariants: usize,
+    cases: usize,
+    checks: usize,
 }
 
 /// Without `--evaluator`: the golden parse cases against the reference parser, and every
-/// named invariant over the first `invariant_cases` generated cases, spread over the cores.
-fn self_check(config: &Config, invariant_cases: usize) -> SelfCheck {
+/// self-check over the first `cases` generated cases, spread over the cores. (The evaluator
+/// invariants run in the gate, against the reference as the candidate.)
+fn self_check(config: &Config, cases: usize) -> SelfCheck {
     let mut problems = Vec::new();
     let corpus = match &config.corpus {
         Some(c) => Ok(c.clone()),
@@ -275,12 +285,8 @@ fn self_check(config: &Config, invariant_cases: usize) -> SelfCheck {
         }
         Err(e) => problems.push(format!("the corpus is broken: {e}")),
     }
-    let cases: Vec<_> = generate_cases(
-        &config.generator,
-        config.seed,
-        invariant_cases.min(config.generated),
-    )
-    .collect();
+    let cases: Vec<_> =
+        generate_cases(&config.generator, config.seed, cases.min(config.generated)).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .max(1);
@@ -292,12 +298,12 @@ fn self_check(config: &Config, invariant_cases: usize) -> SelfCheck {
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     for case in part {
-                        for invariant in invariants::all() {
-                            if let Err(e) = (invariant.check)(case) {
+                        for check in self_checks::all() {
+                            if let Err(e) = check.run(case) {
                                 out.push(format!(
-                                    "INVARIANT `{}` ({}) FAILED on case `{}`: {e}\n{}",
-                                    invariant.name,
-                                    invariant.claim,
+                                    "SELF-CHECK `{}` ({}) FAILED on case `{}`: {e}\n{}",
+                                    check.name,
+                                    check.claim,
                                     case.case.id,
                                     case.case.to_line()
                                 ));
@@ -320,8 +326,8 @@ fn self_check(config: &Config, invariant_cases: usize) -> SelfCheck {
     SelfCheck {
         problems,
         parse_cases,
-        invariant_cases: cases.len(),
-        invariants: invariants::all().len(),
+        cases: cases.len(),
+        checks: self_checks::all().len(),
     }
 }
 

@@ -198,9 +198,9 @@ mod tests {
         let (av, an) = action.split_once(':').unwrap();
         pv.eq_ignore_ascii_case(av)
             && matches_tokens(
-                &tokenize(&pn.to_lowercase()),
+                &tokenize(&iam_policy::text::fold(pn)),
                 GlobSyntax::Text,
-                &an.to_lowercase(),
+                &iam_policy::text::fold(an),
             )
     }
 

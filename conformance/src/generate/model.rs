@@ -2,9 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::tags;
-use super::GeneratedCase;
-use crate::protocol::{CaseLine, RequestLine};
+use crate::protocol::RequestLine;
 
 /// A whole case: the policies and the request.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +86,7 @@ impl Fault {
             Fault::UnknownOperatorEmpty => Some("ID-4"),
             Fault::EmptyValues => Some("ID-11"),
             Fault::NullUnderQualifier => Some("ID-13"),
+            Fault::BadIpRange => Some("ID-19"),
             _ => None,
         }
     }
@@ -251,9 +250,7 @@ impl GenPolicy {
     pub fn to_protocol(&self) -> Value {
         match self.form {
             Form::Object => self.to_json(),
-            Form::Text => {
-                Value::String(serde_json::to_string_pretty(&self.to_json()).unwrap_or_default())
-            }
+            Form::Text => Value::String(format!("{:#}", self.to_json())),
             Form::Malformed(fault) => Value::String(malform(&self.to_json(), fault)),
         }
     }
@@ -427,20 +424,6 @@ impl GenRequest {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.to_json()))
                 .collect(),
-        }
-    }
-}
-
-impl GenCase {
-    /// The protocol case with its tags.
-    pub fn to_generated(&self, id: String) -> GeneratedCase {
-        GeneratedCase {
-            case: CaseLine {
-                id,
-                policies: self.policies.iter().map(GenPolicy::to_protocol).collect(),
-                request: self.request.to_line(),
-            },
-            implementation_defined: tags::implementation_defined(self),
         }
     }
 }

@@ -6,31 +6,29 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::focus;
-use super::model::{
-    CtxValue, Fault, Form, GenCase, GenCondition, GenPolicy, GenRequest, GenStatement,
-};
+use super::model::{Fault, Form, GenCase, GenCondition, GenPolicy, GenStatement};
 use super::pools::{recase, Prepared};
 use super::GeneratorConfig;
 use iam_policy::Family;
 
 /// A boolean true `percent`% of the time.
-fn pct(percent: u32) -> proptest::bool::Weighted {
+pub(super) fn pct(percent: u32) -> proptest::bool::Weighted {
     proptest::bool::weighted(f64::from(percent.min(100)) / 100.0)
 }
 
-fn pick(values: Vec<String>) -> BoxedStrategy<String> {
+pub(super) fn pick(values: Vec<String>) -> BoxedStrategy<String> {
     if values.is_empty() {
         return Just(String::new()).boxed();
     }
     select(values).boxed()
 }
 
-fn picks(values: &[&str]) -> BoxedStrategy<String> {
+pub(super) fn picks(values: &[&str]) -> BoxedStrategy<String> {
     pick(values.iter().map(|s| (*s).to_owned()).collect())
 }
 
 /// `base` re-cased `percent`% of the time.
-fn maybe_recased(base: BoxedStrategy<String>, percent: u32) -> BoxedStrategy<String> {
+pub(super) fn maybe_recased(base: BoxedStrategy<String>, percent: u32) -> BoxedStrategy<String> {
     (base, pct(percent), 0u8..3)
         .prop_map(|(s, vary, how)| if vary { recase(&s, how) } else { s })
         .boxed()
@@ -40,7 +38,7 @@ fn maybe_recased(base: BoxedStrategy<String>, percent: u32) -> BoxedStrategy<Str
 pub fn arb_model(config: &GeneratorConfig) -> BoxedStrategy<GenCase> {
     let prepared = Arc::new(Prepared::new(config));
     let policies = arb_policies(config, &prepared);
-    let request = arb_request(config, &prepared);
+    let request = super::request::arb_request(config, &prepared);
     (policies, request, focus::arb_focus(config))
         .prop_map(|(mut policies, request, draws)| {
             focus::apply(&mut policies, &request, &draws);
@@ -253,7 +251,7 @@ fn arb_resource_pattern(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStr
 }
 
 /// A concrete ARN, as a request's resource (or an `aws:SourceArn` value).
-fn arb_arn(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<String> {
+pub(super) fn arb_arn(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<String> {
     let w = &config.weights;
     let region = pick(p.pools.regions.clone());
     let account = pick(p.pools.accounts.clone());
@@ -459,115 +457,5 @@ fn arb_condition(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<G
                 }
             },
         )
-        .boxed()
-}
-
-/// The context keys the generator knows, with their request values.
-fn arb_request(config: &GeneratorConfig, p: &Arc<Prepared>) -> BoxedStrategy<GenRequest> {
-    let w = &config.weights;
-    let action = prop_oneof![
-        (100 - w.catalog_action.min(99)) => pick(p.pools.actions.clone()),
-        w.catalog_action.clamp(1, 100) => pick(p.catalog.clone()),
-        1 => picks(&["iot:DescribeJobs", "iotjobsdata:DescribeJob", "iot:Describe"]),
-    ]
-    .boxed();
-    let action = maybe_recased(action, w.action_case_variant);
-    let resource = prop_oneof![
-        (100 - w.star_resource.min(99)) => arb_arn(config, p),
-        w.star_resource.clamp(1, 100) => Just("*".to_owned()),
-    ];
-    let unreadable = w.unreadable_value;
-    let typed = |good: BoxedStrategy<String>, bad: &[&str]| -> BoxedStrategy<String> {
-        (good, pct(unreadable), picks(bad))
-            .prop_map(|(g, use_bad, b)| if use_bad { b } else { g })
-            .boxed()
-    };
-    let ip = typed(
-        prop_oneof![
-            12 => pick(p.addresses.clone()),
-            1 => picks(&["::ffff:203.0.113.7", "::FFFF:10.0.0.1"]),
-        ]
-        .boxed(),
-        &["not-an-ip", "10.0.0.0/8", "203.0.113.7 "],
-    );
-    let boolean = typed(picks(&["true", "false", "True", "FALSE"]), &["yes", "1"]);
-    let number = typed(pick(p.pools.numbers.clone()), &["ten", "1e3"]);
-    let date = typed(
-        pick(p.pools.dates.clone()),
-        &["yesterday", "2024-13-01T00:00:00Z"],
-    );
-    let tag = pick(p.pools.tag_values.clone());
-    let user = pick(p.pools.thing_names.clone());
-    let arn = prop_oneof![8 => arb_arn(config, p), 1 => Just("arn:aws:iot".to_owned())].boxed();
-    let singles: Vec<(&'static str, BoxedStrategy<String>)> = vec![
-        ("aws:SourceIp", ip),
-        ("aws:ViaAWSService", boolean.clone()),
-        ("aws:SecureTransport", boolean),
-        ("aws:MultiFactorAuthAge", number),
-        ("aws:CurrentTime", date.clone()),
-        ("aws:EpochTime", date),
-        ("aws:RequestTag/env", tag),
-        ("aws:username", user),
-        ("aws:SourceArn", arn),
-    ];
-    let shapes = (
-        pct(w.key_absent),
-        pct(w.empty_array),
-        pct(w.array_of_one),
-        pct(w.key_case_variant),
-        0u8..3,
-        any::<prop::sample::Index>(),
-    );
-    let mut entries: Vec<BoxedStrategy<Option<(String, CtxValue)>>> = Vec::new();
-    for (key, value) in singles {
-        let extra = value.clone();
-        entries.push(
-            (shapes.clone(), value, extra)
-                .prop_map(move |((absent, empty, one, vary, how, two), v, v2)| {
-                    if absent {
-                        return None;
-                    }
-                    let name = if vary {
-                        recase(key, how)
-                    } else {
-                        key.to_owned()
-                    };
-                    let value = if empty {
-                        CtxValue::Multi(Vec::new())
-                    } else if one {
-                        CtxValue::Multi(vec![v])
-                    } else if two.index(30) == 0 {
-                        // Rarely: a single-valued key given two values.
-                        CtxValue::Multi(vec![v, v2])
-                    } else {
-                        CtxValue::Single(v)
-                    };
-                    Some((name, value))
-                })
-                .boxed(),
-        );
-    }
-    let tag_keys = (
-        shapes,
-        prop::collection::vec(pick(p.pools.tag_keys.clone()), 0..=3),
-    )
-        .prop_map(|((absent, _, _, vary, how, _), keys)| {
-            (!absent).then(|| {
-                let name = if vary {
-                    recase("aws:TagKeys", how)
-                } else {
-                    "aws:TagKeys".to_owned()
-                };
-                (name, CtxValue::Multi(keys))
-            })
-        })
-        .boxed();
-    entries.push(tag_keys);
-    (action, resource, entries)
-        .prop_map(|(action, resource, entries)| GenRequest {
-            action,
-            resource,
-            context: entries.into_iter().flatten().collect(),
-        })
         .boxed()
 }

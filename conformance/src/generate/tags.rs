@@ -15,16 +15,27 @@
 //!   outcome is unknown and the tags that made it so are set.
 //! - Conditions are evaluated only in a statement whose resource element can match under some
 //!   reading; a condition whose key the request lacks depends on no choice. ID-8, ID-5, ID-9,
-//!   ID-10 and ID-6 are then set only where the request's values meet them.
+//!   ID-10, ID-6, ID-14 (a four-digit date), ID-20 (`BinaryEquals` where comparing the texts
+//!   would differ) and ID-21 (an `Arn*` condition on a short request value) are then set only
+//!   where the request's values meet them.
+//! - A resource entry with a wildcard in its resource-type part (`...:*/fw-1`, `...:*`) that
+//!   may match is ID-17 (another reading matches nothing there).
+//! - Wherever they are written: a short ARN pattern (ID-15) and a policy variable in a `Bool`
+//!   value (ID-18), since another reading rejects the document; a request outside the catalog
+//!   (ID-16, §2), since another reading refuses it.
 
 use std::net::IpAddr;
 
+use iam_policy::arn;
+use iam_policy::catalog::{self, ContextShape};
 use iam_policy::pattern::{matches_tokens, tokenize, GlobSyntax, GlobToken};
 use iam_policy::value;
 use iam_policy::variable::Template;
 
-use super::model::{CtxValue, Form, GenCase, GenCondition, GenRequest, GenStatement};
+use super::model::{CtxValue, Form, GenCase, GenCondition, GenPolicy, GenRequest, GenStatement};
 use super::pools::{naive_contains, read_range};
+use super::GeneratedCase;
+use crate::protocol::CaseLine;
 
 /// A match outcome over every allowed choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +88,10 @@ pub fn implementation_defined(case: &GenCase) -> Vec<String> {
         return Vec::new();
     }
     let mut tags: Vec<&'static str> = Vec::new();
+    // ID-16: a request AWS could not send may be refused whatever the policies say.
+    if outside_catalog(&case.request) {
+        tags.push("ID-16");
+    }
     for policy in &case.policies {
         if let Form::Malformed(fault) = policy.form {
             if let Some(id) = fault.implementation_defined() {
@@ -85,6 +100,7 @@ pub fn implementation_defined(case: &GenCase) -> Vec<String> {
         }
         let live = policy.variables_live();
         for s in &policy.statements {
+            document_tags(s, live, &mut tags);
             statement_tags(s, live, &case.request, &mut tags);
         }
     }
@@ -131,6 +147,56 @@ fn statement_tags(
     }
 }
 
+/// Whether the request is one AWS could not send (§2).
+fn outside_catalog(request: &GenRequest) -> bool {
+    let context: Vec<(&str, ContextShape<'_>)> = request
+        .context
+        .iter()
+        .map(|(k, v)| {
+            let shape = match v {
+                CtxValue::Single(s) => ContextShape::Single(s),
+                CtxValue::Multi(items) => ContextShape::Array(items),
+            };
+            (k.as_str(), shape)
+        })
+        .collect();
+    catalog::outside_catalog(&request.action, &request.resource, &context).is_some()
+}
+
+/// Choices that decide whether the document is accepted at all, so that they reach the
+/// answer wherever they are written: a short ARN pattern (ID-15: another reading rejects it)
+/// and a policy variable in a `Bool` value (ID-18: likewise).
+fn document_tags(s: &GenStatement, live: bool, tags: &mut Vec<&'static str>) {
+    let short = |text: &str, variables: bool| {
+        matches!(
+            arn::pattern_shape(text, variables),
+            arn::PatternShape::Short { .. }
+        )
+    };
+    if s.resources.iter().any(|r| short(r, false)) {
+        tags.push("ID-15");
+    }
+    for c in &s.conditions {
+        let base = base_operator(&c.operator);
+        let has_variable = |v: &String| live && v.contains("${");
+        if base.starts_with("Arn") && c.values.iter().any(|v| short(v, has_variable(v))) {
+            tags.push("ID-15");
+        }
+        if base == "Bool" && c.values.iter().any(has_variable) {
+            tags.push("ID-18");
+        }
+    }
+}
+
+/// The operator without its qualifier and `IfExists` (`StringLike`).
+fn base_operator(operator: &str) -> &str {
+    operator
+        .rsplit(':')
+        .next()
+        .unwrap_or(operator)
+        .trim_end_matches("IfExists")
+}
+
 fn wildcard_vendor(pattern: &str) -> bool {
     pattern
         .split_once(':')
@@ -164,7 +230,7 @@ fn lookup<'r>(request: &'r GenRequest, key: &str) -> Option<&'r CtxValue> {
     request
         .context
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key) || k.to_lowercase() == key.to_lowercase())
+        .find(|(k, _)| iam_policy::text::eq_folded(k, key))
         .map(|(_, v)| v)
 }
 
@@ -203,16 +269,43 @@ fn resource_entry(
         }
         tokens
     } else {
-        tokenize(pattern)
+        // ID-15: a short pattern is matched as padded (its tag is set by `document_tags`).
+        tokenize(&arn::padded(pattern))
     };
     if request.resource == "*" {
         return Tri::No;
     }
-    let folded = fold_tokens(&tokens);
-    let resource = &request.resource;
+    // ID-17: another reading takes a wildcard in the resource-type part literally, so that
+    // the entry matches nothing; where the reference's reading may match, that differs.
+    if wildcard_in_resource_type(pattern) {
+        let reference = resource_readings(&tokens, &request.resource, reasons);
+        if reference != Tri::No {
+            reasons.push("ID-17");
+            return Tri::Maybe;
+        }
+        return Tri::No;
+    }
+    resource_readings(&tokens, &request.resource, reasons)
+}
+
+/// Whether the resource part of an ARN pattern has a `*` or `?` in its resource-type text:
+/// before its first `/` (`...:*/fw-1`), or, when it has none, mixed with other text
+/// (`...:u*`, `...:job*`). A resource part of stars only (`...:*`, and the padding of a short
+/// pattern) stands for the whole resource, type and id: an ordinary wildcard.
+pub fn wildcard_in_resource_type(pattern: &str) -> bool {
+    arn::resource_part(pattern).is_some_and(|part| match part.split_once('/') {
+        Some((kind, _)) => kind.contains(['*', '?']),
+        None => part.contains(['*', '?']) && !part.chars().all(|c| c == '*'),
+    })
+}
+
+/// One resource entry's tokens against the request's resource, over the readings of ID-6
+/// and ID-7.
+fn resource_readings(tokens: &[GlobToken], resource: &str, reasons: &mut Vec<&'static str>) -> Tri {
+    let folded = fold_tokens(tokens);
     let folded_resource = fold_head(resource);
-    let never = never_crosses(&tokens, resource);
-    let always = matches_tokens(&tokens, GlobSyntax::Text, resource);
+    let never = never_crosses(tokens, resource);
+    let always = matches_tokens(tokens, GlobSyntax::Text, resource);
     let never_folded = never_crosses(&folded, &folded_resource);
     let always_folded = matches_tokens(&folded, GlobSyntax::Text, &folded_resource);
     if never == always && never_folded == always_folded && never == never_folded {
@@ -302,12 +395,7 @@ fn fold_head(value: &str) -> String {
 }
 
 fn condition_tags(c: &GenCondition, request: &GenRequest, tags: &mut Vec<&'static str>) {
-    let base = c
-        .operator
-        .rsplit(':')
-        .next()
-        .unwrap_or(&c.operator)
-        .trim_end_matches("IfExists");
+    let base = base_operator(&c.operator);
     let qualified = c.operator.contains(':');
     // An absent key depends on no choice (IfExists, Null and the qualifiers have fixed rules).
     let Some(value) = lookup(request, &c.key) else {
@@ -344,6 +432,34 @@ fn condition_tags(c: &GenCondition, request: &GenRequest, tags: &mut Vec<&'stati
     }
     if base.starts_with("Arn") && arn_head_differs(&c.values, value.values()) {
         tags.push("ID-6");
+    }
+    // ID-21: a request value of fewer than six components, which the readings treat apart.
+    if base.starts_with("Arn")
+        && value
+            .values()
+            .iter()
+            .any(|v| arn::split(v, false).is_none())
+    {
+        tags.push("ID-21");
+    }
+    // ID-14: a digits-only date of four digits is epoch seconds or, read otherwise, a year.
+    let year_like = |v: &String| v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit());
+    if base.starts_with("Date")
+        && (c.values.iter().any(year_like) || value.values().iter().any(year_like))
+    {
+        tags.push("ID-14");
+    }
+    // ID-20: the request's bytes against the decoded policy value, or the two texts.
+    if base == "BinaryEquals" {
+        let differs = value.values().iter().any(|one| {
+            c.values.iter().any(|v| {
+                let decoded = value::decode_base64(v).is_ok_and(|d| d == one.as_bytes());
+                decoded != (v == one)
+            })
+        });
+        if differs {
+            tags.push("ID-20");
+        }
     }
 }
 
@@ -392,6 +508,20 @@ fn bare_ipv6(range: &str) -> bool {
     !range.contains('/') && range.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
+impl GenCase {
+    /// The protocol case with its tags.
+    pub fn to_generated(&self, id: String) -> GeneratedCase {
+        GeneratedCase {
+            case: CaseLine {
+                id,
+                policies: self.policies.iter().map(GenPolicy::to_protocol).collect(),
+                request: self.request.to_line(),
+            },
+            implementation_defined: implementation_defined(self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +529,14 @@ mod tests {
     #[test]
     fn helpers() {
         assert!(bare_ipv6("2001:db8::1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:*/fw-1"));
+        assert!(wildcard_in_resource_type("arn:aws:iot:r:1:j*"));
+        assert!(wildcard_in_resource_type(
+            "arn:aws:elasticloadbalancing:*:*:*/*"
+        ));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:*:*:*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:r:1:job/*"));
+        assert!(!wildcard_in_resource_type("arn:aws:iot:us-east-1"));
         assert!(!bare_ipv6("2001:db8::/32"));
         assert!(!bare_ipv6("10.0.0.1"));
         assert_eq!(

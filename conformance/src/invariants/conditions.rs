@@ -6,8 +6,8 @@ use iam_policy::condition::{Family, OperatorKind, SetQualifier};
 use iam_policy::{value, Operator};
 
 use super::{
-    allow_all_when, context_entry, expect_one_of, expect_same, found_conditions, statements,
-    with_context_key, with_policies, Eval, FoundCondition,
+    allow_all_when, context_entry, expect_one_of, expect_same, found_conditions, or_refused,
+    statements, with_context_key, with_policies, Eval, FoundCondition,
 };
 use crate::generate::GeneratedCase;
 use crate::protocol::{CaseLine, Verdict};
@@ -149,7 +149,7 @@ pub fn missing_key_table(g: &GeneratedCase, eval: &mut Eval<'_>) -> Result<(), S
         expect_one_of(
             &format!("`{}` on `{}` absent", c.operator, c.key),
             &eval(&single(&absent, &c, &c.operator)),
-            &[want],
+            &or_refused(&absent, &[want]),
         )?;
     }
     Ok(())
@@ -177,7 +177,7 @@ pub fn if_exists_equivalences(g: &GeneratedCase, eval: &mut Eval<'_>) -> Result<
             expect_one_of(
                 &format!("`{with}` with `{}` absent", c.key),
                 &eval(&single(&absent, &c, &with)),
-                &["allowed"],
+                &or_refused(&absent, &["allowed"]),
             )?;
         }
     }
@@ -207,12 +207,12 @@ pub fn qualifiers_on_absent_and_empty(
                 expect_one_of(
                     &format!("`{name}` on `{}` absent", c.key),
                     &eval(&single(&absent, &c, &name)),
-                    &[decision_word(all || if_exists)],
+                    &or_refused(&absent, &[decision_word(all || if_exists)]),
                 )?;
                 expect_one_of(
                     &format!("`{name}` on `{}` = []", c.key),
                     &eval(&single(&empty, &c, &name)),
-                    &[decision_word(all)],
+                    &or_refused(&empty, &[decision_word(all)]),
                 )?;
             }
         }
@@ -282,7 +282,9 @@ fn escape_live(statement: &Value) -> Value {
 pub fn variables_literal_unless_2012(g: &GeneratedCase, eval: &mut Eval<'_>) -> Result<(), String> {
     let case = &g.case;
     for (i, p) in case.policies.iter().enumerate() {
-        let Value::Object(root) = p else { continue };
+        let Some(root) = super::rebuildable(p) else {
+            continue;
+        };
         if !p.to_string().contains("${") {
             continue;
         }
@@ -310,5 +312,49 @@ pub fn variables_literal_unless_2012(g: &GeneratedCase, eval: &mut Eval<'_>) -> 
             &escaped,
         )?;
     }
-    Ok(())
+    decisive_variable(case, eval)
+}
+
+/// A probe where the variable decides: an Allow of the request's own resource with its last
+/// name written `${aws:username}`, and `aws:username` that name. Written under 2008-10-17, with
+/// no Version, and escaped under 2012-10-17, it must decide alike (literal text, matching
+/// nothing); unescaped under 2012-10-17 it is live, which shows the probe can tell.
+fn decisive_variable(case: &CaseLine, eval: &mut Eval<'_>) -> Result<(), String> {
+    let resource = &case.request.resource;
+    let Some((head, name)) = resource.rsplit_once('/') else {
+        return Ok(());
+    };
+    if name.is_empty()
+        || name.contains(['*', '?', '$', '{', '}'])
+        || resource.matches(':').count() != 5
+    {
+        return Ok(());
+    }
+    let probe = |version: Option<&str>, pattern: String| -> CaseLine {
+        let mut out = with_context_key(case, "aws:username", Some(Value::from(name)));
+        let mut policy = serde_json::Map::new();
+        if let Some(v) = version {
+            policy.insert("Version".into(), Value::from(v));
+        }
+        policy.insert(
+            "Statement".into(),
+            serde_json::json!({"Effect": "Allow", "Action": "*", "Resource": pattern}),
+        );
+        out.policies = vec![Value::Object(policy)];
+        out
+    };
+    let variable = format!("{head}/${{aws:username}}");
+    let old = eval(&probe(Some("2008-10-17"), variable.clone()));
+    let none = eval(&probe(None, variable.clone()));
+    let escaped = eval(&probe(Some("2012-10-17"), escape_variables(&variable)));
+    expect_same(
+        &format!("Allow of `{variable}` without Version against 2008-10-17"),
+        &old,
+        &none,
+    )?;
+    expect_same(
+        &format!("Allow of `{variable}` under 2012-10-17 escaped against 2008-10-17"),
+        &old,
+        &escaped,
+    )
 }

@@ -6,27 +6,61 @@ use iam_policy::arn;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
-use iam_policy::readings::{ArnCase, PlainOnMultivalued, Readings, UnreadableValue};
-use iam_policy::value;
+use iam_policy::readings::{ArnCase, PlainOnMultivalued, Point, Readings, UnreadableValue};
+use iam_policy::text::eq_folded;
+use iam_policy::value::{self, ValueError};
 
 use crate::readings;
 use crate::request::{Context, ContextValue};
 use crate::template::{self, Source};
 
-/// What evaluating one condition needs besides the condition.
-pub(crate) struct Env<'a> {
+/// What evaluating one condition needs besides the condition. `REFERENCE` is chosen once per
+/// [`crate::PolicySet`]: when `true`, the readings are the reference's constants
+/// ([`Readings::REFERENCE`]) whatever `readings` holds, so the compiler folds every reading
+/// test away and the hot path is the reference's code alone.
+pub(crate) struct Env<'a, const REFERENCE: bool> {
     /// The request context.
     pub context: &'a Context,
     /// Whether policy variables are live in this policy.
     pub variables: bool,
-    /// The readings of the implementation-defined points.
+    /// The readings of the implementation-defined points (unread when `REFERENCE`).
     pub readings: &'a Readings,
 }
 
+impl<const REFERENCE: bool> Env<'_, REFERENCE> {
+    /// The readings to follow.
+    #[inline(always)]
+    pub fn readings(&self) -> &Readings {
+        if REFERENCE {
+            &Readings::REFERENCE
+        } else {
+            self.readings
+        }
+    }
+}
+
+/// Why a condition cannot be decided.
+#[derive(Debug)]
+pub(crate) enum ConditionError {
+    /// A request value cannot be read as the condition's type (ID-5).
+    Unreadable(ValueError),
+    /// The `error` reading of a point (ID-8, ID-12), with its message.
+    Reading(Point, &'static str),
+}
+
+impl std::fmt::Display for ConditionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConditionError::Unreadable(error) => f.write_str(&error.message),
+            ConditionError::Reading(_, message) => f.write_str(message),
+        }
+    }
+}
+
 /// What a request value that cannot be read becomes (ID-5): the error, or a false condition.
-fn unreadable(env: &Env<'_>, message: String) -> Result<bool, String> {
-    match env.readings.unreadable_value {
-        UnreadableValue::Error => Err(message),
+fn unreadable<const R: bool>(env: &Env<'_, R>, error: ValueError) -> Result<bool, ConditionError> {
+    match env.readings().unreadable_value {
+        UnreadableValue::Error => Err(ConditionError::Unreadable(error)),
         UnreadableValue::False => Ok(false),
     }
 }
@@ -40,11 +74,11 @@ const PLAIN_ON_MULTIVALUED: &str =
 /// so that an error never depends on the order of values. `missing` receives the lowercased
 /// keys that were needed but absent (the condition's own key, unless it is `Null`, and
 /// variables without a value).
-pub(crate) fn evaluate(
+pub(crate) fn evaluate<const R: bool>(
     condition: &Condition,
-    env: &Env<'_>,
+    env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ConditionError> {
     let op = condition.operator;
     let found = env.context.get_lowered_normalized(&condition.key_lower);
     if op.kind == OperatorKind::Null {
@@ -73,7 +107,7 @@ pub(crate) fn evaluate(
             read.boolean,
         ) {
             (Some(_), ConditionValues::Ip(ranges), Some(address), _) => {
-                let address = readings::address(address, env.readings);
+                let address = readings::address(address, env.readings());
                 Ok(ranges.iter().any(|r| r.value.contains(address)) != negated)
             }
             (Some(_), ConditionValues::Bool(wanted), _, Some(boolean)) => {
@@ -85,12 +119,14 @@ pub(crate) fn evaluate(
                 Ok(matched) => Ok(matched != negated),
                 Err(message) => unreadable(env, message),
             },
-            (None, _, _, _) => match env.readings.plain_on_multivalued {
+            (None, _, _, _) => match env.readings().plain_on_multivalued {
                 PlainOnMultivalued::Unmatched => Ok(negated),
                 PlainOnMultivalued::AnyValue => {
                     qualified(condition, SetQualifier::ForAnyValue, value, env, missing)
                 }
-                PlainOnMultivalued::Error => Err(PLAIN_ON_MULTIVALUED.to_owned()),
+                PlainOnMultivalued::Error => {
+                    Err(ConditionError::Reading(Point::Id8, PLAIN_ON_MULTIVALUED))
+                }
             },
         },
         Some(qualifier) => qualified(condition, qualifier, value, env, missing),
@@ -98,13 +134,13 @@ pub(crate) fn evaluate(
 }
 
 /// A condition under a set qualifier, over every request value of its key.
-fn qualified(
+fn qualified<const R: bool>(
     condition: &Condition,
     qualifier: SetQualifier,
     value: &ContextValue,
-    env: &Env<'_>,
+    env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ConditionError> {
     let negated = condition.operator.is_negated();
     let mut all = true;
     let mut any = false;
@@ -140,12 +176,12 @@ fn null_holds(values: &ConditionValues, present: bool) -> bool {
 
 /// Whether the request value `one` matches some policy value under the positive form of the
 /// operator; an error when `one` cannot be read as the operator's type.
-fn any_matches(
+fn any_matches<const R: bool>(
     condition: &Condition,
     one: &str,
-    env: &Env<'_>,
+    env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, String> {
+) -> Result<bool, ValueError> {
     let kind = condition.operator.kind.positive();
     Ok(match &condition.values {
         ConditionValues::Text(values) => values
@@ -170,7 +206,7 @@ fn any_matches(
         // ID-20: the request value's UTF-8 bytes against the policy value's base-64 decoding.
         ConditionValues::Binary(values) => values.iter().any(|v| v.value == one.as_bytes()),
         ConditionValues::Ip(values) => {
-            let address = readings::address(value::parse_ip_address(one)?, env.readings);
+            let address = readings::address(value::parse_ip_address(one)?, env.readings());
             values.iter().any(|v| v.value.contains(address))
         }
         ConditionValues::Null(_) => false,
@@ -190,17 +226,6 @@ fn ordered(kind: OperatorKind, ordering: Ordering) -> bool {
     }
 }
 
-/// Case-insensitive equality, per character, allocating nothing.
-pub(crate) fn eq_folded(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
-    }
-}
-
 /// `ArnLike` with compiled components: six components at the first five colons.
 fn arn_matches(globs: &[Glob; 6], candidate: &str) -> bool {
     // ID-21: a request value of fewer than six components matches no pattern (it is never
@@ -212,18 +237,18 @@ fn arn_matches(globs: &[Glob; 6], candidate: &str) -> bool {
 }
 
 /// One String or ARN policy value against one request value (positive operator `kind`).
-fn text_matches(
+fn text_matches<const R: bool>(
     kind: OperatorKind,
     value: &TextValue,
     one: &str,
-    env: &Env<'_>,
+    env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     match &value.matcher {
         TextMatcher::Exact(s) => s == one,
         TextMatcher::Folded(s) => eq_folded(s, one),
         TextMatcher::Like(glob) => glob.is_match(one),
-        TextMatcher::Arn(globs) => match env.readings.arn_case {
+        TextMatcher::Arn(globs) => match env.readings().arn_case {
             ArnCase::Sensitive => arn_matches(globs, one),
             ArnCase::Insensitive => readings::arn_folded(globs, one),
         },
@@ -242,7 +267,7 @@ fn text_matches(
                     template::equals(source, env.context, one, true, missing)
                 }
                 OperatorKind::ArnEquals | OperatorKind::ArnLike => {
-                    let fold = env.readings.arn_case == ArnCase::Insensitive;
+                    let fold = env.readings().arn_case == ArnCase::Insensitive;
                     template::arn(source, env.context, one, fold, missing)
                 }
                 _ => template::like(source, env.context, one, missing),
@@ -254,10 +279,10 @@ fn text_matches(
 /// One `Bool` policy value that may hold policy variables against the request's boolean
 /// (ID-18): the value, after substitution, read as a boolean case-insensitively; text that is
 /// not a boolean matches nothing, and so does a variable without a value.
-fn bool_matches(
+fn bool_matches<const R: bool>(
     value: &TextValue,
     wanted: bool,
-    env: &Env<'_>,
+    env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     let text = if wanted { "true" } else { "false" };

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
-use iam_policy::readings::{NotResourceMissingVariable, Readings};
+use iam_policy::readings::{NotResourceMissingVariable, Point, Readings};
+use iam_policy::text::cmp_folded;
 use iam_policy::variable::TemplatePart;
 
-use crate::condition::{self, Env};
+use crate::condition::{self, ConditionError, Env};
 use crate::readings;
 use crate::request::Request;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
@@ -96,7 +97,16 @@ pub struct PolicySet {
     keys: FxMap<Arc<str>>,
     /// The readings of the implementation-defined points (the reference's by default).
     readings: Readings,
+    /// Whether `readings` are the reference's throughout: evaluation then takes the
+    /// reference's path, where the readings are constants (chosen once, in `run`).
+    reference_readings: bool,
+    /// More statements than the index can name: every evaluation is an internal error.
+    too_many_statements: bool,
 }
+
+const MISSING_STATEMENT: &str = "the action index names a statement that is not in the set";
+const UNINTERNED_KEY: &str = "a context key the policies use was not interned";
+const TOO_MANY_STATEMENTS: &str = "the policy set has more statements than it can index (u32::MAX)";
 
 /// What evaluation reports besides the decision.
 pub(crate) trait Sink {
@@ -105,7 +115,9 @@ pub(crate) trait Sink {
     /// A needed key was absent (lowercased).
     fn missing(&mut self, key_lower: &str);
     /// A condition failed to evaluate.
-    fn error(&mut self, entry: &Entry, key: &str, message: String);
+    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError);
+    /// An internal invariant does not hold (see [`EvaluationError::internal`]).
+    fn internal(&mut self, what: &'static str);
 }
 
 fn push_unique(list: &mut Vec<u32>, id: u32) {
@@ -175,14 +187,19 @@ pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool 
 }
 
 /// Whether the resource element matches (§5, §9); `None` when it cannot be evaluated (the
-/// `error` reading of ID-12).
-pub(crate) fn resource_matches(
+/// `error` reading of ID-12). With `REFERENCE`, `readings` is not read: the reference's are.
+pub(crate) fn resource_matches<const REFERENCE: bool>(
     resources: &ResourceClause,
     variables: bool,
     request: &Request,
     readings: &Readings,
     missing: &mut dyn FnMut(&str),
 ) -> Option<bool> {
+    let readings = if REFERENCE {
+        &Readings::REFERENCE
+    } else {
+        readings
+    };
     let resource = request.resource();
     let star = resource == "*";
     let mut any = false;
@@ -194,7 +211,9 @@ pub(crate) fn resource_matches(
             ResourceMatcher::Any => true,
             _ if star => false,
             // Plain ARN patterns report nothing: skip them once one matched.
-            ResourceMatcher::Arn(glob) => !any && readings::resource_glob(glob, resource, readings),
+            ResourceMatcher::Arn(glob) => {
+                !any && readings::resource_glob(glob, resource, readings)
+            }
             // ID-12: an entry whose variable has no value matches nothing (so under
             // `NotResource` it excludes nothing, or fails under the `error` reading).
             ResourceMatcher::Template(t) => {
@@ -203,7 +222,7 @@ pub(crate) fn resource_matches(
                     missing(key);
                 };
                 if variables {
-                    template::resource(
+                    template::resource::<REFERENCE>(
                         &t.head,
                         Source::Live(&t.tail),
                         request.context(),
@@ -212,7 +231,7 @@ pub(crate) fn resource_matches(
                         &mut lacking,
                     )
                 } else {
-                    template::resource(
+                    template::resource::<REFERENCE>(
                         &p.text,
                         Source::Literal(""),
                         request.context(),
@@ -245,12 +264,16 @@ impl PolicySet {
         let mut set = PolicySet {
             policy_count: policies.len(),
             readings,
+            reference_readings: readings.is_reference(),
             ..PolicySet::default()
         };
         for (policy_index, policy) in policies.into_iter().enumerate() {
             let variables = policy.variables_enabled();
             for (index, statement) in policy.statements.into_iter().enumerate() {
                 let Ok(id) = u32::try_from(set.entries.len()) else {
+                    // Statements past u32::MAX cannot be indexed: the set refuses to decide
+                    // rather than decide without them.
+                    set.too_many_statements = true;
                     break;
                 };
                 set.index.add(id, &statement.actions);
@@ -352,15 +375,38 @@ impl PolicySet {
         }
     }
 
-    /// Run every candidate statement, reporting to `sink`.
+    /// Run every candidate statement, reporting to `sink`. The reference's readings and the
+    /// others are told apart once here, not per statement or condition: under the reference's
+    /// the readings are constants and their tests compile away.
     fn run(&self, request: &Request, sink: &mut impl Sink) {
+        if self.too_many_statements {
+            sink.internal(TOO_MANY_STATEMENTS);
+            return;
+        }
+        if self.reference_readings {
+            self.run_under::<true>(request, sink);
+        } else {
+            self.run_under::<false>(request, sink);
+        }
+    }
+
+    /// [`PolicySet::run`] under the reference's readings (`REFERENCE`) or the set's.
+    #[inline(always)]
+    fn run_under<const REFERENCE: bool>(&self, request: &Request, sink: &mut impl Sink) {
         for (ids, action_known) in self.index.candidates(request) {
             for id in ids {
                 let Some(entry) = usize::try_from(*id).ok().and_then(|i| self.entries.get(i))
                 else {
+                    // The index holds only ids of entries: fail closed, never skip a
+                    // statement (a skipped Deny would turn into a wrong Allow).
+                    debug_assert!(
+                        false,
+                        "the action index names statement {id}, which is not in the set"
+                    );
+                    sink.internal(MISSING_STATEMENT);
                     continue;
                 };
-                evaluate_entry(entry, request, action_known, &self.readings, sink);
+                evaluate_entry::<REFERENCE>(entry, request, action_known, &self.readings, sink);
             }
         }
     }
@@ -373,7 +419,7 @@ impl PolicySet {
 
 /// One statement: action, resource, then every condition (no short-circuit, §3).
 #[inline(always)]
-fn evaluate_entry(
+fn evaluate_entry<const REFERENCE: bool>(
     entry: &Entry,
     request: &Request,
     action_known: bool,
@@ -384,7 +430,12 @@ fn evaluate_entry(
     if !action_known && !action_matches(&statement.actions, request) {
         return;
     }
-    match resource_matches(
+    let readings = if REFERENCE {
+        &Readings::REFERENCE
+    } else {
+        readings
+    };
+    match resource_matches::<REFERENCE>(
         &statement.resources,
         entry.variables,
         request,
@@ -395,7 +446,7 @@ fn evaluate_entry(
         Some(false) => return,
         None => return unresolved_not_resource(entry, sink),
     }
-    let env = Env {
+    let env = Env::<REFERENCE> {
         context: request.context(),
         variables: entry.variables,
         readings,
@@ -405,9 +456,9 @@ fn evaluate_entry(
     for c in &statement.conditions {
         match condition::evaluate(c, &env, &mut |k| sink.missing(k)) {
             Ok(h) => holds &= h,
-            Err(message) => {
+            Err(error) => {
                 failed = true;
-                sink.error(entry, &c.key, message);
+                sink.error(entry, &c.key, error);
             }
         }
     }
@@ -420,7 +471,11 @@ fn evaluate_entry(
 #[cold]
 #[inline(never)]
 fn unresolved_not_resource(entry: &Entry, sink: &mut impl Sink) {
-    sink.error(entry, "NotResource", UNRESOLVED_NOT_RESOURCE.to_owned());
+    sink.error(
+        entry,
+        "NotResource",
+        ConditionError::Reading(Point::Id12, UNRESOLVED_NOT_RESOURCE),
+    );
 }
 
 /// The error of a `NotResource` entry whose variable has no value (the `error` reading of
@@ -451,12 +506,6 @@ fn finish(response: &mut Response, deny: bool, allow: bool) {
         .sort_unstable_by(|a, b| cmp_folded(a, b));
 }
 
-fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
-}
-
 /// Collects into a [`Response`].
 struct Collect<'a> {
     set: &'a PolicySet,
@@ -485,6 +534,10 @@ impl Sink for Collect<'_> {
 
     fn missing(&mut self, key_lower: &str) {
         let Some(key) = self.set.key(key_lower) else {
+            // Every key a condition or a variable can ask for was interned when the set was
+            // built; report an unknown one as a broken invariant rather than drop it.
+            debug_assert!(false, "context key `{key_lower}` was not interned");
+            self.internal(UNINTERNED_KEY);
             return;
         };
         if !self
@@ -497,13 +550,19 @@ impl Sink for Collect<'_> {
         }
     }
 
-    fn error(&mut self, entry: &Entry, key: &str, message: String) {
-        self.response.errors.push(EvaluationError {
-            policy: entry.policy,
-            statement: Some(entry.index),
-            key: Some(key.to_owned()),
-            message,
+    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError) {
+        self.response.errors.push(match error {
+            ConditionError::Unreadable(error) => {
+                EvaluationError::unreadable_value(entry.policy, entry.index, key, error)
+            }
+            ConditionError::Reading(point, message) => {
+                EvaluationError::reading(entry.policy, entry.index, key, point, message)
+            }
         });
+    }
+
+    fn internal(&mut self, what: &'static str) {
+        self.response.errors.push(EvaluationError::internal(what));
     }
 }
 
@@ -525,7 +584,88 @@ impl Sink for Flags {
 
     fn missing(&mut self, _key_lower: &str) {}
 
-    fn error(&mut self, _entry: &Entry, _key: &str, _message: String) {
+    fn error(&mut self, _entry: &Entry, _key: &str, _error: ConditionError) {
         self.error = true;
+    }
+
+    fn internal(&mut self, _what: &'static str) {
+        self.error = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Context, ContextValue};
+
+    /// The same policies and request through both paths of [`PolicySet::run`]: the reference's
+    /// (readings as constants) and the readings-aware one holding the reference's readings.
+    fn both_paths(policy: &str, request: &Request) -> (Response, Response) {
+        let parsed = Policy::parse(policy).unwrap();
+        let reference = PolicySet::new(vec![parsed]);
+        assert!(reference.reference_readings);
+        let mut general = reference.clone();
+        general.reference_readings = false;
+        (reference.evaluate(request), general.evaluate(request))
+    }
+
+    #[test]
+    fn the_readings_aware_path_under_the_reference_readings_answers_as_the_reference_path() {
+        let statement = |body: &str| {
+            format!(r#"{{"Version": "2012-10-17", "Statement": [{body}, {{"Effect": "Deny", "Action": "iot:CancelJob", "Resource": "*"}}]}}"#)
+        };
+        let policies = [
+            r#"{"Effect": "Allow", "Action": "iot:*", "Resource": "arn:aws:iot:*:*:job/*"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "arn:aws:iot:*:job/*"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "arn:aws:iot:us-east-1:1:job/${aws:username}"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "NotResource": "arn:aws:iot:*:*:job/${aws:username}"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/*"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/${aws:username}"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "2001:db8::1"]}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "a"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"NumericLessThan": {"iot:n": "5"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": "a*"}}}"#,
+        ];
+        let contexts: Vec<Vec<(&str, ContextValue)>> = vec![
+            vec![],
+            vec![
+                ("aws:username", "j1".into()),
+                ("aws:SourceArn", "arn:aws:iot:us-east-1:1:job/j1".into()),
+                ("aws:SourceIp", "192.0.2.7".into()),
+                ("iot:n", "4".into()),
+            ],
+            vec![
+                ("aws:SourceArn", "arn:AWS:iot".into()),
+                ("aws:SourceIp", "::ffff:192.0.2.7".into()),
+                ("iot:n", "four".into()),
+                (
+                    "aws:TagKeys",
+                    ContextValue::Multi(vec!["a".into(), "ab".into()]),
+                ),
+            ],
+        ];
+        let resources = [
+            "arn:aws:iot:us-east-1:1:job/j1",
+            "arn:aws:iot:us-east-1:1:job/a:b",
+            "arn:AWS:iot:us-east-1:1:job/j1",
+            "*",
+        ];
+        let mut decisions = std::collections::BTreeSet::new();
+        for body in policies {
+            let policy = statement(body);
+            for context in &contexts {
+                for resource in resources {
+                    for action in ["iot:DescribeJob", "iot:CancelJob"] {
+                        let context = Context::from_pairs(context.iter().cloned()).unwrap();
+                        let request = Request::new(action, resource, context).unwrap();
+                        let (reference, general) = both_paths(&policy, &request);
+                        assert_eq!(reference, general, "{policy} on {request:?}");
+                        decisions.insert(format!("{:?}", reference.decision));
+                    }
+                }
+            }
+        }
+        // The table reaches every decision, errors included.
+        assert_eq!(decisions.len(), 4, "{decisions:?}");
     }
 }

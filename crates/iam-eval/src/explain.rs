@@ -92,7 +92,7 @@ fn verdict(entry: &crate::evaluate::Entry, request: &Request, readings: &Reading
     if !action_matches(&s.actions, request) {
         return Verdict::ActionNotMatched;
     }
-    match resource_matches(
+    match resource_matches::<false>(
         &s.resources,
         entry.variables,
         request,
@@ -103,7 +103,7 @@ fn verdict(entry: &crate::evaluate::Entry, request: &Request, readings: &Reading
         Some(false) => return Verdict::ResourceNotMatched,
         None => return Verdict::Error(UNRESOLVED_NOT_RESOURCE.to_owned()),
     }
-    let env = Env {
+    let env = Env::<false> {
         context: request.context(),
         variables: entry.variables,
         readings,

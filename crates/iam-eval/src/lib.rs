@@ -57,7 +57,7 @@ mod template;
 pub use evaluate::PolicySet;
 pub use explain::{Explanation, StatementExplanation, Verdict};
 pub use request::{Context, ContextValue, Request, RequestError};
-pub use response::{Decision, EvaluationError, Response, StatementRef};
+pub use response::{Decision, EvaluationError, EvaluationErrorKind, Response, StatementRef};
 
 pub use iam_policy::readings::{Point, Readings};
 use iam_policy::{ParseOptions, Policy};
@@ -72,9 +72,6 @@ pub trait Evaluator {
 /// The reference evaluator: [`Policy::parse`] each document, then [`PolicySet::evaluate`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReferenceEvaluator;
-
-/// How many diagnostics of a rejected document an error quotes.
-const QUOTED_DIAGNOSTICS: usize = 3;
 
 impl PolicySet {
     /// Parse and compile policy documents given as text. A rejected document makes the whole
@@ -100,25 +97,7 @@ impl PolicySet {
             match checked.policy.ok_or(checked.diagnostics) {
                 Ok(policy) => parsed.push(policy),
                 Err(diagnostics) => {
-                    let quoted: Vec<String> = diagnostics
-                        .errors()
-                        .take(QUOTED_DIAGNOSTICS)
-                        .map(ToString::to_string)
-                        .collect();
-                    let more = diagnostics.errors().count().saturating_sub(quoted.len());
-                    let mut message = format!("policy document rejected: {}", quoted.join("; "));
-                    if quoted.is_empty() {
-                        message.push_str("invalid document");
-                    }
-                    if more > 0 {
-                        message.push_str(&format!(" (and {more} more)"));
-                    }
-                    errors.push(EvaluationError {
-                        policy: index,
-                        statement: None,
-                        key: None,
-                        message,
-                    });
+                    errors.push(EvaluationError::rejected_document(index, &diagnostics));
                 }
             }
         }

@@ -3,6 +3,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use iam_policy::text::{fold, folded};
+
 /// Why a request is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
@@ -147,7 +149,7 @@ impl Context {
                 self.entries.insert(
                     i,
                     Entry {
-                        lower: lowercase(key),
+                        lower: fold(key),
                         key: key.to_owned(),
                         read: Normalized::of(&value),
                         value,
@@ -245,18 +247,10 @@ impl Context {
             self.entries
                 .binary_search_by(|e| compare_ascii_lowered(e.lower.as_bytes(), key))
         } else {
-            self.entries.binary_search_by(|e| {
-                e.lower
-                    .chars()
-                    .cmp(key.chars().flat_map(char::to_lowercase))
-            })
+            self.entries
+                .binary_search_by(|e| e.lower.chars().cmp(folded(key)))
         }
     }
-}
-
-/// Lowercase per character (the same folding the lookups use).
-fn lowercase(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).collect()
 }
 
 /// Compare an already-lowercased key with the ASCII `key` lowercased on the fly, in the byte
@@ -293,7 +287,7 @@ impl Request {
         if vendor.is_empty() || name.is_empty() || name.contains(':') {
             return Err(invalid());
         }
-        let action_lower = action.to_lowercase();
+        let action_lower = fold(action);
         let colon = action_lower.find(':').ok_or_else(invalid)?;
         Ok(Request {
             action: action.to_owned(),

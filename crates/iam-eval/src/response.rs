@@ -4,6 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+use iam_policy::readings::Point;
+use iam_policy::value::ValueError;
+use iam_policy::{Diagnostic, Diagnostics};
+
 /// The outcome of an evaluation (§3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
@@ -73,18 +77,108 @@ impl fmt::Display for StatementRef {
     }
 }
 
-/// A condition that could not be evaluated: a request value unreadable as the condition's
-/// type (ID-5), or a policy set that holds a rejected document.
+/// What kind of failure an [`EvaluationError`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EvaluationErrorKind {
+    /// A policy document of the set was rejected by the parser: its error diagnostics. A set
+    /// that holds a rejected document is an error as a whole (§3).
+    RejectedDocument(Vec<Diagnostic>),
+    /// A request value cannot be read as the type a condition needs (ID-5).
+    UnreadableValue(ValueError),
+    /// The evaluation fails under a non-default reading of an implementation-defined point
+    /// whose reading is `error` (ID-8, ID-12; the reference's readings never give it).
+    Reading(Point),
+    /// An internal invariant of the evaluator does not hold: a bug in iamconf, never the
+    /// input's fault. The evaluation fails closed instead of answering from a partial view.
+    Internal(&'static str),
+}
+
+/// Why an evaluation failed, and where: the policy (and statement, and condition key) it
+/// belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationError {
-    /// The policy's index.
+    /// What went wrong.
+    pub kind: EvaluationErrorKind,
+    /// The policy's index (0 for an internal error that belongs to no policy).
     pub policy: usize,
     /// The statement's index, when the error belongs to one.
     pub statement: Option<usize>,
     /// The condition key, when the error belongs to one.
     pub key: Option<String>,
-    /// What went wrong (lowercase, user input in backticks).
+    /// What went wrong, for people (lowercase, user input in backticks).
     pub message: String,
+}
+
+/// How many diagnostics of a rejected document the message quotes.
+const QUOTED_DIAGNOSTICS: usize = 3;
+
+impl EvaluationError {
+    /// Policy `policy` was rejected with `diagnostics` (its errors are kept; warnings dropped).
+    pub fn rejected_document(policy: usize, diagnostics: &Diagnostics) -> Self {
+        let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
+        let quoted: Vec<String> = errors
+            .iter()
+            .take(QUOTED_DIAGNOSTICS)
+            .map(ToString::to_string)
+            .collect();
+        let mut message = format!("policy document rejected: {}", quoted.join("; "));
+        if quoted.is_empty() {
+            message.push_str("invalid document");
+        }
+        let more = errors.len().saturating_sub(quoted.len());
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more)"));
+        }
+        Self {
+            kind: EvaluationErrorKind::RejectedDocument(errors),
+            policy,
+            statement: None,
+            key: None,
+            message,
+        }
+    }
+
+    /// The request's value of condition key `key` (statement `statement` of policy `policy`)
+    /// cannot be read as the condition needs.
+    pub fn unreadable_value(policy: usize, statement: usize, key: &str, error: ValueError) -> Self {
+        Self {
+            message: error.message.clone(),
+            kind: EvaluationErrorKind::UnreadableValue(error),
+            policy,
+            statement: Some(statement),
+            key: Some(key.to_owned()),
+        }
+    }
+
+    /// A condition (or `NotResource` entry) of statement `statement` of policy `policy` fails
+    /// under the `error` reading of `point`; `message` says why.
+    pub fn reading(
+        policy: usize,
+        statement: usize,
+        key: &str,
+        point: Point,
+        message: &'static str,
+    ) -> Self {
+        Self {
+            message: message.to_owned(),
+            kind: EvaluationErrorKind::Reading(point),
+            policy,
+            statement: Some(statement),
+            key: Some(key.to_owned()),
+        }
+    }
+
+    /// A broken internal invariant, `what` says which.
+    pub fn internal(what: &'static str) -> Self {
+        Self {
+            kind: EvaluationErrorKind::Internal(what),
+            policy: 0,
+            statement: None,
+            key: None,
+            message: format!("internal error (a bug in iamconf): {what}"),
+        }
+    }
 }
 
 impl fmt::Display for EvaluationError {
@@ -208,17 +302,23 @@ mod tests {
             ..Response::default()
         };
         assert!(r.is_allowed());
-        r.errors.push(EvaluationError {
-            policy: 0,
-            statement: Some(1),
-            key: Some("aws:SourceIp".into()),
-            message: "`x` is not an IP address".into(),
-        });
+        let unreadable = iam_policy::value::parse_ip_address("x").unwrap_err();
+        r.errors.push(EvaluationError::unreadable_value(
+            0,
+            1,
+            "aws:SourceIp",
+            unreadable.clone(),
+        ));
         assert!(!r.is_allowed());
         assert_eq!(r.protocol_decision(), None);
         assert_eq!(
             r.errors[0].to_string(),
-            "policy 0 statement 1 condition key `aws:SourceIp`: `x` is not an IP address"
+            "policy 0 statement 1 condition key `aws:SourceIp`: `x` is not an IP address: \
+             it is not an IPv4 or IPv6 address"
+        );
+        assert_eq!(
+            r.errors[0].kind,
+            EvaluationErrorKind::UnreadableValue(unreadable)
         );
     }
 }

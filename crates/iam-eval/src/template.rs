@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 
 use iam_policy::pattern::{matches_tokens, token, GlobSyntax, GlobToken};
+use iam_policy::text::folded;
 use iam_policy::variable::{self, Template};
 
 use iam_policy::readings::Readings;
@@ -77,7 +78,7 @@ pub(crate) fn equals(
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     if fold {
-        let mut rest = candidate.chars().flat_map(char::to_lowercase);
+        let mut rest = folded(candidate);
         let mut same = true;
         let complete = for_each_piece(
             source,
@@ -85,10 +86,7 @@ pub(crate) fn equals(
             |piece| {
                 let (Piece::Pattern(text) | Piece::Literal(text)) = piece;
                 if same {
-                    same = text
-                        .chars()
-                        .flat_map(char::to_lowercase)
-                        .all(|c| rest.next() == Some(c));
+                    same = folded(text).all(|c| rest.next() == Some(c));
                 }
             },
             missing,
@@ -150,7 +148,7 @@ pub(crate) fn like(
 
 /// A resource pattern with a template tail: `head` (wildcards live) then the resolved tail,
 /// matched by the ARN rule of §5.
-pub(crate) fn resource(
+pub(crate) fn resource<const REFERENCE: bool>(
     head: &str,
     tail: Source<'_>,
     context: &Context,
@@ -161,7 +159,7 @@ pub(crate) fn resource(
     with_tokens(|tokens| {
         tokens.extend(head.chars().map(token));
         for_each_piece(tail, context, |p| push_piece(tokens, p), missing)
-            && if readings::plain_arns(readings) {
+            && if REFERENCE || readings::plain_arns(readings) {
                 matches_tokens(tokens, GlobSyntax::Arn, candidate)
             } else {
                 readings::resource_tokens(tokens, candidate, readings)
@@ -236,7 +234,7 @@ mod tests {
     fn var(key: &str, default: Option<&str>) -> TemplatePart {
         TemplatePart::Variable(Variable {
             key: key.into(),
-            key_lower: key.to_lowercase(),
+            key_lower: iam_policy::text::fold(key),
             default: default.map(Into::into),
         })
     }
@@ -378,7 +376,7 @@ mod tests {
         let c = ctx(&[("k", "t1".into())]);
         let r = Readings::default();
         let m = |cand| {
-            resource(
+            resource::<true>(
                 "arn:aws:iot:*:*:",
                 Source::Live(&t),
                 &c,

@@ -138,9 +138,6 @@ pub fn action_exists(vendor: &str, name: &str) -> bool {
             && iot_action_names().any(|n| n.eq_ignore_ascii_case(name)))
 }
 
-/// Longest action name worth comparing (the longest real one has 37 characters).
-const MAX_SUGGEST_LEN: usize = 80;
-
 /// The action nearest to `vendor:name`, as (vendor, name) in their catalog spelling, for "did
 /// you mean": the action itself when it exists; the same name on the other plane
 /// (`iot:GetPendingJobExecutions` → `iotjobsdata:GetPendingJobExecutions`); else the closest
@@ -156,27 +153,13 @@ pub fn suggest_action_name(vendor: &str, name: &str) -> Option<(&'static str, &'
     } else {
         return None;
     };
-    for v in [own, other] {
-        if let Some(n) = names_of(v).find(|n| n.eq_ignore_ascii_case(name)) {
-            return Some((v, n));
-        }
-    }
-    if name.is_empty() || name.chars().count() > MAX_SUGGEST_LEN {
-        return None;
-    }
-    let wanted = name.to_ascii_lowercase();
-    let mut best: Option<(f64, &'static str, &'static str)> = None;
-    for v in [own, other] {
-        for n in names_of(v) {
-            let Some(score) = closeness(&wanted, &n.to_ascii_lowercase()) else {
-                continue;
-            };
-            if best.is_none_or(|(s, _, _)| score > s) {
-                best = Some((score, v, n));
-            }
-        }
-    }
-    best.map(|(_, v, n)| (v, n))
+    // A case variant on either plane wins (the asked one first), then the closest name.
+    crate::suggest::nearest(
+        name,
+        [own, other]
+            .into_iter()
+            .flat_map(|v| names_of(v).map(move |n| ((v, n), n))),
+    )
 }
 
 /// The catalog action nearest to `vendor:name`, for "did you mean" (see
@@ -192,28 +175,6 @@ fn names_of(vendor: &'static str) -> Box<dyn Iterator<Item = &'static str>> {
     } else {
         Box::new(ACTIONS.iter().filter(|a| !a.control_plane).map(|a| a.name))
     }
-}
-
-/// How close two lower-cased names are (Jaro-Winkler), when close enough to suggest: at most
-/// a couple of edits (optimal-string-alignment Damerau-Levenshtein), or one name extends the
-/// other.
-fn closeness(a: &str, b: &str) -> Option<f64> {
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    let len = la.max(lb);
-    let max_edits = 1 + len / 8;
-    let prefix = la >= 6 && (b.starts_with(a) || a.starts_with(b));
-    if la.abs_diff(lb) > max_edits && !prefix {
-        // At least that many edits, and neither extends the other.
-        return None;
-    }
-    let jw = strsim::jaro_winkler(a, b);
-    if jw < 0.75 {
-        // Far below anything a few edits leave; spares the edit distance.
-        return None;
-    }
-    let few_edits = len >= 4 && strsim::osa_distance(a, b) <= max_edits;
-    let extends = prefix && jw >= 0.9;
-    (few_edits || extends).then_some(jw)
 }
 
 /// Whether `action` takes resources of type `resource_type` (case-insensitive). An action
@@ -486,15 +447,16 @@ fn is_bracketed(text: &str) -> bool {
 const SQUASH_MAX: usize = 32;
 
 /// Lower-cased, without `-`, `_`, `.` and blanks: `Thing_Group-Name` → `thinggroupname`,
-/// written into `buf`; `None` when the result could equal no placeholder word (it holds a
-/// non-ASCII character or is longer than [`SQUASH_MAX`]), so nothing is allocated.
+/// written into `buf`; `None` when the result could equal no placeholder word (every word is
+/// ASCII letters: it holds another character, such as the digit of a real name or region, or
+/// is longer than [`SQUASH_MAX`]), so nothing is allocated and real names stop early.
 fn squash<'b>(text: &str, buf: &'b mut [u8; SQUASH_MAX]) -> Option<&'b str> {
     let mut len = 0;
     for b in text.bytes() {
         if matches!(b, b'-' | b'_' | b'.' | b' ') {
             continue;
         }
-        if !b.is_ascii() {
+        if !b.is_ascii_alphabetic() {
             return None;
         }
         *buf.get_mut(len)? = b.to_ascii_lowercase();

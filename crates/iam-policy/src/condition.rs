@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::suggest::closest;
+
 /// Every IAM condition operator, without qualifier or `IfExists`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(missing_docs)]
@@ -335,21 +337,6 @@ pub fn suggest_operator(name: &str) -> Option<String> {
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     closest(name, &refs).map(str::to_owned)
-}
-
-/// The candidate nearest to `name` (case-insensitive, Jaro-Winkler over 0.85 or a case
-/// variant), if any.
-pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    if let Some(exact) = candidates.iter().find(|c| c.to_lowercase() == lower) {
-        return Some(exact);
-    }
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), *c))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

@@ -202,6 +202,9 @@ codes! {
     UnknownAction => "unknown-action", Warning;
     /// A resource whose type the statement's actions do not take.
     ResourceTypeMismatch => "resource-type-mismatch", Warning;
+    /// An Allow that grants an action on some, not all, of the resource types every call of
+    /// it is checked on (`iot:CreateJob` on a thing group alone: the job is not granted).
+    IncompleteCallGrant => "incomplete-call-grant", Warning;
     /// `Version` absent: IAM's CreatePolicy requires 2012-10-17 and variables are literal.
     MissingVersion => "missing-version", Warning;
     /// `Version` 2008-10-17: variables are literal.

@@ -37,6 +37,8 @@ mod parse;
 pub mod pattern;
 pub mod readings;
 pub mod render;
+pub mod suggest;
+pub mod text;
 pub mod value;
 pub mod variable;
 

@@ -5,8 +5,9 @@
 //! of an as-written document is checked too: a user sees all of its problems at once. A
 //! document with any error yields no policy.
 
-use crate::condition::{closest, looks_like_operator};
+use crate::condition::looks_like_operator;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
+use crate::suggest::closest;
 
 use crate::json::tape::{Kind as JsonKind, Member as JsonMember, Value as JsonValue};
 use crate::json::{self, parse_tape_with};
@@ -409,6 +410,9 @@ impl Builder<'_> {
         let resources = resources.and_then(|r| self.resources(r));
         if let (Some(a), Some(r)) = (&actions, &resources) {
             self.lint_resource_types(&a.1, &r.1);
+            if effect == Some(Effect::Allow) {
+                self.lint_call_needs(&a.1, &r.1);
+            }
         }
         if !ok {
             return None;
@@ -591,6 +595,7 @@ impl Builder<'_> {
     }
 }
 
+mod call_needs;
 mod elements;
 mod position;
 use elements::describe;

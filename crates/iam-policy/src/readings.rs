@@ -40,6 +40,8 @@ macro_rules! reading {
         }
 
         impl $name {
+            /// The reference's reading.
+            pub const REFERENCE: $name = $name::$first;
             /// Every permitted reading, the reference's first.
             pub const ALL: &'static [$name] = &[$name::$first $(, $name::$variant)+];
             /// The readings' words, in the order of [`Self::ALL`].
@@ -220,6 +222,14 @@ macro_rules! points {
         }
 
         impl Readings {
+            /// The reference's reading of every point (the [`Default`], usable in constants).
+            pub const REFERENCE: Readings = Readings { $($field: $ty::REFERENCE,)+ };
+
+            /// Whether every point has the reference's reading.
+            pub fn is_reference(&self) -> bool {
+                *self == Self::REFERENCE
+            }
+
             /// The position of the reading of `point` among [`Point::words`].
             pub fn index(&self, point: Point) -> usize {
                 match point {

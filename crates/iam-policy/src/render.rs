@@ -11,8 +11,9 @@ use crate::model::{Condition, Policy, Statement};
 
 /// Render `policy` as canonical, pretty-printed JSON.
 pub fn render(policy: &Policy) -> String {
-    let value = to_json(policy);
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    // The alternate form of `Value`'s `Display` is `to_string_pretty`, without its `Result`:
+    // writing a `Value` to a `String` cannot fail, so no empty-string fallback is needed.
+    format!("{:#}", to_json(policy))
 }
 
 /// The canonical JSON value of `policy`.

@@ -49,6 +49,45 @@ impl Instant {
     }
 }
 
+/// The type a value was to be read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// A `Numeric...` value ([`parse_number`]).
+    Number,
+    /// A `Date...` value ([`parse_instant`]).
+    Date,
+    /// A `Bool` or `Null` value ([`parse_bool`]).
+    Bool,
+    /// A policy's IP range ([`parse_ip_range`]).
+    IpRange,
+    /// A request's IP address ([`parse_ip_address`]).
+    IpAddress,
+    /// A `BinaryEquals` value ([`decode_base64`]).
+    Base64,
+}
+
+/// A text that cannot be read as the kind of value asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ValueError {
+    /// The kind of value asked for.
+    pub expected: ValueKind,
+    /// The text as given.
+    pub text: String,
+    /// Why it was refused: lowercase, the text in backticks (`` `x` is not a number: ... ``).
+    pub message: String,
+}
+
+impl ValueError {
+    fn new(expected: ValueKind, text: &str, message: String) -> Self {
+        Self {
+            expected,
+            text: text.to_owned(),
+            message,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
@@ -56,7 +95,11 @@ impl Instant {
 ///
 /// `007`, `-0` and `1.50` are accepted; `+1`, `.5`, `5.`, `1e5`, `0x10`, `NaN`, `1_000`, text
 /// with whitespace and values that do not fit a 96-bit decimal exactly are refused.
-pub fn parse_number(text: &str) -> Result<Decimal, String> {
+pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
+    read_number(text).map_err(|message| ValueError::new(ValueKind::Number, text, message))
+}
+
+fn read_number(text: &str) -> Result<Decimal, String> {
     let why = |reason: &str| format!("`{text}` is not a number: {reason}");
     if text.is_empty() {
         return Err("an empty string is not a number".to_owned());
@@ -141,7 +184,11 @@ fn number_char_reason(c: char, text: &str) -> String {
 ///   seconds must fit an `i64`. The sign covers the fraction: `-1.5` is 1.5 s before the epoch.
 ///
 /// Calendar dates are checked (`2023-02-29` is refused, `2024-02-29` accepted).
-pub fn parse_instant(text: &str) -> Result<Instant, String> {
+pub fn parse_instant(text: &str) -> Result<Instant, ValueError> {
+    read_date(text).map_err(|message| ValueError::new(ValueKind::Date, text, message))
+}
+
+fn read_date(text: &str) -> Result<Instant, String> {
     if text.is_empty() {
         return Err("an empty string is not a date".to_owned());
     }
@@ -370,7 +417,11 @@ fn instant_of(date: Date, time: Time, offset_east_seconds: i64) -> Instant {
 // Booleans
 
 /// Read a `Bool` value: `true` or `false`, case-insensitive.
-pub fn parse_bool(text: &str) -> Result<bool, String> {
+pub fn parse_bool(text: &str) -> Result<bool, ValueError> {
+    read_boolean(text).map_err(|message| ValueError::new(ValueKind::Bool, text, message))
+}
+
+fn read_boolean(text: &str) -> Result<bool, String> {
     if text.eq_ignore_ascii_case("true") {
         Ok(true)
     } else if text.eq_ignore_ascii_case("false") {
@@ -392,7 +443,11 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
 /// (`/255.0.0.0`), zone ids (`fe80::1%eth0`) and whitespace are refused. The prefix is plain
 /// decimal without sign or leading zeros (`/0`, `/8`, not `/08` or `/+8`). Host bits below
 /// the prefix are cleared: `192.0.2.5/24` reads as `192.0.2.0/24`.
-pub fn parse_ip_range(text: &str) -> Result<IpNetwork, String> {
+pub fn parse_ip_range(text: &str) -> Result<IpNetwork, ValueError> {
+    read_ip_range(text).map_err(|message| ValueError::new(ValueKind::IpRange, text, message))
+}
+
+fn read_ip_range(text: &str) -> Result<IpNetwork, String> {
     if text.is_empty() {
         return Err("an empty string is not an IP address or range".to_owned());
     }
@@ -438,7 +493,11 @@ fn read_prefix(prefix: &str, bits: u8) -> Result<u8, String> {
 /// Read a request's IP address (no prefix).
 ///
 /// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) stays IPv6 (ID-10).
-pub fn parse_ip_address(text: &str) -> Result<IpAddr, String> {
+pub fn parse_ip_address(text: &str) -> Result<IpAddr, ValueError> {
+    read_ip_address(text).map_err(|message| ValueError::new(ValueKind::IpAddress, text, message))
+}
+
+fn read_ip_address(text: &str) -> Result<IpAddr, String> {
     if text.is_empty() {
         return Err("an empty string is not an IP address".to_owned());
     }
@@ -509,7 +568,11 @@ fn address_reason(text: &str) -> String {
 /// The standard alphabet (`+`, `/`). Padding is optional (`QQ` and `QQ==` are the same), but
 /// wrong padding (`QQ=`) is refused, as are unused non-zero bits in the last symbol (`QR==`),
 /// whitespace and the URL-safe alphabet. The empty string is the empty byte string.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, ValueError> {
+    read_base64(text).map_err(|message| ValueError::new(ValueKind::Base64, text, message))
+}
+
+fn read_base64(text: &str) -> Result<Vec<u8>, String> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
     use base64::{DecodeError, Engine};
     // Padding is optional, but when there is any it must be complete (`QQ=` is refused).

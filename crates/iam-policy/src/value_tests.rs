@@ -53,7 +53,12 @@ fn number_accepted(#[case] text: &str, #[case] expected: &str) {
 #[case("0.00000000000000000000000000001", "out of range")]
 #[case("٣", "is not a digit")]
 fn number_rejected(#[case] text: &str, #[case] reason: &str) {
-    let err = parse_number(text).unwrap_err();
+    let error = parse_number(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::Number, text)
+    );
+    let err = error.message;
     assert!(err.contains(reason), "{err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -188,7 +193,12 @@ fn epoch_and_iso_agree() {
 #[case("+5", "four-digit year")]
 #[case("1e9", "four-digit year")]
 fn date_rejected(#[case] text: &str, #[case] reason: &str) {
-    let err = parse_instant(text).unwrap_err();
+    let error = parse_instant(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::Date, text)
+    );
+    let err = error.message;
     assert!(err.contains(reason), "{text}: {err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -273,7 +283,12 @@ fn bool_accepted(#[case] text: &str, #[case] expected: bool) {
 #[case("t")]
 #[case("truee")]
 fn bool_rejected(#[case] text: &str) {
-    let err = parse_bool(text).unwrap_err();
+    let error = parse_bool(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::Bool, text)
+    );
+    let err = error.message;
     assert!(err.contains("is not `true` or `false`"), "{err}");
 }
 
@@ -338,7 +353,12 @@ fn ip_range_accepted(#[case] text: &str, #[case] expected: IpNetwork) {
 #[case("example.com", "not an IPv4 or IPv6 address")]
 #[case("0x0a.0.0.1", "not an IPv4 or IPv6 address")]
 fn ip_range_rejected(#[case] text: &str, #[case] reason: &str) {
-    let err = parse_ip_range(text).unwrap_err();
+    let error = parse_ip_range(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::IpRange, text)
+    );
+    let err = error.message;
     assert!(err.contains(reason), "{text}: {err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -364,7 +384,12 @@ fn ip_address_accepted(#[case] text: &str, #[case] expected: IpAddr) {
 #[case("fe80::1%eth0", "zone ids")]
 #[case("192.0.2.1 ", "whitespace")]
 fn ip_address_rejected(#[case] text: &str, #[case] reason: &str) {
-    let err = parse_ip_address(text).unwrap_err();
+    let error = parse_ip_address(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::IpAddress, text)
+    );
+    let err = error.message;
     assert!(err.contains(reason), "{text}: {err}");
 }
 
@@ -483,7 +508,12 @@ fn base64_accepted(#[case] text: &str, #[case] expected: &[u8]) {
 #[case("QUI=\n", "offset 4")]
 #[case("QQ==QQ==", "")]
 fn base64_rejected(#[case] text: &str, #[case] reason: &str) {
-    let err = decode_base64(text).unwrap_err();
+    let error = decode_base64(text).unwrap_err();
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (ValueKind::Base64, text)
+    );
+    let err = error.message;
     assert!(err.contains(reason), "{text:?}: {err}");
     assert!(
         err.starts_with(&format!("`{text}` is not base-64")),

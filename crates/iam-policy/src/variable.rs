@@ -271,7 +271,7 @@ fn parse_body(body: &str) -> Result<TemplatePart, String> {
     };
     Ok(TemplatePart::Variable(Variable {
         key: key.to_owned(),
-        key_lower: key.to_lowercase(),
+        key_lower: crate::text::fold(key),
         default,
     }))
 }
@@ -311,12 +311,8 @@ fn parse_default(text: &str) -> Result<String, String> {
 }
 
 /// At most 60 characters of `text`, for messages.
-fn shorten(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        None => text.to_owned(),
-        Some((at, _)) => format!("{}...", text.get(..at).unwrap_or_default()),
-    }
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::truncate(text, 60)
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ fn long_malformed_text_is_shortened_in_warnings() {
     let long = format!("${{{}", "x".repeat(500));
     let (_, warnings) = Template::parse(&long);
     assert!(warnings[0].len() < 200, "{}", warnings[0]);
-    assert!(warnings[0].contains("..."));
+    assert!(warnings[0].contains("…"));
 }
 
 #[test]

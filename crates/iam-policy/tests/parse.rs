@@ -313,3 +313,23 @@ fn bad_bytes_get_diagnostics_not_panics() {
         assert!(Policy::parse(text).is_err(), "{text:?}");
     }
 }
+
+#[test]
+fn a_grant_short_of_a_call_type_is_named_with_a_hint() {
+    // The seed's first statement: CreateJob on a thing group only; every call names a job.
+    let group = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:CreateJob","Resource":"arn:aws:iot:eu-west-1:210987654321:thinggroup/fleet"}]}"#;
+    assert_eq!(warnings(group), ["incomplete-call-grant"]);
+    assert_eq!(
+        help_of(group, Code::IncompleteCallGrant),
+        "add a `job` resource, such as `arn:aws:iot:eu-west-1:210987654321:job/*`"
+    );
+    // Targets are a thing or a thing group: either one completes the grant.
+    let thing = group.replace(
+        r#""arn:aws:iot:eu-west-1:210987654321:thinggroup/fleet""#,
+        r#"["arn:aws:iot:eu-west-1:210987654321:job/*","arn:aws:iot:eu-west-1:210987654321:thing/t1"]"#,
+    );
+    assert!(warnings(&thing).is_empty(), "{:?}", warnings(&thing));
+    // A Deny short of a type is not a grant: no warning.
+    let deny = group.replace("Allow", "Deny");
+    assert!(warnings(&deny).is_empty());
+}

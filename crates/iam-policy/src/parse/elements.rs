@@ -33,7 +33,8 @@ pub(super) fn describe(value: JsonValue<'_, '_>) -> String {
 /// The longest ASCII text [`lowercase`] lowers without allocating.
 const LOWER_MAX: usize = 64;
 
-/// `text` in lower case: in `buf` when it is short ASCII, allocated only otherwise.
+/// `text` folded ([`crate::text::fold`]): in `buf` when it is short ASCII, allocated only
+/// otherwise.
 fn lowercase<'b>(text: &'b str, buf: &'b mut [u8; LOWER_MAX]) -> Cow<'b, str> {
     if !text
         .bytes()
@@ -42,14 +43,14 @@ fn lowercase<'b>(text: &'b str, buf: &'b mut [u8; LOWER_MAX]) -> Cow<'b, str> {
         return Cow::Borrowed(text);
     }
     let Some(out) = buf.get_mut(..text.len()).filter(|_| text.is_ascii()) else {
-        return Cow::Owned(text.to_lowercase());
+        return Cow::Owned(crate::text::fold(text));
     };
     for (o, b) in out.iter_mut().zip(text.bytes()) {
         *o = b.to_ascii_lowercase();
     }
     match std::str::from_utf8(out) {
         Ok(lower) => Cow::Borrowed(lower),
-        Err(_) => Cow::Owned(text.to_lowercase()),
+        Err(_) => Cow::Owned(crate::text::fold(text)),
     }
 }
 
@@ -65,6 +66,21 @@ pub(super) struct ActionFacts {
 pub(super) struct ResourceFacts<'j> {
     items: Vec<(&'j str, Span)>,
     negated: bool,
+}
+
+impl ActionFacts {
+    /// The literal catalog actions of an `Action` element (not `NotAction`), when every action
+    /// is one.
+    pub(super) fn granted(&self) -> Option<&[(&'static ActionInfo, Span)]> {
+        self.known.as_deref().filter(|_| !self.negated)
+    }
+}
+
+impl<'j> ResourceFacts<'j> {
+    /// The entries of a `Resource` element (not `NotResource`).
+    pub(super) fn granted(&self) -> Option<&[(&'j str, Span)]> {
+        (!self.negated).then_some(self.items.as_slice())
+    }
 }
 
 impl Builder<'_> {
@@ -164,12 +180,12 @@ impl Builder<'_> {
             // ID-3 `glob`: the whole action is one glob (a request action has one colon).
             let pattern = ActionPattern {
                 text: text.to_owned(),
-                matcher: ActionMatcher::Glob(Glob::new(&text.to_lowercase(), GlobSyntax::Text)),
+                matcher: ActionMatcher::Glob(Glob::new(&crate::text::fold(text), GlobSyntax::Text)),
             };
             return Some((pattern, None));
         }
-        // Lowercased as the request's action is (Unicode), so that any vendor compares.
-        let vendor_lower = vendor.to_lowercase();
+        // Folded as the request's action is, so that any vendor compares.
+        let vendor_lower = crate::text::fold(vendor);
         let mut buf = [0; LOWER_MAX];
         let name_lower = lowercase(name, &mut buf);
         let literal = !name.contains(['*', '?']);
@@ -452,7 +468,7 @@ impl Builder<'_> {
                     Some(values) => out.push(Condition {
                         operator,
                         key: key.key.to_owned(),
-                        key_lower: key.key.to_lowercase(),
+                        key_lower: crate::text::fold(key.key),
                         values,
                         origin: self.origin(key.key_span),
                     }),
@@ -583,9 +599,9 @@ impl Builder<'_> {
                     matcher: TextMatcher::Exact(text.clone()),
                     text,
                 }),
-                Err(message) => {
+                Err(error) => {
                     ok = false;
-                    self.report(Diagnostic::new(Code::InvalidBool, span, message));
+                    self.report(Diagnostic::new(Code::InvalidBool, span, error.message));
                 }
             }
         }
@@ -596,16 +612,16 @@ impl Builder<'_> {
         &mut self,
         texts: Vec<(String, Span)>,
         code: Code,
-        read: impl Fn(&str) -> Result<T, String>,
+        read: impl Fn(&str) -> Result<T, value::ValueError>,
     ) -> Option<Vec<Typed<T>>> {
         let mut out = Vec::new();
         let mut ok = true;
         for (text, span) in texts {
             match read(&text) {
                 Ok(value) => out.push(Typed { text, value }),
-                Err(message) => {
+                Err(error) => {
                     ok = false;
-                    let mut d = Diagnostic::new(code, span, message);
+                    let mut d = Diagnostic::new(code, span, error.message);
                     if text.contains("${") {
                         d = d.with_help(
                             "policy variables work only with String, ARN and Bool operators",
@@ -628,7 +644,7 @@ impl Builder<'_> {
         }
         match kind.positive() {
             OperatorKind::StringEquals => TextMatcher::Exact(text.to_owned()),
-            OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(text.to_lowercase()),
+            OperatorKind::StringEqualsIgnoreCase => TextMatcher::Folded(crate::text::fold(text)),
             OperatorKind::StringLike => TextMatcher::Like(Glob::new(text, GlobSyntax::Text)),
             _ => match arn::split(&padded, false) {
                 // ID-6: every component, partition, service and region included, is compared
@@ -709,11 +725,18 @@ fn null_under_qualifier(name: &str) -> Option<Operator> {
 }
 
 /// A policy's IP range; under the `error` reading of ID-9 a bare IPv6 address is an error.
-fn read_ip_range(text: &str, bare_ipv6: BareIpv6) -> Result<ipnetwork::IpNetwork, String> {
+fn read_ip_range(
+    text: &str,
+    bare_ipv6: BareIpv6,
+) -> Result<ipnetwork::IpNetwork, value::ValueError> {
     if bare_ipv6 == BareIpv6::Error && !text.contains('/') && text.contains(':') {
-        return Err(format!(
-            "`{text}` is a bare IPv6 address: write a range such as `{text}/128` (ID-9)"
-        ));
+        return Err(value::ValueError {
+            expected: value::ValueKind::IpRange,
+            text: text.to_owned(),
+            message: format!(
+                "`{text}` is a bare IPv6 address: write a range such as `{text}/128` (ID-9)"
+            ),
+        });
     }
     value::parse_ip_range(text)
 }
@@ -723,19 +746,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lowercase_borrows_or_lowers_like_to_lowercase() {
+    fn lowercase_borrows_or_folds() {
         let long = "A".repeat(LOWER_MAX + 1);
         for text in [
             "describejob",
             "DescribeJob",
             "Ünïcode",
+            "ΟΔΟΣ",
             "",
             "*Job?",
             long.as_str(),
         ] {
             let mut buf = [0; LOWER_MAX];
             let lower = lowercase(text, &mut buf);
-            assert_eq!(lower, text.to_lowercase(), "{text}");
+            assert_eq!(lower, crate::text::fold(text), "{text}");
             let allocated = matches!(lower, Cow::Owned(_));
             assert_eq!(
                 allocated,

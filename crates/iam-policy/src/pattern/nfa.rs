@@ -31,7 +31,12 @@ fn with_sets(words: usize, f: impl FnOnce(&mut [u64], &mut [u64]) -> bool) -> bo
         let mut next = [0u64; STACK_WORDS];
         return match (current.get_mut(..words), next.get_mut(..words)) {
             (Some(current), Some(next)) => f(current, next),
-            _ => false,
+            // `words <= STACK_WORDS`: unreachable. Were it reached, "no match" would be a
+            // silently wrong answer (a Deny that does not apply), so debug builds stop here.
+            _ => {
+                debug_assert!(false, "{words} words do not fit the stack sets");
+                false
+            }
         };
     }
     // `f` is consumed by whichever branch runs; keep it in an Option to hand it over.
@@ -41,7 +46,11 @@ fn with_sets(words: usize, f: impl FnOnce(&mut [u64], &mut [u64]) -> bool) -> bo
         buffer.resize(words * 2, 0);
         match (buffer.split_at_mut_checked(words), f.take()) {
             (Some((current, next)), Some(f)) => f(current, next),
-            _ => false,
+            // The buffer holds `2 * words` and `f` is taken once: unreachable (see above).
+            _ => {
+                debug_assert!(false, "the state sets could not be set up");
+                false
+            }
         }
     };
     let scratch = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
@@ -104,6 +113,12 @@ fn enter(tokens: &[GlobToken], set: &mut [u64], state: usize) {
     let mut state = state;
     loop {
         let Some(word) = set.get_mut(state / 64) else {
+            // The sets hold every state 0..=n; a state past them is a bug, not a non-match.
+            debug_assert!(
+                false,
+                "state {state} is outside a set of {} words",
+                set.len()
+            );
             return;
         };
         let bit = 1u64 << (state % 64);
@@ -273,7 +288,13 @@ impl BitNfa {
 }
 
 fn insert(set: &mut [u64], state: usize) {
-    if let Some(word) = set.get_mut(state / 64) {
-        *word |= 1u64 << (state % 64);
-    }
+    let Some(word) = set.get_mut(state / 64) else {
+        debug_assert!(
+            false,
+            "state {state} is outside a set of {} words",
+            set.len()
+        );
+        return;
+    };
+    *word |= 1u64 << (state % 64);
 }

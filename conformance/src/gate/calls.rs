@@ -1,0 +1,262 @@
+//! Call cases in the gate (protocol 1.1): each call is expanded into ordinary case lines
+//! `<id>/<n>`, the candidate answers them as any v1 evaluator does, and the gate combines its
+//! answers and compares the combination with the reference's (and a golden call's
+//! expectation). Outcomes carry the feature label `call`. Call cases are not shrunk: a
+//! failure shows the first check whose answer differs, with the reference's explanation.
+
+use crate::calls::generate::generate_call_cases;
+use crate::calls::golden::GoldenCall;
+use crate::calls::{answer_directly, check_call_invariant, combine_answers, CallCase};
+use crate::candidate::{Candidate, CandidateFailure};
+use crate::groups;
+use crate::labels::case_labels;
+use crate::oracle::Oracle;
+use crate::protocol::{AnswerLine, CaseLine};
+
+use super::{differs, Config, Origin, Outcome, Report, Status};
+
+/// The feature label of call outcomes.
+pub const FEATURE: &str = "call";
+
+/// How many generated call cases a run of `generated` ordinary cases adds: one in twenty.
+pub fn generated_calls(generated: usize) -> usize {
+    generated / 20
+}
+
+/// The golden call cases of the run (filtered, and without `--strict` those that depend on an
+/// `ID-n` choice left out).
+pub(super) fn golden_calls(config: &Config, report: &mut Report) -> Vec<GoldenCall> {
+    if !config.golden {
+        return Vec::new();
+    }
+    let corpus = match &config.corpus {
+        Some(c) => c.calls.clone(),
+        None => match crate::cases::Corpus::embedded() {
+            Ok(c) => c.calls,
+            Err(_) => return Vec::new(),
+        },
+    };
+    corpus
+        .into_iter()
+        .filter(|c| {
+            config
+                .filter
+                .as_ref()
+                .is_none_or(|f| c.id.contains(f.as_str()))
+        })
+        .filter(|c| {
+            let keep = config.strict || c.implementation_defined.is_empty();
+            if !keep {
+                report.skipped_implementation_defined += 1;
+            }
+            keep
+        })
+        .collect()
+}
+
+/// Run the golden and generated call cases.
+pub(super) fn run_calls(
+    candidate: &mut dyn Candidate,
+    oracle: &mut Oracle,
+    config: &Config,
+    golden: &[GoldenCall],
+    report: &mut Report,
+) -> Result<(), CandidateFailure> {
+    for g in golden {
+        run_call(
+            candidate,
+            oracle,
+            config,
+            &g.case,
+            Origin::Golden,
+            Some(&g.expect),
+            report,
+        )?;
+    }
+    for case in generate_call_cases(config.seed, generated_calls(config.generated)) {
+        if config
+            .filter
+            .as_ref()
+            .is_some_and(|f| !case.id.contains(f.as_str()))
+        {
+            continue;
+        }
+        run_call(
+            candidate,
+            oracle,
+            config,
+            &case,
+            Origin::Generated,
+            None,
+            report,
+        )?;
+    }
+    Ok(())
+}
+
+fn run_call(
+    candidate: &mut dyn Candidate,
+    oracle: &mut Oracle,
+    config: &Config,
+    case: &CallCase,
+    origin: Origin,
+    golden_expect: Option<&str>,
+    report: &mut Report,
+) -> Result<(), CandidateFailure> {
+    let mut outcome = Outcome {
+        id: case.id.clone(),
+        origin,
+        status: Status::Passed,
+        expected: String::new(),
+        got: String::new(),
+        detail: String::new(),
+        minimal: None,
+        explanation: None,
+        saved: None,
+        shrunk: false,
+        labels: vec![FEATURE.to_owned()],
+        group: None,
+    };
+    let lines = match case.check_lines() {
+        Ok(lines) => lines,
+        Err(message) => {
+            // A call AWS would not take is the case's own fault: it is an error whoever
+            // answers, and the golden expectation must say so.
+            outcome.expected = "error".into();
+            outcome.got = "error".into();
+            if golden_expect.is_some_and(|e| e != "error") {
+                outcome.status = Status::Failed;
+                outcome.detail = format!("the call does not expand: {message}");
+            }
+            report.outcomes.push(outcome);
+            return Ok(());
+        }
+    };
+    let mut references = Vec::with_capacity(lines.len());
+    let mut answers = Vec::with_capacity(lines.len());
+    for line in &lines {
+        references.push(oracle.answer(line));
+        answers.push(candidate.answer(line)?);
+    }
+    let (reference, got) = (combine_answers(&references), combine_answers(&answers));
+    outcome.expected = reference.word().to_owned();
+    outcome.got = got.word().to_owned();
+    let mut problems = Vec::new();
+    let as_answer = |verdict: &crate::protocol::Verdict| AnswerLine {
+        id: Some(case.id.clone()),
+        verdict: verdict.clone(),
+        matched: None,
+    };
+    // The combination has no deciding statements: it is compared by its verdict (or, with
+    // `--compare allowed`, as allowed / not allowed).
+    let whole = if config.compare_allowed {
+        differs(&as_answer(&reference), &as_answer(&got), config)
+    } else {
+        (reference.word() != got.word())
+            .then(|| format!("expected `{}`, got `{}`", reference.word(), got.word()))
+    };
+    if let Some(why) = whole {
+        problems.push(format!("the call: {why}"));
+    }
+    if let Some(expect) = golden_expect {
+        if expect != got.word() && problems.is_empty() {
+            problems.push(format!(
+                "the corpus expects `{expect}` for the call, got `{}`",
+                got.word()
+            ));
+        }
+    }
+    // The reference's own direct answer must keep the invariant against its checks alone.
+    if let Err(broken) = check_call_invariant(&answer_directly(oracle, case), &references) {
+        problems.push(format!(
+            "invariant `call-allowed-only-if-every-check-is`: {broken}"
+        ));
+    }
+    let differing = lines
+        .iter()
+        .zip(references.iter().zip(&answers))
+        .find_map(|(line, (r, a))| differs(r, a, config).map(|why| (line, why)));
+    // A check answered differently is a disagreement on an ordinary request, even when the
+    // combination happens to agree.
+    if let Some((line, why)) = differing {
+        problems.push(format!(
+            "check `{}` ({} on {}): {why}",
+            line.id, line.request.action, line.request.resource
+        ));
+        outcome.explanation = Some(
+            oracle
+                .explain(line)
+                .unwrap_or_else(|e| format!("error: {e}")),
+        );
+        outcome.minimal = Some(line.clone());
+    }
+    outcome.detail = problems.join("; ");
+    let failed = !problems.is_empty();
+    if failed {
+        let shown = outcome.minimal.clone().or_else(|| lines.first().cloned());
+        if let Some(line) = shown {
+            let combined = AnswerLine {
+                id: Some(case.id.clone()),
+                verdict: got.clone(),
+                matched: None,
+            };
+            group(oracle, report, &mut outcome, &line, &combined);
+        }
+    }
+    let known = config
+        .known_failures
+        .iter()
+        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
+    outcome.status = match (failed, known) {
+        (false, None) => Status::Passed,
+        (false, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
+        (true, Some(k)) => Status::ExpectedFailure(k.reason.clone()),
+        (true, None) => Status::Failed,
+    };
+    report.outcomes.push(outcome);
+    Ok(())
+}
+
+/// Put a failed call in its failure group: `call` and the labels of the check shown (the one
+/// that differs, else the first), with the combined answers.
+fn group(
+    oracle: &mut Oracle,
+    report: &mut Report,
+    outcome: &mut Outcome,
+    line: &CaseLine,
+    combined: &AnswerLine,
+) {
+    let reference_answer = oracle.answer(line);
+    let mut labels = case_labels(line, &reference_answer, &[]);
+    labels.push(FEATURE.to_owned());
+    labels.sort();
+    labels.dedup();
+    let candidate_error = groups::masked_error(combined);
+    let found = groups::find_group(
+        &report.groups,
+        &labels,
+        &outcome.expected,
+        &outcome.got,
+        candidate_error.as_deref(),
+    );
+    let index = match found {
+        Some(i) => {
+            groups::join(&mut report.groups, i, &outcome.id);
+            i
+        }
+        None => {
+            let explanation = outcome.explanation.clone().unwrap_or_default();
+            groups::add(
+                &mut report.groups,
+                labels.clone(),
+                &outcome.expected,
+                combined,
+                line,
+                &explanation,
+                &outcome.id,
+            )
+        }
+    };
+    outcome.group = report.groups.get(index).map(|g| g.key.clone());
+    outcome.labels = labels;
+}

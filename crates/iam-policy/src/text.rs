@@ -1,0 +1,74 @@
+//! Text routines with one home: case folding, which every case-insensitive comparison of the
+//! parser and the evaluator uses (actions, condition keys, `...IgnoreCase` values), and the
+//! truncation of long input quoted in messages.
+//!
+//! Folding is per character (`char::to_lowercase`), never `str::to_lowercase`: the latter
+//! lowercases a final capital sigma to `ς` by context, so a text folded whole and the same text
+//! folded character by character would differ, and a key or value would not match itself.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+/// The characters of `text`, folded.
+pub fn folded(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
+/// `text` folded (lowercase per character).
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        folded(text).collect()
+    }
+}
+
+/// Whether `a` and `b` are equal once folded, allocating nothing.
+pub fn eq_folded(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        folded(a).eq(folded(b))
+    }
+}
+
+/// `a` and `b` compared once folded, allocating nothing.
+pub fn cmp_folded(a: &str, b: &str) -> Ordering {
+    folded(a).cmp(folded(b))
+}
+
+/// At most `max_chars` characters of `text`, with `…` in place of the rest.
+pub fn truncate(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}…", text.get(..at).unwrap_or(text))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_is_per_character() {
+        // `str::to_lowercase` would give a final `ς`; per character it is `σ` everywhere.
+        assert_eq!(fold("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(fold("ΟΔΟΣ"), folded("ΟΔΟΣ").collect::<String>());
+        assert!(eq_folded("ΟΔΟΣ", "οδοσ"));
+        assert!(eq_folded(&fold("ΟΔΟΣ"), "ΟΔΟΣ"));
+        assert!(!eq_folded("ΟΔΟΣ", "οδος"));
+        assert_eq!(fold("İ"), "i\u{307}");
+        assert!(eq_folded("AwS:SourceIP", "aws:sourceip"));
+        assert_eq!(cmp_folded("B", "a"), Ordering::Greater);
+        assert_eq!(cmp_folded("Straße", "STRASSE"), Ordering::Greater);
+    }
+
+    #[test]
+    fn truncation_counts_characters() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc…");
+        assert_eq!(truncate("ééé", 2), "éé…");
+        assert_eq!(truncate("", 0), "");
+        assert_eq!(truncate("a", 0), "…");
+    }
+}

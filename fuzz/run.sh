@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Run fuzz targets one after another, at low priority (one job at a time: the machines this
+# runs on are shared). Needs the nightly toolchain and cargo-fuzz (see FUZZING.md).
+#
+#   fuzz/run.sh SECONDS [TARGET...]      each target for SECONDS (all six by default)
+#   IAMCONF_FUZZ_SCRATCH=1 fuzz/run.sh   new inputs go to a scratch dir, not fuzz/corpus (CI)
+#
+# Each run reads fuzz/corpus/TARGET and the golden seeds fuzz/seeds/TARGET (made by seed.py); its libFuzzer log goes to fuzz/logs/TARGET.log and the
+# figures (executions, exec/s, coverage, corpus) are printed at the end. Exit status 1 when a
+# target crashed (the input is in fuzz/artifacts/TARGET/).
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+shift
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+mkdir -p logs
+# Seeds from the golden corpus (fuzz/seeds/TARGET, not committed), read with the corpus.
+[ -d seeds ] || python3 seed.py
+# Debug assertions stay on in the optimised build: a broken internal invariant is a crash.
+nice -n 15 cargo +nightly fuzz build -O -a
+status=0
+for target in "${targets[@]}"; do
+    corpus=corpus/$target
+    mkdir -p "$corpus"
+    dirs=("$corpus")
+    if [ -n "${IAMCONF_FUZZ_SCRATCH:-}" ]; then
+        scratch=$(mktemp -d)
+        dirs=("$scratch" "$corpus")
+    fi
+    [ -d "seeds/$target" ] && dirs+=("seeds/$target")
+    if nice -n 15 cargo +nightly fuzz run -O -a "$target" "${dirs[@]}" -- \
+        -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+        >"logs/$target.log" 2>&1; then
+        result=ok
+    else
+        result=CRASH
+        status=1
+    fi
+    [ -n "${IAMCONF_FUZZ_SCRATCH:-}" ] && rm -rf "$scratch"
+    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs/$target.log" | grep -o '[0-9]*$' || echo '?')
+    speed=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "logs/$target.log" | grep -o '[0-9]*$' || echo '?')
+    last=$(grep -E '^#[0-9]+' "logs/$target.log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+' || echo '?')
+    echo "$target: $result, $runs runs in ${seconds}s ($speed exec/s), $last"
+done
+exit "$status"
