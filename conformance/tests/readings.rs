@@ -136,7 +136,15 @@ fn a_non_default_reading_passes_by_default_fails_when_another_is_declared_and_is
         Point::Id10,
         Point::Id11,
         Point::Id12,
-        Point::Id13
+        Point::Id13,
+        Point::Id14,
+        Point::Id15,
+        Point::Id16,
+        Point::Id17,
+        Point::Id18,
+        Point::Id19,
+        Point::Id20,
+        Point::Id21
     )]
     point: Point,
 ) {

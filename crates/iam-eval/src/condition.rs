@@ -6,7 +6,10 @@ use iam_policy::arn;
 use iam_policy::condition::{OperatorKind, SetQualifier};
 use iam_policy::model::{Condition, ConditionValues, TextMatcher, TextValue};
 use iam_policy::pattern::Glob;
-use iam_policy::readings::{ArnCase, PlainOnMultivalued, Point, Readings, UnreadableValue};
+use iam_policy::readings::{
+    ArnCase, BinaryCompare, DigitsDate, PlainOnMultivalued, Point, Readings, ShortArnValue,
+    UnreadableValue,
+};
 use iam_policy::text::eq_folded;
 use iam_policy::value::{self, ValueError};
 
@@ -44,7 +47,7 @@ impl<const REFERENCE: bool> Env<'_, REFERENCE> {
 pub(crate) enum ConditionError {
     /// A request value cannot be read as the condition's type (ID-5).
     Unreadable(ValueError),
-    /// The `error` reading of a point (ID-8, ID-12), with its message.
+    /// The `error` reading of a point (ID-8, ID-12, ID-16, ID-21), with its message.
     Reading(Point, &'static str),
 }
 
@@ -57,13 +60,36 @@ impl std::fmt::Display for ConditionError {
     }
 }
 
-/// What a request value that cannot be read becomes (ID-5): the error, or a false condition.
-fn unreadable<const R: bool>(env: &Env<'_, R>, error: ValueError) -> Result<bool, ConditionError> {
-    match env.readings().unreadable_value {
-        UnreadableValue::Error => Err(ConditionError::Unreadable(error)),
-        UnreadableValue::False => Ok(false),
+impl From<ValueError> for ConditionError {
+    fn from(error: ValueError) -> Self {
+        ConditionError::Unreadable(error)
     }
 }
+
+/// What a request value that cannot be read (ID-5), or a short ARN value under the `false`
+/// or `error` reading of ID-21, makes of the condition: the error, or a false condition.
+fn undecided<const R: bool>(
+    env: &Env<'_, R>,
+    error: ConditionError,
+) -> Result<bool, ConditionError> {
+    let readings = env.readings();
+    match error {
+        ConditionError::Unreadable(_) if readings.unreadable_value == UnreadableValue::False => {
+            Ok(false)
+        }
+        ConditionError::Reading(Point::Id21, _)
+            if readings.short_arn_value == ShortArnValue::False =>
+        {
+            Ok(false)
+        }
+        other => Err(other),
+    }
+}
+
+/// The error of an `Arn*` condition on a short request value (the `false` and `error`
+/// readings of ID-21; the first makes the condition false).
+const SHORT_ARN_VALUE: &str =
+    "an `Arn*` condition on a request value of fewer than six components (ID-21)";
 
 /// The error of a plain operator on other than one value (the `error` reading of ID-8).
 const PLAIN_ON_MULTIVALUED: &str =
@@ -117,7 +143,7 @@ pub(crate) fn evaluate<const R: bool>(
             // the `false` reading, a false condition).
             (Some(one), _, _, _) => match any_matches(condition, one, env, missing) {
                 Ok(matched) => Ok(matched != negated),
-                Err(message) => unreadable(env, message),
+                Err(error) => undecided(env, error),
             },
             (None, _, _, _) => match env.readings().plain_on_multivalued {
                 PlainOnMultivalued::Unmatched => Ok(negated),
@@ -158,7 +184,7 @@ fn qualified<const R: bool>(
         }
     }
     match (error, qualifier) {
-        (Some(e), _) => unreadable(env, e),
+        (Some(e), _) => undecided(env, e),
         (None, SetQualifier::ForAllValues) => Ok(all),
         (None, SetQualifier::ForAnyValue) => Ok(any),
     }
@@ -181,9 +207,18 @@ fn any_matches<const R: bool>(
     one: &str,
     env: &Env<'_, R>,
     missing: &mut dyn FnMut(&str),
-) -> Result<bool, ValueError> {
+) -> Result<bool, ConditionError> {
     let kind = condition.operator.kind.positive();
+    let readings = env.readings();
     Ok(match &condition.values {
+        // ID-21: under the reference's reading a short value matches no pattern (below).
+        ConditionValues::Text(_)
+            if readings.short_arn_value != ShortArnValue::NoMatch
+                && matches!(kind, OperatorKind::ArnEquals | OperatorKind::ArnLike)
+                && arn::split(one, false).is_none() =>
+        {
+            return Err(ConditionError::Reading(Point::Id21, SHORT_ARN_VALUE));
+        }
         ConditionValues::Text(values) => values
             .iter()
             .any(|v| text_matches(kind, v, one, env, missing)),
@@ -192,7 +227,11 @@ fn any_matches<const R: bool>(
             values.iter().any(|v| ordered(kind, n.cmp(&v.value)))
         }
         ConditionValues::Date(values) => {
-            let t = value::parse_instant(one)?;
+            // ID-14: digits only are epoch seconds, or (four of them) a year.
+            let t = match readings.digits_date {
+                DigitsDate::Epoch => value::parse_instant(one)?,
+                DigitsDate::Year => value::parse_instant_digits_as_year(one)?,
+            };
             values.iter().any(|v| ordered(kind, t.cmp(&v.value)))
         }
         ConditionValues::Bool(values) => {
@@ -203,10 +242,14 @@ fn any_matches<const R: bool>(
             let b = value::parse_bool(one)?;
             values.iter().any(|v| bool_matches(v, b, env, missing))
         }
-        // ID-20: the request value's UTF-8 bytes against the policy value's base-64 decoding.
-        ConditionValues::Binary(values) => values.iter().any(|v| v.value == one.as_bytes()),
+        // ID-20: the request value's UTF-8 bytes against the policy value's base-64 decoding
+        // (or, under the `text` reading, the request's text against the policy's).
+        ConditionValues::Binary(values) => match readings.binary_compare {
+            BinaryCompare::Bytes => values.iter().any(|v| v.value == one.as_bytes()),
+            BinaryCompare::Text => values.iter().any(|v| v.text == one),
+        },
         ConditionValues::Ip(values) => {
-            let address = readings::address(value::parse_ip_address(one)?, env.readings());
+            let address = readings::address(value::parse_ip_address(one)?, readings);
             values.iter().any(|v| v.value.contains(address))
         }
         ConditionValues::Null(_) => false,

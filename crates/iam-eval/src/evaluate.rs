@@ -13,7 +13,7 @@ use std::sync::Arc;
 use iam_policy::model::{
     ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
 };
-use iam_policy::readings::{NotResourceMissingVariable, Point, Readings};
+use iam_policy::readings::{NotResourceMissingVariable, OutsideCatalog, Point, Readings};
 use iam_policy::text::cmp_folded;
 use iam_policy::variable::TemplatePart;
 
@@ -118,6 +118,8 @@ pub(crate) trait Sink {
     fn error(&mut self, entry: &Entry, key: &str, error: ConditionError);
     /// An internal invariant does not hold (see [`EvaluationError::internal`]).
     fn internal(&mut self, what: &'static str);
+    /// The whole request is refused under the `error` reading of `point` (ID-16).
+    fn refused(&mut self, point: Point, message: String);
 }
 
 fn push_unique(list: &mut Vec<u32>, id: u32) {
@@ -187,7 +189,9 @@ pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool 
 }
 
 /// Whether the resource element matches (§5, §9); `None` when it cannot be evaluated (the
-/// `error` reading of ID-12). With `REFERENCE`, `readings` is not read: the reference's are.
+/// `error` reading of ID-12). With `REFERENCE`, `readings` is not read: the reference's path
+/// runs, the code of the reference alone.
+#[inline(always)]
 pub(crate) fn resource_matches<const REFERENCE: bool>(
     resources: &ResourceClause,
     variables: bool,
@@ -195,15 +199,25 @@ pub(crate) fn resource_matches<const REFERENCE: bool>(
     readings: &Readings,
     missing: &mut dyn FnMut(&str),
 ) -> Option<bool> {
-    let readings = if REFERENCE {
-        &Readings::REFERENCE
+    if REFERENCE {
+        Some(reference_resource_matches(
+            resources, variables, request, missing,
+        ))
     } else {
-        readings
-    };
+        resource_matches_under(resources, variables, request, readings, missing)
+    }
+}
+
+/// [`resource_matches`] under the reference's readings.
+fn reference_resource_matches(
+    resources: &ResourceClause,
+    variables: bool,
+    request: &Request,
+    missing: &mut dyn FnMut(&str),
+) -> bool {
     let resource = request.resource();
     let star = resource == "*";
     let mut any = false;
-    let mut unresolved = false;
     for p in &resources.patterns {
         // Every pattern is looked at (no short-circuit) so that missing variables are all
         // reported whatever the order.
@@ -211,9 +225,55 @@ pub(crate) fn resource_matches<const REFERENCE: bool>(
             ResourceMatcher::Any => true,
             _ if star => false,
             // Plain ARN patterns report nothing: skip them once one matched.
+            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
+            // ID-12: an entry whose variable has no value matches nothing (so under
+            // `NotResource` it excludes nothing).
+            ResourceMatcher::Template(t) => {
+                let (head, tail) = if variables {
+                    (t.head.as_str(), Source::Live(&t.tail))
+                } else {
+                    (p.text.as_str(), Source::Literal(""))
+                };
+                template::resource::<true>(
+                    head,
+                    tail,
+                    request.context(),
+                    resource,
+                    &Readings::REFERENCE,
+                    missing,
+                )
+            }
+            // Only the `literal` reading of ID-17 compiles it.
+            ResourceMatcher::Nothing => false,
+        };
+        any |= matched;
+    }
+    any != resources.negated
+}
+
+/// [`resource_matches`] under other readings (ID-6, ID-7, ID-12, ID-17): out of the
+/// reference's path.
+#[inline(never)]
+fn resource_matches_under(
+    resources: &ResourceClause,
+    variables: bool,
+    request: &Request,
+    readings: &Readings,
+    missing: &mut dyn FnMut(&str),
+) -> Option<bool> {
+    let resource = request.resource();
+    let star = resource == "*";
+    let mut any = false;
+    let mut unresolved = false;
+    for p in &resources.patterns {
+        let matched = match &p.matcher {
+            ResourceMatcher::Any => true,
+            _ if star => false,
             ResourceMatcher::Arn(glob) => {
                 !any && readings::resource_glob(glob, resource, readings)
             }
+            // ID-17 under the `literal` reading.
+            ResourceMatcher::Nothing => false,
             // ID-12: an entry whose variable has no value matches nothing (so under
             // `NotResource` it excludes nothing, or fails under the `error` reading).
             ResourceMatcher::Template(t) => {
@@ -221,25 +281,19 @@ pub(crate) fn resource_matches<const REFERENCE: bool>(
                     unresolved = true;
                     missing(key);
                 };
-                if variables {
-                    template::resource::<REFERENCE>(
-                        &t.head,
-                        Source::Live(&t.tail),
-                        request.context(),
-                        resource,
-                        readings,
-                        &mut lacking,
-                    )
+                let (head, tail) = if variables {
+                    (t.head.as_str(), Source::Live(&t.tail))
                 } else {
-                    template::resource::<REFERENCE>(
-                        &p.text,
-                        Source::Literal(""),
-                        request.context(),
-                        resource,
-                        readings,
-                        &mut lacking,
-                    )
-                }
+                    (p.text.as_str(), Source::Literal(""))
+                };
+                template::resource::<false>(
+                    head,
+                    tail,
+                    request.context(),
+                    resource,
+                    readings,
+                    &mut lacking,
+                )
             }
         };
         any |= matched;
@@ -393,6 +447,15 @@ impl PolicySet {
     /// [`PolicySet::run`] under the reference's readings (`REFERENCE`) or the set's.
     #[inline(always)]
     fn run_under<const REFERENCE: bool>(&self, request: &Request, sink: &mut impl Sink) {
+        if !REFERENCE && self.readings.outside_catalog == OutsideCatalog::Error {
+            if let Some(why) = request.outside_catalog() {
+                sink.refused(
+                    Point::Id16,
+                    format!("a request AWS could not send (ID-16): {why}"),
+                );
+                return;
+            }
+        }
         for (ids, action_known) in self.index.candidates(request) {
             for id in ids {
                 let Some(entry) = usize::try_from(*id).ok().and_then(|i| self.entries.get(i))
@@ -564,6 +627,12 @@ impl Sink for Collect<'_> {
     fn internal(&mut self, what: &'static str) {
         self.response.errors.push(EvaluationError::internal(what));
     }
+
+    fn refused(&mut self, point: Point, message: String) {
+        self.response
+            .errors
+            .push(EvaluationError::refused_request(point, message));
+    }
 }
 
 /// Only the flags, for [`PolicySet::decide`].
@@ -589,6 +658,10 @@ impl Sink for Flags {
     }
 
     fn internal(&mut self, _what: &'static str) {
+        self.error = true;
+    }
+
+    fn refused(&mut self, _point: Point, _message: String) {
         self.error = true;
     }
 }

@@ -86,8 +86,8 @@ pub enum EvaluationErrorKind {
     RejectedDocument(Vec<Diagnostic>),
     /// A request value cannot be read as the type a condition needs (ID-5).
     UnreadableValue(ValueError),
-    /// The evaluation fails under a non-default reading of an implementation-defined point
-    /// whose reading is `error` (ID-8, ID-12; the reference's readings never give it).
+    /// The evaluation fails under the `error` reading of an implementation-defined point
+    /// (ID-8, ID-12, ID-16, ID-21; the reference's readings never give it).
     Reading(Point),
     /// An internal invariant of the evaluator does not hold: a bug in iamconf, never the
     /// input's fault. The evaluation fails closed instead of answering from a partial view.
@@ -166,6 +166,18 @@ impl EvaluationError {
             policy,
             statement: Some(statement),
             key: Some(key.to_owned()),
+        }
+    }
+
+    /// The whole request is refused under the `error` reading of `point` (ID-16: a request
+    /// AWS could not send); `message` says why.
+    pub fn refused_request(point: Point, message: String) -> Self {
+        Self {
+            message,
+            kind: EvaluationErrorKind::Reading(point),
+            policy: 0,
+            statement: None,
+            key: None,
         }
     }
 

@@ -293,3 +293,177 @@ fn id13_null_under_qualifier(
     let r = request("iot:DescribeJob", JOB, &context);
     check(Point::Id13, &[&allow_if(&condition)], &r, &want);
 }
+
+#[rstest]
+// (condition, request value, [epoch, year])
+// The policy's `2024` is 2024 s after 1970 (epoch) or 2024-01-01 (year).
+#[case(r#"{"DateGreaterThan": {"aws:CurrentTime": "2024"}}"#, "2020-06-01T00:00:00Z", ["allowed", "implicitDeny"])]
+#[case(r#"{"DateLessThan": {"aws:CurrentTime": "2024"}}"#, "2023-12-31T23:59:59Z", ["implicitDeny", "allowed"])]
+// The request's `2024` too.
+#[case(r#"{"DateGreaterThan": {"aws:CurrentTime": "2000-01-01T00:00:00Z"}}"#, "2024", ["implicitDeny", "allowed"])]
+// Other digits-only values are epoch seconds under both readings.
+#[case(r#"{"DateGreaterThan": {"aws:CurrentTime": "20240"}}"#, "2020-06-01T00:00:00Z", ["allowed", "allowed"])]
+#[case(r#"{"DateEquals": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}}"#, "2024", ["implicitDeny", "allowed"])]
+fn id14_digits_only_dates(#[case] condition: &str, #[case] value: &str, #[case] want: [&str; 2]) {
+    let r = request(
+        "iot:DescribeJob",
+        JOB,
+        &[("aws:CurrentTime", value.into())],
+    );
+    check(Point::Id14, &[&allow_if(condition)], &r, &want);
+}
+
+#[rstest]
+// (resource, request resource, [padded, error])
+#[case("arn:aws:iot", JOB, ["allowed", "error"])]
+#[case("arn:aws:iot:us-east-1:123456789012", JOB, ["allowed", "error"])]
+#[case("arn:aws:s3", JOB, ["implicitDeny", "error"])]
+#[case("arn:aws:iot:*:*:job/*", JOB, ["allowed", "allowed"])]
+fn id15_short_resource_arns(#[case] pattern: &str, #[case] resource: &str, #[case] want: [&str; 2]) {
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "{pattern}"}}}}"#
+    );
+    let r = request("iot:DescribeJob", resource, &[]);
+    check(Point::Id15, &[&policy], &r, &want);
+}
+
+#[rstest]
+#[case(r#"{"ArnLike": {"aws:SourceArn": "arn:aws:iot"}}"#, ["allowed", "error"])]
+#[case(r#"{"ArnNotLike": {"aws:SourceArn": "arn:aws:s3"}}"#, ["allowed", "error"])]
+#[case(r#"{"ArnLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/*"}}"#, ["allowed", "allowed"])]
+fn id15_short_arn_condition_values(#[case] condition: &str, #[case] want: [&str; 2]) {
+    let r = request("iot:DescribeJob", JOB, &[("aws:SourceArn", JOB.into())]);
+    check(Point::Id15, &[&allow_if(condition)], &r, &want);
+}
+
+#[rstest]
+// (action, resource, context, [decide, error])
+#[case("iot:DescribeJob", JOB, &[], ["allowed", "allowed"])]
+// An unknown action.
+#[case("iot:DescribeJobz", JOB, &[], ["allowed", "error"])]
+// A resource type the action does not take.
+#[case("iot:DescribeJob", "arn:aws:iot:us-east-1:123456789012:thing/t1", &[], ["allowed", "error"])]
+// A key the action cannot receive.
+#[case("iot:DescribeJob", JOB, &[("iot:nosuchkey", "x")], ["allowed", "error"])]
+fn id16_requests_outside_the_catalog(
+    #[case] action: &str,
+    #[case] resource: &str,
+    #[case] context: &[(&str, &str)],
+    #[case] want: [&str; 2],
+) {
+    let context: Vec<(&str, ContextValue)> =
+        context.iter().map(|(k, v)| (*k, (*v).into())).collect();
+    let r = request(action, resource, &context);
+    check(Point::Id16, &[ALLOW_ALL], &r, &want);
+}
+
+#[test]
+fn id16_refuses_even_when_no_statement_applies() {
+    let r = request("iot:DescribeJobz", JOB, &[]);
+    let none = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iot:ListJobs", "Resource": "*"}}"#;
+    check(Point::Id16, &[none], &r, &["implicitDeny", "error"]);
+}
+
+#[rstest]
+// (resource, [glob, literal])
+#[case("arn:aws:iot:us-east-1:123456789012:*/j1", ["allowed", "implicitDeny"])]
+#[case("arn:aws:iot:us-east-1:123456789012:jo?/j1", ["allowed", "implicitDeny"])]
+#[case("arn:aws:iot:us-east-1:123456789012:j*", ["allowed", "implicitDeny"])]
+// A resource part of stars only is an ordinary wildcard under both.
+#[case("arn:aws:iot:us-east-1:123456789012:*", ["allowed", "allowed"])]
+#[case("arn:aws:iot:us-east-1:123456789012:job/*", ["allowed", "allowed"])]
+// With a live variable in the rest of the resource part.
+#[case("arn:aws:iot:us-east-1:123456789012:*/${aws:username}", ["allowed", "implicitDeny"])]
+fn id17_wildcard_in_the_resource_type(#[case] pattern: &str, #[case] want: [&str; 2]) {
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "{pattern}"}}}}"#
+    );
+    let r = request("iot:DescribeJob", JOB, &[("aws:username", "j1".into())]);
+    check(Point::Id17, &[&policy], &r, &want);
+}
+
+#[rstest]
+// (Bool value, [substitute, error])
+#[case("${iot:flag}", ["allowed", "error"])]
+#[case("${iot:absent, 'true'}", ["allowed", "error"])]
+#[case("true", ["allowed", "allowed"])]
+fn id18_variables_in_bool_values(#[case] value: &str, #[case] want: [&str; 2]) {
+    let condition = format!(r#"{{"Bool": {{"aws:SecureTransport": "{value}"}}}}"#);
+    let r = request(
+        "iot:DescribeJob",
+        JOB,
+        &[
+            ("aws:SecureTransport", "true".into()),
+            ("iot:flag", "TRUE".into()),
+        ],
+    );
+    check(Point::Id18, &[&allow_if(&condition)], &r, &want);
+}
+
+#[rstest]
+// (condition, [error, nothing])
+#[case(r#"{"NumericEquals": {"iot:n": "abc"}}"#, ["error", "implicitDeny"])]
+#[case(r#"{"NumericNotEquals": {"iot:n": "abc"}}"#, ["error", "allowed"])]
+#[case(r#"{"NumericEquals": {"iot:n": ["abc", "5"]}}"#, ["error", "allowed"])]
+#[case(r#"{"IpAddress": {"aws:SourceIp": "10.0.0.256"}}"#, ["error", "implicitDeny"])]
+#[case(r#"{"NotIpAddress": {"aws:SourceIp": ["10.0.0.256", "192.0.2.0/24"]}}"#, ["error", "allowed"])]
+// Values that read: no difference.
+#[case(r#"{"NumericEquals": {"iot:n": "5"}}"#, ["allowed", "allowed"])]
+fn id19_ill_typed_policy_values(#[case] condition: &str, #[case] want: [&str; 2]) {
+    let r = request(
+        "iot:DescribeJob",
+        JOB,
+        &[("iot:n", "5".into()), ("aws:SourceIp", "10.0.0.1".into())],
+    );
+    check(Point::Id19, &[&allow_if(condition)], &r, &want);
+}
+
+#[rstest]
+// (policy value, request value, [bytes, text])
+// `aGk=` is the base-64 of `hi`.
+#[case("aGk=", "hi", ["allowed", "implicitDeny"])]
+#[case("aGk=", "aGk=", ["implicitDeny", "allowed"])]
+#[case("aGk=", "ho", ["implicitDeny", "implicitDeny"])]
+fn id20_binary_equals(#[case] policy_value: &str, #[case] value: &str, #[case] want: [&str; 2]) {
+    let condition = format!(r#"{{"BinaryEquals": {{"iot:b": "{policy_value}"}}}}"#);
+    let r = request("iot:DescribeJob", JOB, &[("iot:b", value.into())]);
+    check(Point::Id20, &[&allow_if(&condition)], &r, &want);
+}
+
+#[rstest]
+// (operator, request value, [nomatch, false, error])
+#[case("ArnLike", "arn:aws:iot", ["implicitDeny", "implicitDeny", "error"])]
+#[case("ArnNotLike", "arn:aws:iot", ["allowed", "implicitDeny", "error"])]
+#[case("ArnNotEquals", "not-an-arn", ["allowed", "implicitDeny", "error"])]
+#[case("ForAnyValue:ArnNotLike", "arn:aws:iot", ["allowed", "implicitDeny", "error"])]
+// Six components: no difference.
+#[case("ArnLike", JOB, ["allowed", "allowed", "allowed"])]
+#[case("ArnNotLike", "arn:aws:iot:us-east-1:123456789012:thing/t1", ["allowed", "allowed", "allowed"])]
+fn id21_arn_conditions_on_short_values(
+    #[case] operator: &str,
+    #[case] value: &str,
+    #[case] want: [&str; 3],
+) {
+    let condition = format!(r#"{{"{operator}": {{"aws:SourceArn": "arn:aws:iot:*:*:job/*"}}}}"#);
+    let r = request("iot:DescribeJob", JOB, &[("aws:SourceArn", value.into())]);
+    check(Point::Id21, &[&allow_if(&condition)], &r, &want);
+}
+
+#[test]
+fn id21_a_template_value_follows_the_reading_too() {
+    let condition = r#"{"ArnNotLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/${aws:username}"}}"#;
+    let r = request(
+        "iot:DescribeJob",
+        JOB,
+        &[
+            ("aws:SourceArn", "arn:aws".into()),
+            ("aws:username", "j1".into()),
+        ],
+    );
+    check(
+        Point::Id21,
+        &[&allow_if(condition)],
+        &r,
+        &["allowed", "implicitDeny", "error"],
+    );
+}

@@ -169,6 +169,9 @@ pub enum ResourceMatcher {
     Arn(Glob),
     /// An ARN pattern whose resource part holds live variables (Version 2012-10-17).
     Template(ArnTemplate),
+    /// Matches no resource: an ARN pattern with a wildcard in its resource-type part under
+    /// the `literal` reading of ID-17 (never under the reference's readings).
+    Nothing,
 }
 
 /// An ARN pattern with live variables in its resource part.

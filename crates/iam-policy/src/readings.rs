@@ -172,6 +172,81 @@ reading! {
     }
 }
 
+reading! {
+    /// ID-14: a date value of digits only (`2024`).
+    DigitsDate {
+        Epoch => ("epoch", "digits only are seconds since 1970-01-01T00:00:00Z"),
+        Year => ("year", "four digits are a W3C year (`2024` is 2024-01-01T00:00:00Z); other digits-only values stay epoch seconds"),
+    }
+}
+
+reading! {
+    /// ID-15: a resource ARN (or `Arn*` pattern) of three to five segments.
+    ShortArn {
+        Padded => ("padded", "padded with `*` segments to six"),
+        Error => ("error", "the document is rejected"),
+    }
+}
+
+reading! {
+    /// ID-16: a request AWS could not send (an unknown action, a resource type or key the
+    /// action does not take, a value not of its key's type; docs/semantics.md §2).
+    OutsideCatalog {
+        Decide => ("decide", "decided as given"),
+        Error => ("error", "the evaluation fails"),
+    }
+}
+
+reading! {
+    /// ID-17: a wildcard in the resource-type part of a resource ARN (`...:*/fw-1`).
+    ResourceTypeWildcard {
+        Glob => ("glob", "an ordinary wildcard"),
+        Literal => ("literal", "the resource-type text is literal: the entry matches nothing"),
+    }
+}
+
+reading! {
+    /// ID-18: a policy variable in a `Bool` value.
+    BoolVariable {
+        Substitute => ("substitute", "substituted, then read as a boolean"),
+        Error => ("error", "the document is rejected"),
+    }
+}
+
+reading! {
+    /// ID-19: a `Numeric` or IP policy value that does not read as its type.
+    IllTypedValue {
+        Error => ("error", "the document is rejected"),
+        Nothing => ("nothing", "the value matches nothing"),
+    }
+}
+
+reading! {
+    /// ID-20: what `BinaryEquals` compares.
+    BinaryCompare {
+        Bytes => ("bytes", "the request value's UTF-8 bytes with the base-64 decoding of the policy value"),
+        Text => ("text", "the request value's text with the policy's base-64 text"),
+    }
+}
+
+reading! {
+    /// ID-21: an `Arn*` condition on a request value of fewer than six components.
+    ShortArnValue {
+        NoMatch => ("nomatch", "the value matches no pattern (negated operators true)"),
+        False => ("false", "the condition is false, negated operators too"),
+        Error => ("error", "the evaluation fails"),
+    }
+}
+
+reading! {
+    /// ID-22: which ARNs an IoT Jobs API call is checked on (docs/semantics.md §10.1).
+    CallChecks {
+        Every => ("every", "one check per ARN the call names"),
+        Required => ("required", "only the ARNs of the call's required parameters"),
+        First => ("first", "the first ARN only"),
+    }
+}
+
 /// The table of points: variant, id, field of [`Readings`], reading type, title.
 macro_rules! points {
     ($($point:ident $id:literal $field:ident: $ty:ident = $title:literal;)+) => {
@@ -268,6 +343,15 @@ points! {
     Id11 "ID-11" empty_values: EmptyValues = "empty array of condition values";
     Id12 "ID-12" notresource_missing_variable: NotResourceMissingVariable = "`NotResource` entry whose variable has no value";
     Id13 "ID-13" null_qualifier: NullQualifier = "`Null` under a set qualifier";
+    Id14 "ID-14" digits_date: DigitsDate = "a date value of digits only";
+    Id15 "ID-15" short_arn: ShortArn = "a resource ARN of three to five segments";
+    Id16 "ID-16" outside_catalog: OutsideCatalog = "a request outside the catalog";
+    Id17 "ID-17" resource_type_wildcard: ResourceTypeWildcard = "a wildcard in the resource-type part of an ARN";
+    Id18 "ID-18" bool_variable: BoolVariable = "a policy variable in a `Bool` value";
+    Id19 "ID-19" ill_typed_value: IllTypedValue = "a Numeric or IP policy value that does not fit its operator";
+    Id20 "ID-20" binary_compare: BinaryCompare = "what `BinaryEquals` compares";
+    Id21 "ID-21" short_arn_value: ShortArnValue = "an `Arn*` condition on a request value of fewer than six components";
+    Id22 "ID-22" call_checks: CallChecks = "which ARNs an API call is checked on";
 }
 
 impl Point {

@@ -15,7 +15,10 @@ use crate::model::{
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
 };
 use crate::pattern::{Glob, GlobSyntax};
-use crate::readings::{BareIpv6, EmptyUnknownOperator, EmptyValues, NullQualifier, VendorWildcard};
+use crate::readings::{
+    BareIpv6, BoolVariable, DigitsDate, EmptyUnknownOperator, EmptyValues, IllTypedValue,
+    NullQualifier, ResourceTypeWildcard, ShortArn, VendorWildcard,
+};
 use crate::value;
 use crate::variable::Template;
 
@@ -256,6 +259,15 @@ impl Builder<'_> {
             return None;
         }
         if let PatternShape::Short { segments } = shape {
+            if self.readings.short_arn == ShortArn::Error {
+                self.error(
+                    Code::InvalidResource,
+                    span,
+                    format!("resource `{text}` has {segments} of an ARN's six segments (ID-15)"),
+                )
+                .help = Some("write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do".into());
+                return None;
+            }
             let padded = arn::padded_shape(text, shape);
             self.report(
                 Diagnostic::new(
@@ -285,7 +297,11 @@ impl Builder<'_> {
         // pattern has none.
         let tail = arn::resource_part(text);
         let template = tail.and_then(|tail| self.template(tail, span).map(|t| (tail, t)));
+        let literal_type = self.readings.resource_type_wildcard == ResourceTypeWildcard::Literal;
         let matcher = match template {
+            // ID-17 under the `literal` reading: the wildcard is resource-type text no
+            // resource has, so the entry matches nothing.
+            _ if literal_type && arn::wildcard_in_resource_type(text) => ResourceMatcher::Nothing,
             Some((tail, template)) => ResourceMatcher::Template(ArnTemplate {
                 head: text
                     .get(..text.len() - tail.len())
@@ -547,17 +563,29 @@ impl Builder<'_> {
                 ConditionValues::Text(out)
             }
             // ID-19: a Numeric or IP value that does not read as its type rejects the document.
-            Family::Numeric => ConditionValues::Number(self.typed(
-                texts,
-                Code::InvalidNumber,
-                value::parse_number,
-            )?),
-            Family::Date => {
-                ConditionValues::Date(self.typed(texts, Code::InvalidDate, value::parse_instant)?)
+            // (Under the `nothing` reading of ID-19 such a value is dropped: it matches
+            // nothing.)
+            Family::Numeric => {
+                let texts = self.fitting(texts, |t| value::parse_number(t).is_ok());
+                ConditionValues::Number(self.typed(texts, Code::InvalidNumber, value::parse_number)?)
             }
+            // ID-14: digits only are epoch seconds (or, under `year`, four of them a year).
+            Family::Date => ConditionValues::Date(match self.readings.digits_date {
+                DigitsDate::Epoch => self.typed(texts, Code::InvalidDate, value::parse_instant)?,
+                DigitsDate::Year => self.typed(
+                    texts,
+                    Code::InvalidDate,
+                    value::parse_instant_digits_as_year,
+                )?,
+            }),
             // ID-18: a policy variable in a `Bool` value is substituted, and the value read
-            // as a boolean after substitution.
-            Family::Bool if self.variables && texts.iter().any(|(t, _)| t.contains("${")) => {
+            // as a boolean after substitution (under the `error` reading it is text that is
+            // not a boolean: the document is rejected).
+            Family::Bool
+                if self.variables
+                    && self.readings.bool_variable == BoolVariable::Substitute
+                    && texts.iter().any(|(t, _)| t.contains("${")) =>
+            {
                 ConditionValues::BoolVariables(self.bool_variables(texts)?)
             }
             Family::Bool => {
@@ -573,6 +601,7 @@ impl Builder<'_> {
             )?),
             // ID-9 (a bare IPv6 address) and ID-19 (see Numeric above).
             Family::Ip => {
+                let texts = self.fitting(texts, |t| value::parse_ip_range(t).is_ok());
                 let bare_ipv6 = self.readings.bare_ipv6;
                 ConditionValues::Ip(self.typed(texts, Code::InvalidIpRange, |text| {
                     read_ip_range(text, bare_ipv6)
@@ -606,6 +635,19 @@ impl Builder<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// The values that `fits`, under the `nothing` reading of ID-19 (a value that does not
+    /// read as its type matches nothing, so it is dropped); all of them under the reference's.
+    fn fitting(
+        &self,
+        texts: Vec<(String, Span)>,
+        fits: impl Fn(&str) -> bool,
+    ) -> Vec<(String, Span)> {
+        match self.readings.ill_typed_value {
+            IllTypedValue::Error => texts,
+            IllTypedValue::Nothing => texts.into_iter().filter(|(t, _)| fits(t)).collect(),
+        }
     }
 
     fn typed<T>(
@@ -669,6 +711,15 @@ impl Builder<'_> {
     fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
         let live = self.variables && text.contains("${");
         let shape = arn::pattern_shape(text, live);
+        if let (PatternShape::Short { segments }, ShortArn::Error) = (shape, self.readings.short_arn) {
+            self.error(
+                Code::InvalidType,
+                span,
+                format!("ARN pattern `{text}` has {segments} of an ARN's six components (ID-15)"),
+            )
+            .help = Some("write all six components, `arn:partition:service:region:account:resource`, using `*` where any value will do".into());
+            return Cow::Borrowed(text);
+        }
         let padded = arn::padded_shape(text, shape);
         if let PatternShape::Short { segments } = shape {
             self.report(Diagnostic::new(
