@@ -10,18 +10,15 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use iam_policy::model::{
-    ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
-};
-use iam_policy::readings::{NotResourceMissingVariable, OutsideCatalog, Point, Readings};
+use iam_policy::model::{ActionClause, ActionMatcher, Effect, Policy, ResourceMatcher, Statement};
+use iam_policy::readings::{OutsideCatalog, Point, Readings};
 use iam_policy::text::cmp_folded;
 use iam_policy::variable::TemplatePart;
 
 use crate::condition::{self, ConditionError, Env};
-use crate::readings;
 use crate::request::Request;
+use crate::resource::resource_matches;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
-use crate::template::{self, Source};
 
 /// A multiplicative hash over 8-byte words (the rustc "Fx" scheme): the index's keys are short
 /// and come from the policies, so speed matters more than flooding resistance.
@@ -177,134 +174,30 @@ impl ActionIndex {
 }
 
 /// Whether the action element matches (§4).
+#[inline]
 pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool {
-    let any = actions.patterns.iter().any(|p| match &p.matcher {
-        ActionMatcher::Any => true,
-        ActionMatcher::Vendor { vendor, name } => {
-            vendor == request.vendor() && name.is_match(request.action_name())
+    // `Vendor` is tested first: deciding it is one comparison of the enum's niche, where a
+    // three-way match decodes the discriminant for every pattern.
+    let any = actions.patterns.iter().any(|p| {
+        if let ActionMatcher::Vendor { vendor, name } = &p.matcher {
+            return vendor == request.vendor() && name.is_match(request.action_name());
         }
-        ActionMatcher::Glob(glob) => glob.is_match(request.action_lower()),
+        match &p.matcher {
+            ActionMatcher::Any => true,
+            ActionMatcher::Glob(glob) => whole_action_glob(glob, request),
+            // Decided above.
+            ActionMatcher::Vendor { .. } => false,
+        }
     });
     any != actions.negated
 }
 
-/// Whether the resource element matches (§5, §9); `None` when it cannot be evaluated (the
-/// `error` reading of ID-12). With `REFERENCE`, `readings` is not read: the reference's path
-/// runs, the code of the reference alone.
-#[inline(always)]
-pub(crate) fn resource_matches<const REFERENCE: bool>(
-    resources: &ResourceClause,
-    variables: bool,
-    request: &Request,
-    readings: &Readings,
-    missing: &mut dyn FnMut(&str),
-) -> Option<bool> {
-    if REFERENCE {
-        Some(reference_resource_matches(
-            resources, variables, request, missing,
-        ))
-    } else {
-        resource_matches_under(resources, variables, request, readings, missing)
-    }
-}
-
-/// [`resource_matches`] under the reference's readings.
-fn reference_resource_matches(
-    resources: &ResourceClause,
-    variables: bool,
-    request: &Request,
-    missing: &mut dyn FnMut(&str),
-) -> bool {
-    let resource = request.resource();
-    let star = resource == "*";
-    let mut any = false;
-    for p in &resources.patterns {
-        // Every pattern is looked at (no short-circuit) so that missing variables are all
-        // reported whatever the order.
-        let matched = match &p.matcher {
-            ResourceMatcher::Any => true,
-            _ if star => false,
-            // Plain ARN patterns report nothing: skip them once one matched.
-            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
-            // ID-12: an entry whose variable has no value matches nothing (so under
-            // `NotResource` it excludes nothing).
-            ResourceMatcher::Template(t) => {
-                let (head, tail) = if variables {
-                    (t.head.as_str(), Source::Live(&t.tail))
-                } else {
-                    (p.text.as_str(), Source::Literal(""))
-                };
-                template::resource::<true>(
-                    head,
-                    tail,
-                    request.context(),
-                    resource,
-                    &Readings::REFERENCE,
-                    missing,
-                )
-            }
-            // Only the `literal` reading of ID-17 compiles it.
-            ResourceMatcher::Nothing => false,
-        };
-        any |= matched;
-    }
-    any != resources.negated
-}
-
-/// [`resource_matches`] under other readings (ID-6, ID-7, ID-12, ID-17): out of the
+/// A whole-action glob (the `glob` reading of ID-3, never under the reference's): out of the
 /// reference's path.
+#[cold]
 #[inline(never)]
-fn resource_matches_under(
-    resources: &ResourceClause,
-    variables: bool,
-    request: &Request,
-    readings: &Readings,
-    missing: &mut dyn FnMut(&str),
-) -> Option<bool> {
-    let resource = request.resource();
-    let star = resource == "*";
-    let mut any = false;
-    let mut unresolved = false;
-    for p in &resources.patterns {
-        let matched = match &p.matcher {
-            ResourceMatcher::Any => true,
-            _ if star => false,
-            ResourceMatcher::Arn(glob) => {
-                !any && readings::resource_glob(glob, resource, readings)
-            }
-            // ID-17 under the `literal` reading.
-            ResourceMatcher::Nothing => false,
-            // ID-12: an entry whose variable has no value matches nothing (so under
-            // `NotResource` it excludes nothing, or fails under the `error` reading).
-            ResourceMatcher::Template(t) => {
-                let mut lacking = |key: &str| {
-                    unresolved = true;
-                    missing(key);
-                };
-                let (head, tail) = if variables {
-                    (t.head.as_str(), Source::Live(&t.tail))
-                } else {
-                    (p.text.as_str(), Source::Literal(""))
-                };
-                template::resource::<false>(
-                    head,
-                    tail,
-                    request.context(),
-                    resource,
-                    readings,
-                    &mut lacking,
-                )
-            }
-        };
-        any |= matched;
-    }
-    if unresolved
-        && resources.negated
-        && readings.notresource_missing_variable == NotResourceMissingVariable::Error
-    {
-        return None;
-    }
-    Some(any != resources.negated)
+fn whole_action_glob(glob: &iam_policy::pattern::Glob, request: &Request) -> bool {
+    glob.is_match(request.action_lower())
 }
 
 impl PolicySet {
@@ -685,7 +578,9 @@ mod tests {
     #[test]
     fn the_readings_aware_path_under_the_reference_readings_answers_as_the_reference_path() {
         let statement = |body: &str| {
-            format!(r#"{{"Version": "2012-10-17", "Statement": [{body}, {{"Effect": "Deny", "Action": "iot:CancelJob", "Resource": "*"}}]}}"#)
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{body}, {{"Effect": "Deny", "Action": "iot:CancelJob", "Resource": "*"}}]}}"#
+            )
         };
         let policies = [
             r#"{"Effect": "Allow", "Action": "iot:*", "Resource": "arn:aws:iot:*:*:job/*"}"#,

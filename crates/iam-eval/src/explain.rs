@@ -6,8 +6,9 @@ use iam_policy::diagnostic::Position;
 use iam_policy::model::Effect;
 
 use crate::condition::{self, Env};
-use crate::evaluate::{action_matches, resource_matches, PolicySet, UNRESOLVED_NOT_RESOURCE};
+use crate::evaluate::{action_matches, PolicySet, UNRESOLVED_NOT_RESOURCE};
 use crate::request::Request;
+use crate::resource::resource_matches;
 use crate::response::Response;
 use iam_policy::Readings;
 

@@ -51,6 +51,7 @@ pub mod evaluate;
 pub mod explain;
 mod readings;
 pub mod request;
+mod resource;
 pub mod response;
 mod template;
 

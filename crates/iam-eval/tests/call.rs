@@ -431,9 +431,15 @@ fn id22_the_checks_of_each_reading(#[case] reading: CallChecks, #[case] want: &[
         "CreateJob",
         vec![
             ("jobId", text("fw-42")),
-            ("targets", ParamValue::List(vec![GROUP.into(), THING.into()])),
+            (
+                "targets",
+                ParamValue::List(vec![GROUP.into(), THING.into()]),
+            ),
             ("jobTemplateArn", text(TEMPLATE)),
-            ("tags", ParamValue::Tags(vec![("env".into(), "prod".into())])),
+            (
+                "tags",
+                ParamValue::Tags(vec![("env".into(), "prod".into())]),
+            ),
         ],
     );
     let want: Vec<String> = want

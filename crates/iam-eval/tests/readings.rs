@@ -305,11 +305,7 @@ fn id13_null_under_qualifier(
 #[case(r#"{"DateGreaterThan": {"aws:CurrentTime": "20240"}}"#, "2020-06-01T00:00:00Z", ["allowed", "allowed"])]
 #[case(r#"{"DateEquals": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}}"#, "2024", ["implicitDeny", "allowed"])]
 fn id14_digits_only_dates(#[case] condition: &str, #[case] value: &str, #[case] want: [&str; 2]) {
-    let r = request(
-        "iot:DescribeJob",
-        JOB,
-        &[("aws:CurrentTime", value.into())],
-    );
+    let r = request("iot:DescribeJob", JOB, &[("aws:CurrentTime", value.into())]);
     check(Point::Id14, &[&allow_if(condition)], &r, &want);
 }
 
@@ -319,7 +315,11 @@ fn id14_digits_only_dates(#[case] condition: &str, #[case] value: &str, #[case] 
 #[case("arn:aws:iot:us-east-1:123456789012", JOB, ["allowed", "error"])]
 #[case("arn:aws:s3", JOB, ["implicitDeny", "error"])]
 #[case("arn:aws:iot:*:*:job/*", JOB, ["allowed", "allowed"])]
-fn id15_short_resource_arns(#[case] pattern: &str, #[case] resource: &str, #[case] want: [&str; 2]) {
+fn id15_short_resource_arns(
+    #[case] pattern: &str,
+    #[case] resource: &str,
+    #[case] want: [&str; 2],
+) {
     let policy = format!(
         r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "{pattern}"}}}}"#
     );

@@ -42,8 +42,8 @@ use iam_policy::catalog::operations::{Lookup, NameSyntax, Operation, Param, Para
 use iam_policy::catalog::{self, operations};
 
 use crate::request::{Context, ContextValue, Request};
-pub use iam_policy::readings::CallChecks;
 use error::either;
+pub use iam_policy::readings::CallChecks;
 
 /// The value of one parameter, as given.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -567,7 +567,11 @@ impl Builder<'_> {
             // nothing.)
             Family::Numeric => {
                 let texts = self.fitting(texts, |t| value::parse_number(t).is_ok());
-                ConditionValues::Number(self.typed(texts, Code::InvalidNumber, value::parse_number)?)
+                ConditionValues::Number(self.typed(
+                    texts,
+                    Code::InvalidNumber,
+                    value::parse_number,
+                )?)
             }
             // ID-14: digits only are epoch seconds (or, under `year`, four of them a year).
             Family::Date => ConditionValues::Date(match self.readings.digits_date {
@@ -711,7 +715,9 @@ impl Builder<'_> {
     fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
         let live = self.variables && text.contains("${");
         let shape = arn::pattern_shape(text, live);
-        if let (PatternShape::Short { segments }, ShortArn::Error) = (shape, self.readings.short_arn) {
+        if let (PatternShape::Short { segments }, ShortArn::Error) =
+            (shape, self.readings.short_arn)
+        {
             self.error(
                 Code::InvalidType,
                 span,
