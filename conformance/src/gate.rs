@@ -228,6 +228,9 @@ pub struct Report {
     pub comparison: &'static str,
     /// The evaluator invariants: what ran and what broke.
     pub invariants: InvariantRun,
+    /// Known-failures `group=` lines that no disagreement of the run fell under
+    /// ([`crate::known::stale_group_lines`]): they fail the run, as a listed case that passes.
+    pub stale_known_groups: Vec<String>,
 }
 
 impl Report {
@@ -241,6 +244,7 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
             && self.invariants.passed()
+            && self.stale_known_groups.is_empty()
             && self
                 .outcomes
                 .iter()
@@ -349,6 +353,10 @@ pub fn run(
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
         }
+    }
+    if report.candidate_failure.is_none() {
+        report.stale_known_groups =
+            crate::known::stale_group_lines(&config.known_failures, &report);
     }
     report.stderr_tail = candidate.stderr_tail();
     report.elapsed = started.elapsed();
@@ -582,14 +590,11 @@ fn run_case(
                 .answerer
                 .answers(oracle, &probe, points, &judge.declared);
             let a = candidate.answer(&probe)?;
-            // The cause is kept, not only the class: the same two answers, and for an error
-            // the same message once numbers and quoted text are masked.
-            Ok(
-                s.first().map(|r| r.verdict.word()) == Some(reference.verdict.word())
-                    && a.verdict.word() == answer.verdict.word()
-                    && groups::masked_error(&a) == candidate_error
-                    && !agreements(&s, &a, config).contains(&true),
-            )
+            // The cause is kept, not only the class (groups::keeps_cause), and the answer is
+            // still outside every permitted answer.
+            Ok(s.first()
+                .is_some_and(|r| groups::keeps_cause((&reference, &answer), (r, &a)))
+                && !agreements(&s, &a, config).contains(&true))
         };
         // Golden and generated disagreements alike shrink, once per new group and at most
         // SHRINK_LIMIT per run; one that fits an existing group joins it as it is.

@@ -78,6 +78,11 @@ mod invariant_bugs;
 use invariant_bugs::Bug;
 // ---- end of the invariant modes ---------------------------------------------------------------
 
+// ---- Mode `rejects-set-operators`: errors grouped by message, shrinking keeping the cause (issue 14)
+#[path = "fixture_modes/rejects_set_operators.rs"]
+mod rejects_set_operators;
+// ---- end of mode `rejects-set-operators` --------------------------------------------------------
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Reference,
@@ -105,11 +110,14 @@ enum Mode {
     // ---- end of readings modes ----
     /// One of the invariant bugs (issue 10).
     InvariantBug(Bug),
+    /// Errors for set-qualified non-String operators and a missing `Version` (issue 14).
+    RejectsSetOperators,
 }
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
-  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only,
+  rejects-set-operators
 invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
   denies-cancel-in-pairs, case-insensitive-resources, ip-prefix-ignored,
   absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
@@ -166,6 +174,7 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
             _ => Err("`reading` takes one list such as `ID-7=never,ID-9=error`".into()),
         },
         // ---- end of readings modes ----
+        "rejects-set-operators" => plain(Mode::RejectsSetOperators),
         other => match Bug::parse(other) {
             Some(bug) => plain(Mode::InvariantBug(bug)),
             None => Err(format!("unknown mode `{other}`")),
@@ -363,6 +372,9 @@ impl FirstChecks {
 fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
     if let Mode::InvariantBug(bug) = mode {
         return bug.respond(oracle, case);
+    }
+    if mode == Mode::RejectsSetOperators {
+        return rejects_set_operators::respond(oracle, case);
     }
     let reference = oracle.answer(case);
     let is_error = matches!(reference.verdict, Verdict::Error(_));
