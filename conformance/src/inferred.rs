@@ -107,6 +107,72 @@ impl ReadingsTally {
         }
     }
 
+    /// Read back what [`ReadingsTally::json`] wrote (`iamconf merge`); `None` (absent) is
+    /// an empty tally.
+    pub fn from_json(value: Option<&Value>) -> Result<Self, String> {
+        let Some(value) = value.filter(|v| !v.is_null()) else {
+            return Ok(Self::default());
+        };
+        let count = |v: &Value, name: &str| -> Result<usize, String> {
+            v.get(name)
+                .and_then(Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| format!("`readings.{name}` must be a whole number"))
+        };
+        let mut tally = Self {
+            several_answers: count(value, "cases_with_several_answers")?,
+            capped: count(value, "capped_cases")?,
+            ..Self::default()
+        };
+        let mut declared = Vec::new();
+        let points = value
+            .get("points")
+            .and_then(Value::as_array)
+            .ok_or("`readings.points` must be an array")?;
+        for entry in points {
+            let id = entry.get("id").and_then(Value::as_str).unwrap_or_default();
+            let point = Point::from_id(id).ok_or_else(|| format!("`{id}` is not a point"))?;
+            let per_reading = |name: &str| -> Result<Vec<usize>, String> {
+                let map = entry.get(name).and_then(Value::as_object);
+                point
+                    .words()
+                    .iter()
+                    .map(|w| {
+                        let n = map.and_then(|m| m.get(*w)).map_or(Some(0), Value::as_u64);
+                        n.and_then(|n| usize::try_from(n).ok())
+                            .ok_or_else(|| format!("`{id}.{name}.{w}` must be a whole number"))
+                    })
+                    .collect()
+            };
+            if entry.get("verdict").and_then(Value::as_str) == Some("declared") {
+                let word = entry
+                    .get("consistent")
+                    .and_then(|c| c.get(0))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if let Some(word) = point.reading_index(word).and_then(|i| point.words().get(i)) {
+                    declared.push(format!("{id}={word}"));
+                }
+                continue;
+            }
+            tally.points.insert(
+                point,
+                PointTally {
+                    cases: count(entry, "cases")?,
+                    ruled_out: per_reading("ruled_out")?,
+                    told_apart: per_reading("told_apart")?,
+                    outside: count(entry, "outside")?,
+                    example_outside: entry
+                        .get("example_outside")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                },
+            );
+        }
+        tally.declared = DeclaredReadings::parse(&declared.join(",")).map_err(|e| e.to_string())?;
+        Ok(tally)
+    }
+
     /// Add another tally of the same run's configuration (a shard).
     pub fn merge(&mut self, other: &ReadingsTally) {
         self.several_answers += other.several_answers;

@@ -114,7 +114,7 @@ fn run(evaluator: &ReferenceUnder, corpus: Corpus, declared: Option<&str>) -> Re
 
 fn failed(report: &Report) -> Vec<String> {
     report
-        .outcomes
+        .problems
         .iter()
         .filter(|o| o.status == Status::Failed)
         .map(|o| format!("{}: {}", o.id, o.detail))
