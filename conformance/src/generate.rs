@@ -14,7 +14,9 @@
 //! with a deterministic ChaCha RNG seeded by `(seed, index)`, so case `gen-<seed>-<index>` can
 //! be regenerated alone.
 
+pub mod families;
 mod focus;
+mod id_points;
 pub mod model;
 pub mod pools;
 mod request;
@@ -281,8 +283,16 @@ pub fn arb_case(config: &GeneratorConfig) -> impl Strategy<Value = GeneratedCase
     arb_model(config).prop_map(|m| m.to_generated("gen-case".to_owned()))
 }
 
+/// The seed of `iamconf check` when none is given.
+pub const DEFAULT_SEED: u64 = 0x1a3c_0f5e;
+
+/// How many generated cases `iamconf check` runs when not told.
+pub const DEFAULT_CASES: usize = 10_000;
+
 /// `n` cases from `seed`: the same seed and config give the same cases. Case `i` is drawn
-/// from its own RNG seeded by `(seed, i)`, and has the id `gen-<seed>-<i>`.
+/// from its own RNG seeded by `(seed, i)`, and has the id `gen-<seed>-<i>`; one case in
+/// [`families::PERIOD`] is instead a case of a family the model does not draw (its id then
+/// ends in `~<family>`, [`families::family_of_id`]), the families taking turns.
 pub fn generate_cases(
     config: &GeneratorConfig,
     seed: u64,
@@ -300,6 +310,13 @@ pub fn generate_cases(
         }
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
         let mut runner = TestRunner::new_with_rng(RunnerConfig::default(), rng);
+        if let Some(family) = families::family_of(index) {
+            let tree = families::arb_family_case(family)
+                .new_tree(&mut runner)
+                .ok()?;
+            let id = format!("gen-{seed}-{index}~{}", family.name());
+            return Some(tree.current().to_generated(id));
+        }
         let tree = strategy.new_tree(&mut runner).ok()?;
         Some(tree.current().to_generated(format!("gen-{seed}-{index}")))
     })

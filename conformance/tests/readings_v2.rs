@@ -40,12 +40,15 @@ fn rewrite(
     let mut changed = false;
     let mut out = case.clone();
     for p in &mut out.policies {
-        let mut doc = match &*p {
-            Value::String(s) => match serde_json::from_str::<Value>(s) {
-                Ok(v) if iam_policy::Policy::parse(s).is_ok() => v,
-                _ => continue,
-            },
-            other => other.clone(),
+        // A rejected document (as text or as an object) is left alone, so that no rewrite
+        // can repair it: it is rejected under every reading.
+        let text = match &*p {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut doc = match serde_json::from_str::<Value>(&text) {
+            Ok(v) if iam_policy::Policy::parse(&text).is_ok() => v,
+            _ => continue,
         };
         let mut here = false;
         match doc.get_mut("Statement") {

@@ -43,10 +43,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CMD")]
     evaluator: Option<String>,
     /// How many generated cases (after the golden ones).
-    #[arg(long = "cases", default_value_t = 10_000, value_name = "N")]
+    #[arg(long = "cases", default_value_t = iam_conformance::generate::DEFAULT_CASES, value_name = "N")]
     cases: usize,
     /// The generator's seed (the same seed gives the same cases).
-    #[arg(long, default_value_t = 0x1a3c_0f5e)]
+    #[arg(long, default_value_t = iam_conformance::generate::DEFAULT_SEED)]
     seed: u64,
     /// Stop generating after this many seconds.
     #[arg(long, value_name = "SECONDS")]
