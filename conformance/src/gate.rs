@@ -217,6 +217,9 @@ pub struct Report {
     pub comparison: &'static str,
     /// The evaluator invariants: what ran and what broke.
     pub invariants: InvariantRun,
+    /// Known-failures `group=` lines that no disagreement of the run fell under
+    /// ([`crate::known::stale_group_lines`]): they fail the run, as a listed case that passes.
+    pub stale_known_groups: Vec<String>,
 }
 
 impl Report {
@@ -230,6 +233,7 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
             && self.invariants.passed()
+            && self.stale_known_groups.is_empty()
             && self
                 .outcomes
                 .iter()
@@ -332,6 +336,10 @@ pub fn run(
         if let Err(failure) = candidate.finish() {
             report.candidate_failure = Some(failure.to_string());
         }
+    }
+    if report.candidate_failure.is_none() {
+        report.stale_known_groups =
+            crate::known::stale_group_lines(&config.known_failures, &report);
     }
     report.stderr_tail = candidate.stderr_tail();
     report.elapsed = started.elapsed();
@@ -509,11 +517,8 @@ fn run_case(
             probe.id = format!("{}~shrink-{attempt}", case.id);
             let r = oracle.answer(&probe);
             let a = candidate.answer(&probe)?;
-            // The cause is kept, not only the class: the same two answers, and for an error
-            // the same message once numbers and quoted text are masked.
-            Ok(r.verdict.word() == reference.verdict.word()
-                && a.verdict.word() == answer.verdict.word()
-                && groups::masked_error(&a) == candidate_error
+            // The cause is kept, not only the class (groups::keeps_cause).
+            Ok(groups::keeps_cause((&reference, &answer), (&r, &a))
                 && differs(&r, &a, config).is_some())
         };
         // Golden and generated disagreements alike shrink, once per new group and at most

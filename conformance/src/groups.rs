@@ -1,13 +1,21 @@
 //! Failure groups of a gate run: disagreements by root cause.
 //!
-//! The first disagreement of a kind is shrunk, and its minimal case's labels
-//! ([`crate::labels`]) with the two answers make the group. A later disagreement joins an
-//! existing group without being shrunk when it gives the same two answers (and, for a
-//! candidate's error, the same message once numbers and quoted text are masked) and its own
-//! labels include the group's: so a run with hundreds of failures shrinks about once per
-//! cause.
+//! A group's key is the disagreement's cause ([`cause`]): the candidate's error message
+//! (masked) where it answers an error, the family of the reference's diagnostic codes where it
+//! decides on a document the reference rejects, and otherwise the feature labels of the shrunk
+//! (minimal) case with the direction of the difference. The first disagreement of a new group
+//! is shrunk, keeping its cause ([`keeps_cause`]); a later one joins an existing group without
+//! being shrunk when it has the same cause (for a decision: a group whose labels are all among
+//! its own), so a run with hundreds of failures shrinks about once per cause.
 
-use crate::labels::{group_key, mask_message};
+mod cause;
+
+pub use cause::{
+    cause_key, code_family, decision_parts, describe_key, direction, error_signature, error_slug,
+    ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
+};
+
+use crate::labels::{diagnostic_codes, mask_message};
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
 /// One group of disagreements.
@@ -43,8 +51,37 @@ pub fn masked_error(answer: &AnswerLine) -> Option<String> {
     }
 }
 
+/// The reference's diagnostic codes, for an error answer (none for a decision or a request
+/// error).
+fn reference_codes(answer: &AnswerLine) -> Vec<&str> {
+    match &answer.verdict {
+        Verdict::Error(message) => {
+            let mut codes = diagnostic_codes(message);
+            codes.sort_unstable();
+            codes
+        }
+        Verdict::Decision(_) => Vec::new(),
+    }
+}
+
+/// Whether a smaller case (`probe`: the reference's and the candidate's answers to it) keeps
+/// the cause of the disagreement being shrunk (`original`): the same two verdicts, for a
+/// candidate's error the same message once numbers and quoted text are masked, and for a
+/// document the reference rejects the same diagnostic codes. (The caller also checks that the
+/// two still disagree under the run's comparison.)
+pub fn keeps_cause(
+    original: (&AnswerLine, &AnswerLine),
+    probe: (&AnswerLine, &AnswerLine),
+) -> bool {
+    probe.0.verdict.word() == original.0.verdict.word()
+        && probe.1.verdict.word() == original.1.verdict.word()
+        && masked_error(probe.1) == masked_error(original.1)
+        && reference_codes(probe.0) == reference_codes(original.0)
+}
+
 /// The index of the existing group a disagreement with these answers and (unshrunk) labels
-/// belongs to: the one with the most labels, all of them among `labels`.
+/// belongs to: the group of the same cause; for a decision, the one with the most labels, all
+/// of them among `labels`, and the same direction.
 pub fn find_group(
     groups: &[Group],
     labels: &[String],
@@ -52,17 +89,20 @@ pub fn find_group(
     got: &str,
     candidate_error: Option<&str>,
 ) -> Option<usize> {
-    groups
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| {
-            g.expected == expected
-                && g.got == got
-                && g.candidate_error.as_deref() == candidate_error
-                && g.labels.iter().all(|l| labels.contains(l))
-        })
-        .max_by_key(|(_, g)| g.labels.len())
-        .map(|(i, _)| i)
+    let key = cause_key(labels, expected, got, candidate_error);
+    match decision_parts(&key) {
+        Some((_, wanted)) => groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let (group_labels, direction) = decision_parts(&g.key)?;
+                (direction == wanted && group_labels.iter().all(|l| labels.iter().any(|x| x == l)))
+                    .then_some((i, group_labels.len()))
+            })
+            .max_by_key(|(_, n)| *n)
+            .map(|(i, _)| i),
+        None => groups.iter().position(|g| g.key == key),
+    }
 }
 
 /// Add a disagreement to `groups`: to the group `key` when it exists, as a new group
@@ -78,14 +118,8 @@ pub fn add(
 ) -> usize {
     let got = candidate.verdict.word();
     let candidate_error = masked_error(candidate);
-    let mut key = group_key(&labels, expected, got);
-    if let Some(masked) = &candidate_error {
-        key.push(';');
-        key.push_str(&error_slug(masked));
-    }
-    let found = groups
-        .iter()
-        .position(|g| g.key == key && g.candidate_error == candidate_error);
+    let key = cause_key(&labels, expected, got, candidate_error.as_deref());
+    let found = groups.iter().position(|g| g.key == key);
     let index = match found {
         Some(i) => i,
         None => {
@@ -111,30 +145,6 @@ pub fn add(
     index
 }
 
-/// A masked error message as one short word for a group key: its first 40 characters, each
-/// blank or other punctuation as `_`.
-pub fn error_slug(masked: &str) -> String {
-    let slug: String = masked
-        .chars()
-        .filter(|c| *c != '…')
-        .take(40)
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '#') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut out = String::with_capacity(slug.len());
-    for c in slug.chars() {
-        if !(c == '_' && out.ends_with('_')) {
-            out.push(c);
-        }
-    }
-    out.trim_end_matches('_').to_owned()
-}
-
 /// Count one more disagreement `id` in group `index`.
 pub fn join(groups: &mut [Group], index: usize, id: &str) {
     if let Some(g) = groups.get_mut(index) {
@@ -146,17 +156,19 @@ pub fn join(groups: &mut [Group], index: usize, id: &str) {
 /// A one-line description of a group, for a known-failures file or a report.
 pub fn describe(group: &Group) -> String {
     let mut text = format!(
-        "{} case{}: expected `{}`, got `{}`",
+        "{} case{}: {}; e.g. {} (expected `{}`, got `{}`",
         group.count,
         if group.count == 1 { "" } else { "s" },
+        describe_key(&group.key),
+        group.minimal.id,
         group.expected,
         group.got
     );
     if let Some(message) = &group.candidate_message {
         let short: String = message.chars().take(100).collect();
-        text.push_str(&format!(" (`{}`)", short.replace(['\n', '`'], " ")));
+        text.push_str(&format!(": `{}`", short.replace(['\n', '`'], " ")));
     }
-    text.push_str(&format!("; e.g. {}", group.minimal.id));
+    text.push(')');
     text
 }
 
@@ -211,6 +223,10 @@ mod tests {
             find_group(&groups, &labels, "explicitDeny", "allowed", None),
             Some(1)
         );
+        // `Deny` says how the case is built, not what it exercises: it is not part of the
+        // key, so a case without it joins the same groups.
+        assert_eq!(groups[0].key, "-;applies-less");
+        assert_eq!(groups[1].key, "op:Bool;applies-less");
         assert_eq!(
             find_group(
                 &groups,
@@ -219,12 +235,56 @@ mod tests {
                 "allowed",
                 None
             ),
-            None
+            Some(1)
         );
+        assert_eq!(
+            find_group(
+                &groups,
+                &["op:Date".into()],
+                "allowed",
+                "implicitDeny",
+                None
+            ),
+            Some(0)
+        );
+        // The other direction (the candidate applies more than the reference) is another cause.
         assert_eq!(
             find_group(&groups, &labels, "implicitDeny", "allowed", None),
             None
         );
+    }
+
+    #[test]
+    fn shrinking_keeps_the_cause_not_only_the_verdicts() {
+        let allow = AnswerLine {
+            id: None,
+            verdict: Verdict::Decision(Decision::Allow),
+            matched: None,
+        };
+        let unsupported = error("policy 0: unsupported `ForAllValues:NumericEquals` at 3");
+        let no_version = error("policy 0: missing field `Version` at 1");
+        let another_operator = error("policy 2: unsupported `ForAnyValue:DateEquals` at 9");
+        assert!(keeps_cause(
+            (&allow, &unsupported),
+            (&allow, &another_operator)
+        ));
+        assert!(!keeps_cause((&allow, &unsupported), (&allow, &no_version)));
+        let deny = AnswerLine {
+            verdict: Verdict::Decision(Decision::ExplicitDeny),
+            ..allow.clone()
+        };
+        assert!(!keeps_cause((&allow, &unsupported), (&deny, &unsupported)));
+        // A rejected document keeps its diagnostic codes: an invalid Bool value does not
+        // shrink into a missing Action.
+        let bad_bool = error("policy 0: policy document rejected: 1:2: error[invalid-bool]: x");
+        let bad_bool_elsewhere =
+            error("policy 0: policy document rejected: 7:9: error[invalid-bool]: y");
+        let no_action = error("policy 0: policy document rejected: 1:2: error[missing-action]: x");
+        assert!(keeps_cause(
+            (&bad_bool, &allow),
+            (&bad_bool_elsewhere, &allow)
+        ));
+        assert!(!keeps_cause((&bad_bool, &allow), (&no_action, &allow)));
     }
 
     #[test]
@@ -257,16 +317,38 @@ mod tests {
             "",
             "c",
         );
+        // The same message under another expected answer, labels and prefix: the same cause.
+        add(
+            &mut groups,
+            vec!["Deny".into(), "op:Bool".into()],
+            "explicitDeny",
+            &error("policy 3: bad `w` at 12"),
+            &case("d"),
+            "",
+            "d",
+        );
         assert_eq!(groups.len(), 2);
-        assert_eq!(groups[0].count, 2);
-        assert_eq!(groups[0].key, "-;allowed>error;bad_at_#");
-        assert_eq!(groups[1].key, "-;allowed>error;other");
-        assert_eq!(groups[0].ids, ["a", "b"]);
+        assert_eq!(groups[0].count, 3);
+        assert_eq!(groups[0].key, "rejects-valid:bad_at_#");
+        assert_eq!(groups[1].key, "rejects-valid:other");
+        assert_eq!(groups[0].ids, ["a", "b", "d"]);
         let masked = masked_error(&error("bad `z` at 1"));
         assert_eq!(
             find_group(&groups, &[], "allowed", "error", masked.as_deref()),
             Some(0)
         );
-        assert!(describe(&groups[0]).starts_with("2 cases: expected `allowed`, got `error`"));
+        assert_eq!(
+            find_group(
+                &groups,
+                &["op:Date".into()],
+                "implicitDeny",
+                "error",
+                masked.as_deref()
+            ),
+            Some(0)
+        );
+        assert!(describe(&groups[0]).starts_with(
+            "3 cases: the evaluator answers an error (`bad_at_#`) where the reference decides"
+        ));
     }
 }

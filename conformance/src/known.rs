@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::gate::{Report, Status, GROUP_PREFIX, INVARIANT_PREFIX};
+use iam_policy::pattern::{Glob, GlobSyntax};
+
+use crate::gate::{KnownFailure, Report, Status, GROUP_PREFIX, INVARIANT_PREFIX};
 use crate::groups::describe;
 
 /// Today's failures as a known-failures list (read back by `--known-failures`).
@@ -38,4 +40,22 @@ pub fn write_known_failures(report: &Report) -> String {
         );
     }
     out
+}
+
+/// The `group=` lines of a known-failures list that no disagreement of this run falls under:
+/// the groups they name no longer fail (or the run did not reach them), so the lines must
+/// leave the list, as a listed case that passes must. Each as `group=PATTERN  reason`.
+pub fn stale_group_lines(known: &[KnownFailure], report: &Report) -> Vec<String> {
+    known
+        .iter()
+        .filter_map(|k| {
+            let pattern = k.pattern.strip_prefix(GROUP_PREFIX)?;
+            let glob = Glob::new(pattern, GlobSyntax::Text);
+            let failing = report.outcomes.iter().any(|o| {
+                matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
+                    && o.group.as_deref().is_some_and(|g| glob.is_match(g))
+            });
+            (!failing).then(|| format!("{}  {}", k.pattern, k.reason))
+        })
+        .collect()
 }

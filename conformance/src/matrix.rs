@@ -11,7 +11,7 @@ use iam_policy::pattern::{Glob, GlobSyntax};
 
 use crate::gate::{Report, Status};
 use crate::groups::Group;
-use crate::summary::headline;
+use crate::summary::{headline, member_labels_line};
 
 /// One evaluator's run.
 pub struct Column {
@@ -64,6 +64,35 @@ pub fn parse_explanations(text: &str) -> Result<Vec<Explanation>, String> {
         });
     }
     Ok(out)
+}
+
+/// The explanation lines that explain no failure group of the run (for a warning: a bug was
+/// fixed, or a group's key changed).
+pub fn unused_explanations<'a>(
+    columns: &[Column],
+    explanations: &'a [Explanation],
+) -> Vec<&'a Explanation> {
+    explanations
+        .iter()
+        .filter(|e| {
+            !columns.iter().any(|c| {
+                c.name == e.evaluator
+                    && failing_groups(&c.report).iter().any(|g| {
+                        explanation_for(explanations, &c.name, &g.key)
+                            .is_some_and(|t| std::ptr::eq(t, e.text.as_str()))
+                    })
+            })
+        })
+        .collect()
+}
+
+/// The failure groups of a column that no explanation line explains, by key.
+pub fn unexplained_groups<'a>(column: &'a Column, explanations: &[Explanation]) -> Vec<&'a str> {
+    failing_groups(&column.report)
+        .iter()
+        .filter(|g| explanation_for(explanations, &column.name, &g.key).is_none())
+        .map(|g| g.key.as_str())
+        .collect()
 }
 
 fn explanation_for<'a>(
@@ -121,11 +150,25 @@ fn cell(column: &Column, label: Option<&str>) -> (usize, usize, Option<String>) 
             }
         }
     }
-    let link = failing_groups(&column.report)
-        .iter()
-        .enumerate()
-        .find(|(_, g)| has(&g.labels) || label.is_none())
-        .map(|(i, _)| anchor(&column.name, i));
+    // The group holding most of the failing cases with the label.
+    let groups = failing_groups(&column.report);
+    let mut best: Option<(usize, usize)> = None;
+    for (i, g) in groups.iter().enumerate() {
+        let n = column
+            .report
+            .outcomes
+            .iter()
+            .filter(|o| {
+                matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
+                    && o.group.as_deref() == Some(g.key.as_str())
+                    && has(&o.labels)
+            })
+            .count();
+        if n > 0 && best.is_none_or(|(_, most)| n > most) {
+            best = Some((i, n));
+        }
+    }
+    let link = best.map(|(i, _)| anchor(&column.name, i));
     (passed, total, link)
 }
 
@@ -198,6 +241,11 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
                 if g.count == 1 { "" } else { "s" },
                 headline(g).replace('|', "\\|"),
                 g.key
+            );
+            let _ = writeln!(
+                out,
+                "- its cases carry: {}",
+                member_labels_line(&c.report, g, 12)
             );
             if let Some(m) = &g.candidate_message {
                 let short: String = m.chars().take(300).collect();
@@ -289,11 +337,13 @@ pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) ->
                 "context": g.minimal.request.context}});
             let _ = writeln!(
                 out,
-                "<h3 id=\"{}\">group {}: {} cases</h3><p>{}</p><p>explained: {}</p><pre>{}</pre><pre>{}</pre>",
+                "<h3 id=\"{}\">group {}: {} cases</h3><p>{}</p><p>key: <code>{}</code>; its cases carry: {}</p><p>explained: {}</p><pre>{}</pre><pre>{}</pre>",
                 anchor(&c.name, i),
                 i + 1,
                 g.count,
                 escape(&headline(g)),
+                escape(&g.key),
+                escape(&member_labels_line(&c.report, g, 12)),
                 escape(
                     explanation_for(explanations, &c.name, &g.key).unwrap_or("not explained yet")
                 ),

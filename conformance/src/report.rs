@@ -34,6 +34,7 @@ pub fn human(report: &Report) -> String {
             _ => {}
         }
     }
+    out.push_str(&stale_groups_human(report));
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(out, "CANDIDATE FAILURE: {failure}\n");
     }
@@ -86,6 +87,17 @@ pub fn human(report: &Report) -> String {
         }
     );
     out
+}
+
+/// One line per stale `group=` line of the known-failures list.
+pub fn stale_groups_human(report: &Report) -> String {
+    report
+        .stale_known_groups
+        .iter()
+        .map(|line| {
+            format!("STALE KNOWN FAILURE {line}\n  no failure of this run is in this group: remove the line\n")
+        })
+        .collect()
 }
 
 fn describe_failure(out: &mut String, o: &Outcome) {
@@ -171,6 +183,7 @@ pub fn json_report(report: &Report) -> String {
             "explanation": g.explanation,
         })).collect::<Vec<_>>(),
         "problems": cases,
+        "stale_known_groups": report.stale_known_groups,
         "invariants": crate::invariants::summary::json(&report.invariants),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -200,9 +213,12 @@ pub fn junit(report: &Report) -> String {
         + usize::from(report.candidate_failure.is_some());
     let (invariant_cases, invariant_tests, invariant_failures) =
         crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
-    let failures = failures + invariant_failures;
-    let tests =
-        report.outcomes.len() + usize::from(report.candidate_failure.is_some()) + invariant_tests;
+    let stale = report.stale_known_groups.len();
+    let failures = failures + invariant_failures + stale;
+    let tests = report.outcomes.len()
+        + usize::from(report.candidate_failure.is_some())
+        + invariant_tests
+        + stale;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -264,6 +280,13 @@ pub fn junit(report: &Report) -> String {
         out.push_str("</testcase>\n");
     }
     out.push_str(&invariant_cases);
+    for line in &report.stale_known_groups {
+        let _ = writeln!(
+            out,
+            "<testcase classname=\"known-failures\" name=\"{}\"><failure message=\"stale known failure: no failure of this run is in this group; remove the line\"/></testcase>",
+            xml_escape(line)
+        );
+    }
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(
             out,

@@ -6,14 +6,18 @@
 use std::fmt::Write as _;
 
 use crate::gate::{Origin, Report, Status};
-use crate::groups::Group;
+use crate::groups::{describe_key, Group, REJECTS_VALID};
 
 /// About how many lines the grouped report takes at most.
 pub const LINE_BUDGET: usize = 150;
 /// Longest minimal case line printed (compact JSON).
 const CASE_WIDTH: usize = 400;
 /// Groups shown in full; later ones get one line each.
-const FULL_GROUPS: usize = 10;
+const FULL_GROUPS: usize = 8;
+/// Unexpected passes listed one per line; beyond, only their number.
+const UNEXPECTED_SHOWN: usize = 10;
+/// About how many lines the end of the report takes (invariants, counts, verdict).
+const SUMMARY_LINES: usize = 25;
 
 /// The grouped human report.
 pub fn grouped(report: &Report) -> String {
@@ -30,12 +34,29 @@ pub fn grouped(report: &Report) -> String {
         .collect();
     let mut order: Vec<&Group> = failed_groups.clone();
     order.sort_by_key(|g| std::cmp::Reverse(g.count));
-    let shown = order.len().min(FULL_GROUPS);
-    // Lines per group: header, error, case, explanation, ids, saved, blank.
-    let explanation_lines = (LINE_BUDGET.saturating_sub(10) / shown.max(1))
-        .saturating_sub(6)
-        .clamp(1, 8);
+    // Lines per group shown in full, besides the explanation: header, key, labels, error,
+    // case (2), "explains", "more lines", first id, saved, other ids, blank. Fewer groups are
+    // shown in full (at least 3) when the one-line groups would not fit otherwise; what is
+    // left of the budget goes to the explanations.
+    let fixed = 12;
+    let room = LINE_BUDGET.saturating_sub(SUMMARY_LINES);
+    let mut shown = order.len().min(FULL_GROUPS);
+    while shown > 3 && shown * (fixed + 1) + (order.len() - shown) > room {
+        shown -= 1;
+    }
+    let one_line_room = room.saturating_sub(shown * (fixed + 1) + 1);
+    let listed = (order.len() - shown).min(one_line_room);
+    let rest = room.saturating_sub(listed);
+    let explanation_lines = (rest / shown.max(1)).saturating_sub(fixed).clamp(1, 8);
     for (n, group) in order.iter().enumerate() {
+        if n >= shown + listed {
+            let _ = writeln!(
+                out,
+                "… and {} more groups (`--write-known-failures FILE` lists them all)",
+                order.len() - n
+            );
+            break;
+        }
         if n >= shown {
             let _ = writeln!(
                 out,
@@ -59,7 +80,19 @@ pub fn grouped(report: &Report) -> String {
     if order.len() > shown {
         out.push('\n');
     }
-    for o in &report.outcomes {
+    let unexpected: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.status, Status::UnexpectedPass(_)))
+        .collect();
+    if unexpected.len() > UNEXPECTED_SHOWN {
+        let _ = writeln!(
+            out,
+            "{} UNEXPECTED PASSES (listed as known failures, but they now agree: remove them from the list); the first {UNEXPECTED_SHOWN}:",
+            unexpected.len()
+        );
+    }
+    for o in unexpected.iter().take(UNEXPECTED_SHOWN) {
         if let Status::UnexpectedPass(reason) = &o.status {
             let _ = writeln!(
                 out,
@@ -68,6 +101,7 @@ pub fn grouped(report: &Report) -> String {
             );
         }
     }
+    out.push_str(&crate::report::stale_groups_human(report));
     if let Some(failure) = &report.candidate_failure {
         let _ = writeln!(out, "CANDIDATE FAILURE: {failure}\n");
     }
@@ -120,22 +154,53 @@ pub fn grouped(report: &Report) -> String {
     out
 }
 
-/// The group's labels and answers in one line.
+/// The group's cause and one example's answers in one line.
 pub fn headline(group: &Group) -> String {
-    let labels = if group.labels.is_empty() {
-        "(no feature labels)".to_owned()
-    } else {
-        group.labels.join(" ")
-    };
     let mut line = format!(
-        "{labels}: expected `{}`, got `{}`",
-        group.expected, group.got
+        "{} (e.g. expected `{}`, got `{}`",
+        describe_key(&group.key),
+        group.expected,
+        group.got
     );
-    if let Some(masked) = &group.candidate_error {
+    if let (Some(masked), false) = (&group.candidate_error, group.key.starts_with(REJECTS_VALID)) {
         let short: String = masked.chars().take(60).collect();
-        line.push_str(&format!(" ({})", short.replace('\n', " ")));
+        line.push_str(&format!(": {}", short.replace('\n', " ")));
     }
+    line.push(')');
     line
+}
+
+/// The feature labels the group's failing cases carry, each with how many carry it, most
+/// frequent first: for a group of rejected documents, its diagnostic codes
+/// (`malformed:<code>`); for a group of errors, the features its cases exercise.
+pub fn member_labels(report: &Report, group: &Group) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for o in report.outcomes.iter().filter(|o| {
+        matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
+            && o.group.as_deref() == Some(group.key.as_str())
+    }) {
+        for label in &o.labels {
+            *counts.entry(label.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> =
+        counts.into_iter().map(|(l, n)| (l.to_owned(), n)).collect();
+    out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    out
+}
+
+/// [`member_labels`] in one line, at most `most` of them.
+pub fn member_labels_line(report: &Report, group: &Group, most: usize) -> String {
+    let labels = member_labels(report, group);
+    let mut shown: Vec<String> = labels
+        .iter()
+        .take(most)
+        .map(|(l, n)| format!("{l} ({n})"))
+        .collect();
+    if labels.len() > most {
+        shown.push(format!("… {} more", labels.len() - most));
+    }
+    shown.join(", ")
 }
 
 fn describe_group(
@@ -154,6 +219,16 @@ fn describe_group(
         headline(group)
     );
     let _ = writeln!(out, "  key: {}", group.key);
+    let minimal_labels = if group.labels.is_empty() {
+        "none".to_owned()
+    } else {
+        group.labels.join(" ")
+    };
+    let _ = writeln!(
+        out,
+        "  labels: {minimal_labels} (minimal case); its cases carry {}",
+        member_labels_line(report, group, 8)
+    );
     if let Some(message) = &group.candidate_message {
         let short: String = message
             .chars()
@@ -214,4 +289,97 @@ fn describe_group(
         );
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{Origin, Outcome};
+    use crate::protocol::{AnswerLine, CaseLine, Verdict};
+    use iam_eval::Decision;
+    use serde_json::json;
+
+    /// `groups` groups of `per_group` failures each, every group with a long minimal case, a
+    /// long explanation and a long error message.
+    fn report(groups: usize, per_group: usize) -> Report {
+        let mut report = Report::default();
+        for g in 0..groups {
+            let minimal = CaseLine::from_value(&json!({
+                "id": format!("gen-{g}"),
+                "policies": [{"Statement": {"Effect": "Allow", "Action": "iot:DescribeJob",
+                    "Resource": "x".repeat(600)}}],
+                "request": {"action": "iot:DescribeJob", "resource": "*"}
+            }))
+            .unwrap();
+            let answer = AnswerLine {
+                id: None,
+                verdict: if g % 2 == 0 {
+                    // Messages that differ in words, not only in numbers.
+                    let word: String = format!("{g:o}")
+                        .chars()
+                        .map(|d| char::from(b'a' + d.to_digit(8).map_or(0, |v| v as u8)))
+                        .collect();
+                    Verdict::Error(format!("unsupported {word} here\n{}", "y".repeat(500)))
+                } else {
+                    Verdict::Decision(Decision::Allow)
+                },
+                matched: None,
+            };
+            let explanation = (0..40)
+                .map(|n| format!("line {n}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let labels = vec![format!("op:Feature{g}"), "Deny".to_owned()];
+            for n in 0..per_group {
+                let id = format!("gen-{g}-{n}");
+                let index = crate::groups::add(
+                    &mut report.groups,
+                    labels.clone(),
+                    "implicitDeny",
+                    &answer,
+                    &minimal,
+                    &explanation,
+                    &id,
+                );
+                report.outcomes.push(Outcome {
+                    id,
+                    origin: Origin::Generated,
+                    status: Status::Failed,
+                    expected: "implicitDeny".into(),
+                    got: answer.verdict.word().into(),
+                    detail: String::new(),
+                    minimal: Some(minimal.clone()),
+                    explanation: Some(explanation.clone()),
+                    saved: None,
+                    shrunk: true,
+                    labels: labels.clone(),
+                    group: report.groups.get(index).map(|g| g.key.clone()),
+                });
+            }
+        }
+        report
+    }
+
+    #[test]
+    fn the_grouped_report_stays_within_its_budget_and_names_every_group() {
+        for (groups, per_group) in [(1, 500), (8, 60), (25, 20), (80, 10), (300, 2)] {
+            let report = report(groups, per_group);
+            let text = grouped(&report);
+            let lines = text.lines().count();
+            assert!(
+                lines <= LINE_BUDGET,
+                "{groups} groups of {per_group}: {lines} lines\n{text}"
+            );
+            let named = text.lines().filter(|l| l.starts_with("GROUP ")).count();
+            if groups <= 80 {
+                assert_eq!(named, groups, "{text}");
+            } else {
+                assert!(
+                    text.contains(&format!("and {} more groups", groups - named)),
+                    "{text}"
+                );
+            }
+            assert!(text.contains(&format!("{} failed", groups * per_group)));
+        }
+    }
 }

@@ -69,6 +69,11 @@ mod invariant_bugs;
 use invariant_bugs::Bug;
 // ---- end of the invariant modes ---------------------------------------------------------------
 
+// ---- Mode `rejects-set-operators`: errors grouped by message, shrinking keeping the cause (issue 14)
+#[path = "fixture_modes/rejects_set_operators.rs"]
+mod rejects_set_operators;
+// ---- end of mode `rejects-set-operators` --------------------------------------------------------
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Reference,
@@ -91,19 +96,18 @@ enum Mode {
     Slow(u64),
     /// One of the invariant bugs (issue 10).
     InvariantBug(Bug),
+    /// Errors for set-qualified non-String operators and a missing `Version` (issue 14).
+    RejectsSetOperators,
 }
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
-<<<<<<< HEAD
-  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or
+  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only,
+  rejects-set-operators
 invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
   denies-cancel-in-pairs, case-insensitive-resources, ip-prefix-ignored,
   absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
   variables-always-live, skip-rejected-documents, unreadable-holds
-=======
-  fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only
->>>>>>> main
 protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
   huge-line, stderr-flood, slow MILLISECONDS";
 
@@ -147,6 +151,7 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         "huge-line" => plain(Mode::HugeLine),
         "stderr-flood" => plain(Mode::StderrFlood),
         "slow" => Ok(Mode::Slow(number()?)),
+        "rejects-set-operators" => plain(Mode::RejectsSetOperators),
         other => match Bug::parse(other) {
             Some(bug) => plain(Mode::InvariantBug(bug)),
             None => Err(format!("unknown mode `{other}`")),
@@ -344,6 +349,9 @@ impl FirstChecks {
 fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
     if let Mode::InvariantBug(bug) = mode {
         return bug.respond(oracle, case);
+    }
+    if mode == Mode::RejectsSetOperators {
+        return rejects_set_operators::respond(oracle, case);
     }
     let reference = oracle.answer(case);
     let is_error = matches!(reference.verdict, Verdict::Error(_));

@@ -104,6 +104,17 @@ fn report(args: &ReportArgs) -> Result<(), String> {
             report,
         });
     }
+    for c in &columns {
+        for key in matrix::unexplained_groups(c, &explanations) {
+            eprintln!("warning: `{}` group `{key}` is not explained", c.name);
+        }
+    }
+    for e in matrix::unused_explanations(&columns, &explanations) {
+        eprintln!(
+            "warning: the explanation `{} group={}` explains no failure group of this run: remove it",
+            e.evaluator, e.pattern
+        );
+    }
     let markdown = matrix::markdown(&columns, &explanations, &preamble);
     match &args.markdown {
         Some(path) => write(path, &markdown)?,

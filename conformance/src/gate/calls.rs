@@ -159,7 +159,10 @@ fn run_call(
         problems.push(format!("the call: {why}"));
     }
     if let Some(expect) = golden_expect {
-        if expect != got.word() && problems.is_empty() {
+        // With `--compare allowed`, the expectation too is compared as allowed or not.
+        let allowed_agrees =
+            config.compare_allowed && (expect == "allowed") == (got.word() == "allowed");
+        if expect != got.word() && !allowed_agrees && problems.is_empty() {
             problems.push(format!(
                 "the corpus expects `{expect}` for the call, got `{}`",
                 got.word()

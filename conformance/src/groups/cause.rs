@@ -1,0 +1,355 @@
+//! The cause of a disagreement, which names its failure group (the group key).
+//!
+//! A group is one root cause, as far as the answers and the case's content can tell:
+//!
+//! - `rejects-valid:<message>`: the candidate answers an error where the reference decides.
+//!   Grouped by the candidate's error message with numbers and quoted text masked (its first
+//!   clause, without the `policy N:` / `check N:` prefixes), whatever the expected answer.
+//! - `accepts-invalid:<family>`: the reference rejects a document the candidate decides on.
+//!   Grouped by the family of the reference's diagnostic codes (`document`, `structure`,
+//!   `element`, `condition`); the codes stay as the cases' `malformed:<code>` labels.
+//! - `accepts-unreadable-request`: the reference errs on the request (a value its condition
+//!   cannot read), the candidate decides.
+//! - `LABELS;applies-less` / `LABELS;applies-more` / `LABELS;same-answer`: both decide,
+//!   differently. The candidate gives a weaker answer than the reference (a statement the
+//!   reference applies does not apply: `explicitDeny` > `allowed` > `implicitDeny`), a stronger
+//!   one, or the same one (deciding statements or a golden expectation differ). LABELS are the
+//!   feature labels of the shrunk case, without those that say how the case is built rather
+//!   than what it exercises (`Deny`, `policies:many`, `call`).
+
+/// The prefix of the group of a candidate's error where the reference decides.
+pub const REJECTS_VALID: &str = "rejects-valid:";
+/// The prefix of the group of a document the reference rejects and the candidate decides on.
+pub const ACCEPTS_INVALID: &str = "accepts-invalid:";
+/// The group of a request the reference cannot read and the candidate decides on.
+pub const ACCEPTS_UNREADABLE_REQUEST: &str = "accepts-unreadable-request";
+
+/// Labels that say how a case is built (its answer's shape) rather than which feature it
+/// exercises: kept on the case, left out of a decision group's key.
+const SHAPE_LABELS: &[&str] = &["Deny", "policies:many", "call"];
+
+/// Diagnostic codes by family, in the order a document with codes of several families is
+/// placed (the first family that has one of its codes).
+const FAMILIES: &[(&str, &[&str])] = &[
+    (
+        "document",
+        &[
+            "json-syntax",
+            "duplicate-key",
+            "too-deep",
+            "too-large",
+            "over-size-quota",
+        ],
+    ),
+    (
+        "structure",
+        &[
+            "invalid-type",
+            "unknown-element",
+            "misplaced-condition-operator",
+            "missing-statement",
+            "missing-effect",
+            "missing-action",
+            "missing-resource",
+            "action-and-not-action",
+            "resource-and-not-resource",
+            "principal-not-allowed",
+        ],
+    ),
+    (
+        "element",
+        &[
+            "invalid-version",
+            "invalid-effect",
+            "invalid-action",
+            "invalid-resource",
+            "invalid-sid",
+            "duplicate-sid",
+        ],
+    ),
+    (
+        "condition",
+        &[
+            "unknown-operator",
+            "invalid-qualifier",
+            "empty-condition-values",
+            "invalid-ip-range",
+            "invalid-date",
+            "invalid-number",
+            "invalid-bool",
+            "invalid-binary",
+        ],
+    ),
+];
+
+/// The family of a set of diagnostic codes (`malformed:<code>` labels): the first family of
+/// [`FAMILIES`] holding one of them, `other` for codes of no family, `None` without codes.
+pub fn code_family<'a>(labels: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
+    let codes: Vec<&str> = labels
+        .into_iter()
+        .filter_map(|l| l.strip_prefix("malformed:"))
+        .collect();
+    if codes.is_empty() {
+        return None;
+    }
+    Some(
+        FAMILIES
+            .iter()
+            .find(|(_, members)| codes.iter().any(|c| members.contains(c)))
+            .map_or("other", |(family, _)| family),
+    )
+}
+
+/// How strong an answer is: a Deny that applies beats an Allow that applies beats none.
+fn strength(word: &str) -> u8 {
+    match word {
+        "explicitDeny" => 2,
+        "allowed" => 1,
+        _ => 0,
+    }
+}
+
+/// Whether the candidate's decision applies less than the reference's, more, or the same.
+pub fn direction(expected: &str, got: &str) -> &'static str {
+    match strength(got).cmp(&strength(expected)) {
+        std::cmp::Ordering::Less => "applies-less",
+        std::cmp::Ordering::Greater => "applies-more",
+        std::cmp::Ordering::Equal => "same-answer",
+    }
+}
+
+/// The first clause of a masked error message, without the `policy #:` and `check #:` prefixes
+/// that say where (which document, which check of a call) rather than what.
+pub fn error_signature(masked: &str) -> &str {
+    let mut rest = masked.trim_start();
+    loop {
+        let stripped = ["policy #:", "check #:"]
+            .iter()
+            .find_map(|prefix| rest.strip_prefix(prefix));
+        match stripped {
+            Some(after) => rest = after.trim_start(),
+            None => break,
+        }
+    }
+    rest.split([';', '\n']).next().unwrap_or("").trim()
+}
+
+/// A masked error message as one word for a group key: its signature
+/// ([`error_signature`]), at most 80 characters, each blank or other punctuation as `_`.
+pub fn error_slug(masked: &str) -> String {
+    let slug: String = error_signature(masked)
+        .chars()
+        .filter(|c| *c != '…')
+        .take(80)
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '#') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(slug.len());
+    for c in slug.chars() {
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('_').to_owned()
+}
+
+/// The labels a decision group is keyed by: the case's labels without [`SHAPE_LABELS`].
+pub fn feature_labels(labels: &[String]) -> Vec<String> {
+    labels
+        .iter()
+        .filter(|l| !SHAPE_LABELS.contains(&l.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The group key of a disagreement: `labels` are the (shrunk) case's labels, `expected` and
+/// `got` the two verdict words, `candidate_error` the candidate's masked error message.
+pub fn cause_key(
+    labels: &[String],
+    expected: &str,
+    got: &str,
+    candidate_error: Option<&str>,
+) -> String {
+    let candidate_errs = got == "error" && expected != "error";
+    let reference_errs = expected == "error" && got != "error";
+    if candidate_errs {
+        return format!(
+            "{REJECTS_VALID}{}",
+            error_slug(candidate_error.unwrap_or(""))
+        );
+    }
+    if reference_errs {
+        return match code_family(labels.iter().map(String::as_str)) {
+            Some(family) => format!("{ACCEPTS_INVALID}{family}"),
+            None => ACCEPTS_UNREADABLE_REQUEST.to_owned(),
+        };
+    }
+    let features = feature_labels(labels);
+    let labels_part = if features.is_empty() {
+        "-".to_owned()
+    } else {
+        features.join(",").replace(char::is_whitespace, "_")
+    };
+    format!("{labels_part};{}", direction(expected, got))
+}
+
+/// For a decision group's key, its labels and direction; `None` for the other causes.
+pub fn decision_parts(key: &str) -> Option<(Vec<&str>, &str)> {
+    if key.starts_with(REJECTS_VALID)
+        || key.starts_with(ACCEPTS_INVALID)
+        || key == ACCEPTS_UNREADABLE_REQUEST
+    {
+        return None;
+    }
+    let (labels, direction) = key.rsplit_once(';')?;
+    let labels = if labels == "-" || labels.is_empty() {
+        Vec::new()
+    } else {
+        labels.split(',').collect()
+    };
+    Some((labels, direction))
+}
+
+/// What a group key means, in words (for reports).
+pub fn describe_key(key: &str) -> String {
+    if let Some(slug) = key.strip_prefix(REJECTS_VALID) {
+        return format!("the evaluator answers an error (`{slug}`) where the reference decides");
+    }
+    if let Some(family) = key.strip_prefix(ACCEPTS_INVALID) {
+        return format!(
+            "the evaluator decides on a document the reference rejects ({family} errors)"
+        );
+    }
+    if key == ACCEPTS_UNREADABLE_REQUEST {
+        return "the evaluator decides on a request the reference cannot read (an error)"
+            .to_owned();
+    }
+    match decision_parts(key) {
+        Some((labels, direction)) => {
+            let what = match direction {
+                "applies-less" => "a weaker decision than the reference (a statement it applies does not apply)",
+                "applies-more" => "a stronger decision than the reference (a statement it does not apply applies)",
+                _ => "the reference's decision, but the deciding statements or the golden expectation differ",
+            };
+            let labels = if labels.is_empty() {
+                "no feature label".to_owned()
+            } else {
+                labels.join(" ")
+            };
+            format!("{labels}: the evaluator gives {what}")
+        }
+        None => key.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(labels: &[&str]) -> Vec<String> {
+        labels.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_candidate_error_is_one_group_whatever_the_expected_answer() {
+        let one = cause_key(
+            &strings(&["Deny", "op:String"]),
+            "explicitDeny",
+            "error",
+            Some("policy #: unsupported `…` at #"),
+        );
+        let other = cause_key(
+            &[],
+            "allowed",
+            "error",
+            Some("check #: policy #: unsupported `…` at #; check #: policy #: unsupported"),
+        );
+        assert_eq!(one, "rejects-valid:unsupported_at_#");
+        assert_eq!(one, other);
+        assert_ne!(
+            one,
+            cause_key(&[], "allowed", "error", Some("missing field `…`"))
+        );
+    }
+
+    #[test]
+    fn a_rejected_document_is_grouped_by_the_family_of_its_codes() {
+        let bool_value = cause_key(
+            &strings(&["malformed:invalid-bool", "op:Bool"]),
+            "error",
+            "allowed",
+            None,
+        );
+        let date_value = cause_key(
+            &strings(&["Deny", "malformed:invalid-date"]),
+            "error",
+            "explicitDeny",
+            None,
+        );
+        assert_eq!(bool_value, "accepts-invalid:condition");
+        assert_eq!(bool_value, date_value);
+        assert_eq!(
+            cause_key(
+                &strings(&["malformed:invalid-bool", "malformed:missing-action"]),
+                "error",
+                "implicitDeny",
+                None
+            ),
+            "accepts-invalid:structure"
+        );
+        assert_eq!(
+            cause_key(&strings(&["malformed:new-code"]), "error", "allowed", None),
+            "accepts-invalid:other"
+        );
+        assert_eq!(
+            cause_key(&strings(&["error:request"]), "error", "allowed", None),
+            ACCEPTS_UNREADABLE_REQUEST
+        );
+    }
+
+    #[test]
+    fn a_decision_is_grouped_by_features_and_direction() {
+        let key = cause_key(
+            &strings(&["Deny", "op:IpAddress", "policies:many"]),
+            "explicitDeny",
+            "allowed",
+            None,
+        );
+        assert_eq!(key, "op:IpAddress;applies-less");
+        assert_eq!(
+            cause_key(&strings(&["op:IpAddress"]), "allowed", "implicitDeny", None),
+            key
+        );
+        assert_eq!(
+            cause_key(&strings(&["call"]), "implicitDeny", "allowed", None),
+            "-;applies-more"
+        );
+        assert_eq!(cause_key(&[], "allowed", "allowed", None), "-;same-answer");
+        assert_eq!(
+            decision_parts("op:IpAddress,negated;applies-less"),
+            Some((vec!["op:IpAddress", "negated"], "applies-less"))
+        );
+        assert_eq!(decision_parts("rejects-valid:x;y"), None);
+        assert_eq!(decision_parts("accepts-invalid:condition"), None);
+    }
+
+    #[test]
+    fn signatures_drop_where_and_keep_what() {
+        assert_eq!(
+            error_signature("policy #: check #: pbac schema: INVALID_TYPE at #/Statement; more"),
+            "pbac schema: INVALID_TYPE at #/Statement"
+        );
+        assert_eq!(
+            error_signature("iam-rs validation: Multiple validation errors:\n  - a"),
+            "iam-rs validation: Multiple validation errors:"
+        );
+        assert_eq!(error_slug("no.resource.types"), "no.resource.types");
+        assert!(describe_key("accepts-invalid:condition").contains("condition errors"));
+        assert!(describe_key("-;applies-less").contains("no feature label"));
+    }
+}

@@ -1,0 +1,299 @@
+//! Failure groups end to end (issue 14): `iamconf check` against `iamconf-fixture` evaluators
+//! whose bugs have one cause each, showing that a group is one root cause: errors grouped by
+//! the evaluator's masked message whatever the expected answer, rejected documents by the
+//! family of their diagnostic codes, decisions by their features and direction; that shrinking
+//! keeps the cause; and that a known-failures `group=` line that no longer fails is reported.
+//!
+//! Runs use a small corpus written here, or a `--filter` on the golden corpus, and no generated
+//! cases, so that they stay fast and deterministic.
+
+// Test helpers outside `#[test]` functions may unwrap, index and panic too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+const IAMCONF: &str = env!("CARGO_BIN_EXE_iamconf");
+const FIXTURE: &str = env!("CARGO_BIN_EXE_iamconf-fixture");
+
+struct Run {
+    code: i32,
+    stdout: String,
+}
+
+fn fixture(mode: &str) -> String {
+    let path = shlex::try_quote(FIXTURE).map_or_else(|_| FIXTURE.to_owned(), |q| q.into_owned());
+    format!("{path} {mode}")
+}
+
+/// `iamconf check` of `evaluator` without generated cases and invariants.
+fn check(evaluator: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "check",
+        "--evaluator",
+        evaluator,
+        "--timeout",
+        "5",
+        "--no-invariants",
+        "--cases",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    let output = Command::new(IAMCONF)
+        .args(&args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+    }
+}
+
+fn json_check(evaluator: &str, extra: &[&str]) -> Value {
+    let run = check(evaluator, &[extra, &["--format", "json"]].concat());
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamconf-groups-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A corpus of two golden files for `rejects-set-operators`: one policy without `Version`
+/// holding `ForAllValues:NumericLessThan`, asked three times with three different expected
+/// answers; one policy without `Version` and without set operators.
+fn set_operator_corpus(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let eval = dir.join("eval").join("fixture");
+    std::fs::create_dir_all(&eval).unwrap();
+    let job = |name: &str| format!("arn:aws:iot:us-east-1:123456789012:job/{name}");
+    let sets = json!({
+        "description": "a set-qualified Numeric operator in a document without Version",
+        "source": "conformance/tests/groups.rs",
+        "implementation_defined": [],
+        "policies": [{"Statement": [
+            {"Sid": "Sets", "Effect": "Allow", "Action": "iot:DescribeJob",
+             "Resource": ["arn:aws:iot:us-east-1:123456789012:job/a*", "arn:aws:iot:us-east-1:123456789012:job/b*"],
+             "Condition": {"ForAllValues:NumericLessThan": {"aws:MultiFactorAuthAge": ["3600", "7200"]},
+                           "StringEquals": {"aws:PrincipalTag/team": "blue"}}},
+            {"Sid": "Locked", "Effect": "Deny", "Action": "iot:DescribeJob", "Resource": job("b-locked")}
+        ]}],
+        "requests": [
+            {"name": "allowed", "action": "iot:DescribeJob", "resource": job("a1"),
+             "context": {"aws:PrincipalTag/team": "blue"}, "expect": "allowed"},
+            {"name": "denied", "action": "iot:DescribeJob", "resource": job("b-locked"),
+             "context": {"aws:PrincipalTag/team": "blue"}, "expect": "explicitDeny"},
+            {"name": "elsewhere", "action": "iot:DescribeJob", "resource": job("c1"),
+             "context": {}, "expect": "implicitDeny"}
+        ]
+    });
+    let plain = json!({
+        "description": "a document without Version",
+        "source": "conformance/tests/groups.rs",
+        "implementation_defined": [],
+        "policies": [{"Statement": {"Effect": "Allow", "Action": "iot:ListJobs", "Resource": "*"}}],
+        "requests": [
+            {"name": "list", "action": "iot:ListJobs", "resource": "*", "context": {}, "expect": "allowed"}
+        ]
+    });
+    std::fs::write(eval.join("sets.json"), format!("{sets:#}\n")).unwrap();
+    std::fs::write(eval.join("plain.json"), format!("{plain:#}\n")).unwrap();
+    dir
+}
+
+fn failing_groups(report: &Value) -> BTreeSet<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "failed")
+        .map(|p| p["group"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The evaluator's errors fall into one group per masked message, whatever the reference
+/// expected (`allowed`, `explicitDeny`, `implicitDeny`), and the unsupported operator's group
+/// keeps its cause through shrinking: its minimal case still holds the set-qualified Numeric
+/// operator, although a smaller document (without the condition) also draws an error from the
+/// evaluator (for the missing `Version`).
+#[test]
+fn errors_group_by_message_and_shrinking_keeps_the_cause() {
+    let corpus = set_operator_corpus("sets");
+    let report = json_check(
+        &fixture("rejects-set-operators"),
+        &["--corpus", corpus.to_str().unwrap()],
+    );
+    assert_eq!(report["failed"], 4, "{report:#}");
+    assert_eq!(
+        failing_groups(&report),
+        BTreeSet::from([
+            "rejects-valid:missing_field_at_line_#_column_#".to_owned(),
+            "rejects-valid:unsupported_condition_operator_in_statement_#".to_owned(),
+        ])
+    );
+    let problems = report["problems"].as_array().unwrap();
+    let expected: BTreeSet<&str> = problems
+        .iter()
+        .filter(|p| p["group"].as_str().unwrap().contains("unsupported"))
+        .map(|p| p["expected"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        expected,
+        BTreeSet::from(["allowed", "explicitDeny", "implicitDeny"])
+    );
+    let group = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"].as_str().unwrap().contains("unsupported"))
+        .unwrap();
+    assert_eq!(group["count"], 3);
+    let minimal = group["minimal"].to_string();
+    assert!(
+        minimal.contains("ForAllValues:NumericLessThan"),
+        "the shrunk case lost its cause: {minimal}"
+    );
+    // It did shrink: the Deny statement and the StringEquals condition are not needed.
+    assert!(!minimal.contains("Locked"), "{minimal}");
+    assert!(!minimal.contains("StringEquals"), "{minimal}");
+}
+
+/// A document the reference rejects and the evaluator decides on is grouped by the family of
+/// the reference's diagnostic codes (a handful of groups, not one per code); the codes stay as
+/// the cases' labels and the human report lists them under the group.
+#[test]
+fn accepted_invalid_documents_group_by_family_with_their_codes_as_labels() {
+    let report = json_check(&fixture("fail-open"), &["--filter", "parse/"]);
+    let groups = failing_groups(&report);
+    assert!(!groups.is_empty(), "{report:#}");
+    let families = [
+        "accepts-invalid:document",
+        "accepts-invalid:structure",
+        "accepts-invalid:element",
+        "accepts-invalid:condition",
+    ];
+    for g in &groups {
+        assert!(families.contains(&g.as_str()), "{g}");
+    }
+    let mut codes = BTreeSet::new();
+    for p in report["problems"].as_array().unwrap() {
+        let labels: Vec<&str> = p["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        let code_labels: Vec<&&str> = labels
+            .iter()
+            .filter(|l| l.starts_with("malformed:"))
+            .collect();
+        assert!(!code_labels.is_empty(), "{p}");
+        codes.extend(code_labels.into_iter().map(|l| (*l).to_owned()));
+    }
+    // Many codes, few groups.
+    assert!(codes.len() > groups.len() + 4, "{codes:?} in {groups:?}");
+
+    let human = check(&fixture("fail-open"), &["--filter", "parse/"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains("GROUP 1/") && human.stdout.contains("its cases carry malformed:"),
+        "{}",
+        human.stdout
+    );
+}
+
+/// A semantic bug that shows in decisions makes groups keyed by the features of the shrunk
+/// case and the direction of the difference, not by how the case is built: the fixture that
+/// drops Deny statements gives `applies-less` groups only (it never applies more), with no
+/// `Deny` or `policies:many` in their keys.
+#[test]
+fn decision_groups_are_keyed_by_features_and_direction() {
+    let report = json_check(&fixture("deny-does-not-override"), &["--filter", "eval/"]);
+    let groups = failing_groups(&report);
+    assert!(!groups.is_empty(), "{report:#}");
+    for g in &groups {
+        assert!(g.ends_with(";applies-less"), "{g}");
+        let labels = g.split(';').next().unwrap();
+        assert!(
+            !labels
+                .split(',')
+                .any(|l| l == "Deny" || l == "policies:many"),
+            "{g}"
+        );
+    }
+    let failed = report["failed"].as_u64().unwrap();
+    assert!(
+        failed as usize > 2 * groups.len(),
+        "{failed} failures in {groups:?}"
+    );
+}
+
+fn write(path: &Path, text: &str) -> String {
+    std::fs::write(path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Known failures by group: listing today's groups passes the run; a listed group that no
+/// longer fails is reported and fails the run, as a listed case that passes does.
+#[test]
+fn a_listed_group_that_no_longer_fails_is_reported() {
+    let corpus = set_operator_corpus("stale");
+    let corpus = corpus.to_str().unwrap();
+    let dir = temp_dir("stale-list");
+    let today = write(
+        &dir.join("today.txt"),
+        "group=rejects-valid:unsupported* set operators, tracked as #3\n\
+         group=rejects-valid:missing_field* Version required, tracked as #4\n",
+    );
+    let run = check(
+        &fixture("rejects-set-operators"),
+        &["--corpus", corpus, "--known-failures", &today],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("STALE"), "{}", run.stdout);
+
+    let stale = write(
+        &dir.join("stale.txt"),
+        "group=rejects-valid:unsupported* set operators, tracked as #3\n\
+         group=rejects-valid:missing_field* Version required, tracked as #4\n\
+         group=op:Bool;applies-less fixed in 1.2\n",
+    );
+    let run = check(
+        &fixture("rejects-set-operators"),
+        &["--corpus", corpus, "--known-failures", &stale],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("STALE KNOWN FAILURE group=op:Bool;applies-less  fixed in 1.2"),
+        "{}",
+        run.stdout
+    );
+    let report = json_check(
+        &fixture("rejects-set-operators"),
+        &["--corpus", corpus, "--known-failures", &stale],
+    );
+    assert_eq!(report["conforms"], false);
+    assert_eq!(
+        report["stale_known_groups"],
+        json!(["group=op:Bool;applies-less  fixed in 1.2"])
+    );
+    // The reference has no failures at all: every group line is stale.
+    let run = check(
+        &fixture("reference"),
+        &["--corpus", corpus, "--known-failures", &today],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.stdout.matches("STALE KNOWN FAILURE group=").count(), 2);
+}
