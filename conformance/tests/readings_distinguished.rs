@@ -118,3 +118,55 @@ fn every_reading_of_every_point_is_told_apart_in_a_default_run() {
     let missing = missing(&told, &REQUEST_POINTS);
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// Tag soundness of the generator under spec v2's readings: a generated case that does not name
+/// a point answers alike under every permitted reading of it, so an evaluator following another
+/// permitted reading never fails an untagged generated case. (The golden corpus has the same
+/// check in `tests/readings.rs`.) Over the first 2,000 cases of the default run.
+#[test]
+fn untagged_generated_cases_answer_alike_under_every_reading() {
+    let cases: Vec<(CaseLine, Vec<String>)> =
+        generate_cases(&GeneratorConfig::default(), DEFAULT_SEED, 2_000)
+            .map(|g| (g.case, g.implementation_defined))
+            .collect();
+    let mut reference = Oracle::new();
+    let expected: Vec<String> = cases
+        .iter()
+        .map(|(case, _)| reference.answer(case).verdict.word().to_owned())
+        .collect();
+    let mut problems = Vec::new();
+    for point in REQUEST_POINTS {
+        for index in 1..point.words().len() {
+            let mut readings = Readings::default();
+            readings.set_index(point, index);
+            let mut oracle = Oracle::under(readings);
+            for ((case, tags), want) in cases.iter().zip(&expected) {
+                if tags.iter().any(|t| t == point.id()) {
+                    continue;
+                }
+                let got = oracle.answer(case);
+                if got.verdict.word() != want {
+                    problems.push(format!(
+                        "{} answers `{}` under {}={}, `{want}` under the reference's reading: tag it {}",
+                        case.id,
+                        got.verdict.word(),
+                        point.id(),
+                        point.words()[index],
+                        point.id()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} untagged cases move:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -185,6 +185,11 @@ fn document_tags(s: &GenStatement, live: bool, tags: &mut Vec<&'static str>) {
         if base == "Bool" && c.values.iter().any(has_variable) {
             tags.push("ID-18");
         }
+        // ID-9 (spec v2): under its `error` reading a bare IPv6 address rejects the document,
+        // whatever the request, so the choice is made wherever one is written.
+        if base.ends_with("IpAddress") && c.values.iter().any(|v| bare_ipv6(v)) {
+            tags.push("ID-9");
+        }
     }
 }
 
@@ -463,8 +468,8 @@ fn condition_tags(c: &GenCondition, request: &GenRequest, tags: &mut Vec<&'stati
     }
 }
 
-/// ID-9 where a bare IPv6 range meets an IPv6 request address; ID-10 where an IPv4-mapped
-/// address falls in a range under one reading and not the other.
+/// ID-10 where an IPv4-mapped address falls in a range under one reading and not the other
+/// (ID-9 is a document tag: `document_tags`).
 fn ip_tags(ranges: &[String], addresses: &[String], tags: &mut Vec<&'static str>) {
     let read: Vec<_> = ranges.iter().filter_map(|r| read_range(r)).collect();
     for a in addresses {
@@ -474,9 +479,6 @@ fn ip_tags(ranges: &[String], addresses: &[String], tags: &mut Vec<&'static str>
         let IpAddr::V6(v6) = address else {
             continue;
         };
-        if ranges.iter().any(|r| bare_ipv6(r)) {
-            tags.push("ID-9");
-        }
         if let Some(v4) = v6.to_ipv4_mapped() {
             let differs = read.iter().any(|range| {
                 naive_contains(*range, IpAddr::V6(v6)) != naive_contains(*range, IpAddr::V4(v4))
