@@ -92,6 +92,29 @@ pub trait Candidate {
     fn stderr_tail(&self) -> String {
         String::new()
     }
+    /// Whether this candidate is the gate's own reference ([`ReferenceItself`]): the gate then
+    /// takes the reference's answer as the candidate's instead of computing it twice.
+    fn is_the_reference(&self) -> bool {
+        false
+    }
+}
+
+/// The reference as its own candidate: the self-check (`iamconf check` without
+/// `--evaluator`). The gate answers each case with the reference once and holds that answer
+/// to the golden expectations; evaluating the same deterministic code twice on the same input
+/// would only double the cost. (The named invariants are what check the reference on
+/// generated cases.)
+#[derive(Debug, Default)]
+pub struct ReferenceItself(crate::oracle::Oracle);
+
+impl Candidate for ReferenceItself {
+    fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+        Ok(self.0.answer(case))
+    }
+
+    fn is_the_reference(&self) -> bool {
+        true
+    }
 }
 
 /// A Rust [`Evaluator`] as a candidate, in process.
@@ -251,16 +274,22 @@ fn read_answers(stdout: impl Read, events: &SyncSender<ReaderEvent>) {
 }
 
 fn drain_stderr(mut stderr: impl Read, tail: &Mutex<Tail>) {
-    let mut buffer = [0u8; 8192];
+    let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match stderr.read(&mut buffer) {
             Ok(0) | Err(_) => return,
             Ok(n) => {
                 let Ok(mut t) = tail.lock() else { return };
                 t.total += n as u64;
-                t.kept.extend(buffer.iter().take(n));
-                let excess = t.kept.len().saturating_sub(STDERR_TAIL);
+                // Only the last STDERR_TAIL bytes of a read can stay in the tail.
+                let read = buffer.get(..n).unwrap_or_default();
+                let last = read
+                    .get(n.saturating_sub(STDERR_TAIL)..)
+                    .unwrap_or_default();
+                let excess = (t.kept.len() + last.len()).saturating_sub(STDERR_TAIL);
+                let excess = excess.min(t.kept.len());
                 t.kept.drain(..excess);
+                t.kept.extend(last);
             }
         }
     }

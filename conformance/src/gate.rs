@@ -2,20 +2,22 @@
 //! with the reference, shrink disagreements to minimal cases, and report.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use iam_eval::Evaluator;
 use iam_policy::pattern::{Glob, GlobSyntax};
 
-use crate::candidate::{Candidate, CandidateFailure, InProcess};
-use crate::cases::{Corpus, DecisionCase};
-use crate::generate::{generate_cases, GeneratorConfig};
-use crate::groups::{self, Group};
+use crate::candidate::{Candidate, InProcess};
+use crate::cases::Corpus;
+use crate::generate::GeneratorConfig;
+use crate::groups::Group;
 use crate::invariants::through::InvariantRun;
-use crate::labels::case_labels;
-use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
-use crate::shrink::shrink;
+
+mod jobs;
+mod shard;
+
+pub use shard::Shard;
 
 mod calls;
 pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
@@ -23,6 +25,9 @@ pub use calls::{generated_calls, FEATURE as CALL_FEATURE};
 /// How many disagreements of one run are shrunk (one per new group: a disagreement that fits
 /// an existing group joins it unshrunk); later ones are reported as they are.
 pub const SHRINK_LIMIT: usize = 60;
+
+/// The least time a shrink gets when its time is shared out of the run's own ([`Config::shrink_time`]).
+pub const MIN_SHRINK_TIME: Duration = Duration::from_millis(100);
 
 /// How a run is configured.
 #[derive(Debug, Clone)]
@@ -52,6 +57,15 @@ pub struct Config {
     pub filter: Option<String>,
     /// Most shrink attempts per disagreement.
     pub shrink_budget: usize,
+    /// Most time per shrink; `None`: the shrinks together take about as long as the run before
+    /// them (at least a second; each at least [`MIN_SHRINK_TIME`]), so that a failing run costs
+    /// at most about twice a passing one.
+    pub shrink_time: Option<Duration>,
+    /// Run only this shard of the cases (`--shard K/N`).
+    pub shard: Option<Shard>,
+    /// Count the cases by feature label, passing ones too ([`Report::label_counts`], for the
+    /// compliance matrix); off, only the problems carry their labels.
+    pub count_labels: bool,
     /// The generator's pools and weights.
     pub generator: GeneratorConfig,
     /// Over how many generated base cases the evaluator invariants run (0: not at all).
@@ -76,6 +90,9 @@ impl Default for Config {
             save_failures: None,
             filter: None,
             shrink_budget: 2_000,
+            shrink_time: None,
+            shard: None,
+            count_labels: false,
             generator: GeneratorConfig::default(),
             invariant_cases: DEFAULT_INVARIANT_CASES,
         }
@@ -107,15 +124,24 @@ impl KnownFailure {
             .is_some_and(|pattern| Glob::new(pattern, GlobSyntax::Text).is_match(name))
     }
 
+    /// Whether the line lists the case `id` or its failure group (never: an `invariant=` line).
     fn matches(&self, id: &str, group: Option<&str>) -> bool {
+        match self.compiled() {
+            Some((true, glob)) => group.is_some_and(|g| glob.is_match(g)),
+            Some((false, glob)) => glob.is_match(id),
+            None => false,
+        }
+    }
+
+    /// The pattern, compiled once for a run: over group keys (`group=` lines) or case ids;
+    /// `None` for an `invariant=` line, which lists no case.
+    fn compiled(&self) -> Option<(bool, Glob)> {
         if self.pattern.starts_with(INVARIANT_PREFIX) {
-            return false;
+            return None;
         }
         match self.pattern.strip_prefix(GROUP_PREFIX) {
-            Some(pattern) => {
-                group.is_some_and(|g| Glob::new(pattern, GlobSyntax::Text).is_match(g))
-            }
-            None => Glob::new(&self.pattern, GlobSyntax::Text).is_match(id),
+            Some(pattern) => Some((true, Glob::new(pattern, GlobSyntax::Text))),
+            None => Some((false, Glob::new(&self.pattern, GlobSyntax::Text))),
         }
     }
 }
@@ -170,10 +196,13 @@ pub enum Status {
 }
 
 /// One case's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// The case id.
     pub id: String,
+    /// Where the case stands in the whole (unsharded) run: golden cases in corpus order, then
+    /// generated ones by index. Shards and jobs keep it, so reports merge back into run order.
+    pub position: usize,
     /// Golden or generated.
     pub origin: Origin,
     /// How it went.
@@ -198,11 +227,72 @@ pub struct Outcome {
     pub group: Option<String>,
 }
 
-/// The result of a run.
+/// How many cases ran, by origin and by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Golden cases run.
+    pub golden: usize,
+    /// Generated cases run.
+    pub generated: usize,
+    /// Cases where the candidate agreed (and no known failure was listed).
+    pub passed: usize,
+    /// Unexpected disagreements.
+    pub failed: usize,
+    /// Disagreements the known-failures list expects.
+    pub expected_failures: usize,
+    /// Listed known failures that agreed.
+    pub unexpected_passes: usize,
+}
+
+impl Counts {
+    /// Every case run.
+    pub fn total(&self) -> usize {
+        self.golden + self.generated
+    }
+
+    /// Count one case.
+    pub fn add(&mut self, origin: Origin, status: &Status) {
+        match origin {
+            Origin::Golden => self.golden += 1,
+            Origin::Generated => self.generated += 1,
+        }
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::ExpectedFailure(_) => self.expected_failures += 1,
+            Status::UnexpectedPass(_) => self.unexpected_passes += 1,
+        }
+    }
+
+    /// The counts of two disjoint runs together.
+    pub fn merge(&mut self, other: &Counts) {
+        self.golden += other.golden;
+        self.generated += other.generated;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.expected_failures += other.expected_failures;
+        self.unexpected_passes += other.unexpected_passes;
+    }
+}
+
+/// How many of the cases carrying one feature label ran, and passed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabelCount {
+    /// Cases with the label that passed.
+    pub passed: usize,
+    /// Cases with the label.
+    pub total: usize,
+}
+
+/// The result of a run. It keeps the counts of every case but the outcome only of the cases
+/// that did not simply pass, so its memory does not grow with the number of passing cases.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// Every case run, in order.
-    pub outcomes: Vec<Outcome>,
+    /// The cases that did not simply pass (failed, expected failures, unexpected passes), in
+    /// run order.
+    pub problems: Vec<Outcome>,
+    /// How many cases ran, by origin and status.
+    pub counts: Counts,
     /// Cases left out because they depend on an `ID-n` choice (without `--strict`).
     pub skipped_implementation_defined: usize,
     /// The candidate stopped answering (crash, hang, garbage, ...): the run ended there.
@@ -211,10 +301,14 @@ pub struct Report {
     pub stderr_tail: String,
     /// How long the run took.
     pub elapsed: Duration,
+    /// The shard this run covered, if only one.
+    pub shard: Option<Shard>,
     /// The disagreements by root cause, in the order each group first appeared.
     pub groups: Vec<Group>,
     /// What was compared: `decision`, `allowed` or `matched`.
     pub comparison: &'static str,
+    /// With [`Config::count_labels`]: the cases by feature label.
+    pub label_counts: std::collections::BTreeMap<String, LabelCount>,
     /// The evaluator invariants: what ran and what broke.
     pub invariants: InvariantRun,
     /// Known-failures `group=` lines that no disagreement of the run fell under
@@ -223,21 +317,47 @@ pub struct Report {
 }
 
 impl Report {
+    /// Count one case, and keep its outcome when it did not simply pass.
+    /// (Call cases are counted under their `call` label too, whether or not the run counts
+    /// labels.)
+    pub fn record(&mut self, outcome: Outcome) {
+        self.counts.add(outcome.origin, &outcome.status);
+        if outcome.labels.iter().any(|l| l == CALL_FEATURE) {
+            let count = self
+                .label_counts
+                .entry(CALL_FEATURE.to_owned())
+                .or_default();
+            count.total += 1;
+            count.passed += usize::from(outcome.status == Status::Passed);
+        }
+        if outcome.status != Status::Passed {
+            self.problems.push(outcome);
+        }
+    }
+
     /// Cases with this status kind.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
-        self.outcomes.iter().filter(|o| f(&o.status)).count()
+        let passed = if f(&Status::Passed) {
+            self.counts.passed
+        } else {
+            0
+        };
+        passed
+            + self
+                .problems
+                .iter()
+                .filter(|o| o.status != Status::Passed && f(&o.status))
+                .count()
     }
 
     /// Whether the candidate conforms: no unexpected disagreement, no unexpected pass, no
     /// candidate failure.
     pub fn passed(&self) -> bool {
         self.candidate_failure.is_none()
+            && self.counts.failed == 0
+            && self.counts.unexpected_passes == 0
             && self.invariants.passed()
             && self.stale_known_groups.is_empty()
-            && self
-                .outcomes
-                .iter()
-                .all(|o| matches!(o.status, Status::Passed | Status::ExpectedFailure(_)))
     }
 
     /// The protocol's exit status: 0 agreed, 1 disagreed or failed.
@@ -259,123 +379,29 @@ pub fn run(
     config: &Config,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let started = Instant::now();
-    let mut report = Report {
-        comparison: comparison_name(config),
-        ..Report::default()
-    };
-    let mut oracle = Oracle::new();
-    let golden = golden_cases(config, &mut report);
-    let golden_calls = calls::golden_calls(config, &mut report);
-    let total = golden.len() + config.generated;
-    let mut done = 0;
-    for case in golden {
-        if let Err(failure) = run_case(
-            candidate,
-            &mut oracle,
-            config,
-            &case.case,
-            Origin::Golden,
-            Some(&case.expect),
-            &case.implementation_defined,
-            &mut report,
-        ) {
-            report.candidate_failure = Some(failure.to_string());
-            break;
-        }
-        done += 1;
-        progress(done, total);
-    }
-    if report.candidate_failure.is_none() {
-        for generated in generate_cases(&config.generator, config.seed, config.generated) {
-            if config.time_budget.is_some_and(|b| started.elapsed() >= b) {
-                break;
-            }
-            if !config.strict && !generated.implementation_defined.is_empty() {
-                report.skipped_implementation_defined += 1;
-                continue;
-            }
-            if config
-                .filter
-                .as_ref()
-                .is_some_and(|f| !generated.case.id.contains(f.as_str()))
-            {
-                continue;
-            }
-            if let Err(failure) = run_case(
-                candidate,
-                &mut oracle,
-                config,
-                &generated.case,
-                Origin::Generated,
-                None,
-                &generated.implementation_defined,
-                &mut report,
-            ) {
-                report.candidate_failure = Some(failure.to_string());
-                break;
-            }
-            done += 1;
-            progress(done, total);
-        }
-    }
-    if report.candidate_failure.is_none() {
-        let ran = calls::run_calls(candidate, &mut oracle, config, &golden_calls, &mut report);
-        if let Err(failure) = ran {
-            report.candidate_failure = Some(failure.to_string());
-        }
-    }
-    if report.candidate_failure.is_none() {
-        let deadline = config.time_budget.and_then(|b| started.checked_add(b));
-        let (run, failure) = crate::invariants::through::run(candidate, config, deadline);
-        report.invariants = run;
-        report.invariants.mark_known(&config.known_failures);
-        report.candidate_failure = failure.map(|f| f.to_string());
-    }
-    if report.candidate_failure.is_none() {
-        if let Err(failure) = candidate.finish() {
-            report.candidate_failure = Some(failure.to_string());
-        }
-    }
-    if report.candidate_failure.is_none() {
-        report.stale_known_groups =
-            crate::known::stale_group_lines(&config.known_failures, &report);
-    }
-    report.stderr_tail = candidate.stderr_tail();
-    report.elapsed = started.elapsed();
-    report
+    jobs::run_inline(candidate, config, progress)
 }
 
-fn golden_cases(config: &Config, report: &mut Report) -> Vec<DecisionCase> {
-    if !config.golden {
-        return Vec::new();
-    }
-    let corpus = match &config.corpus {
-        Some(c) => c.clone(),
-        None => match Corpus::embedded() {
-            Ok(c) => c,
-            Err(e) => {
-                report.candidate_failure = Some(format!("the embedded corpus is broken: {e}"));
-                return Vec::new();
-            }
-        },
-    };
-    let mut out = Vec::new();
-    for case in corpus.gate_cases() {
-        if config
-            .filter
-            .as_ref()
-            .is_some_and(|f| !case.id.contains(f.as_str()))
-        {
-            continue;
-        }
-        if !config.strict && !case.implementation_defined.is_empty() {
-            report.skipped_implementation_defined += 1;
-            continue;
-        }
-        out.push(case);
-    }
-    out
+/// Run several candidates (evaluator processes) side by side: the cases are dealt out
+/// round-robin, the disagreements shrunk in parallel, and the report is in the same order as
+/// [`run`] with one candidate gives.
+pub fn run_jobs(
+    candidates: &mut [Box<dyn Candidate + Send + '_>],
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    jobs::run_parallel(candidates, config, progress)
+}
+
+/// Whether a smaller case still shows the disagreement being shrunk (the shrinker's "still
+/// interesting" predicate): the cause is kept, not only the class
+/// ([`crate::groups::keeps_cause`]), and the two answers still disagree.
+fn keeps_the_disagreement(
+    original: (&AnswerLine, &AnswerLine),
+    probe: (&AnswerLine, &AnswerLine),
+    config: &Config,
+) -> bool {
+    crate::groups::keeps_cause(original, probe) && differs(probe.0, probe.1, config).is_some()
 }
 
 /// What a run compares, as its report says.
@@ -459,143 +485,11 @@ fn compare(
     None
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_case(
-    candidate: &mut dyn Candidate,
-    oracle: &mut Oracle,
-    config: &Config,
-    case: &CaseLine,
-    origin: Origin,
-    golden_expect: Option<&str>,
-    implementation_defined: &[String],
-    report: &mut Report,
-) -> Result<(), CandidateFailure> {
-    let reference = oracle.answer(case);
-    let answer = candidate.answer(case)?;
-    let mut difference = differs(&reference, &answer, config);
-    if let (Some(expect), None) = (golden_expect, &difference) {
-        let allowed_agrees =
-            config.compare_allowed && (expect == "allowed") == (answer.verdict.word() == "allowed");
-        if expect != answer.verdict.word() && !allowed_agrees {
-            difference = Some(format!(
-                "the corpus expects `{expect}`, got `{}`",
-                answer.verdict.word()
-            ));
-        }
-    }
-    let labels = case_labels(case, &reference, implementation_defined);
-    let mut outcome = Outcome {
-        id: case.id.clone(),
-        origin,
-        status: Status::Passed,
-        expected: reference.verdict.word().to_owned(),
-        got: answer.verdict.word().to_owned(),
-        detail: difference.clone().unwrap_or_default(),
-        minimal: None,
-        explanation: None,
-        saved: None,
-        shrunk: false,
-        labels,
-        group: None,
-    };
-    let mut stopped = None;
-    if difference.is_some() {
-        let candidate_error = groups::masked_error(&answer);
-        let existing = groups::find_group(
-            &report.groups,
-            &outcome.labels,
-            &outcome.expected,
-            &outcome.got,
-            candidate_error.as_deref(),
-        );
-        // Each attempt gets its own id: ids are unique within a run (the protocol), and an
-        // evaluator may rely on that.
-        let mut attempt = 0usize;
-        let mut still_fails = |c: &CaseLine| -> Result<bool, CandidateFailure> {
-            attempt += 1;
-            let mut probe = c.clone();
-            probe.id = format!("{}~shrink-{attempt}", case.id);
-            let r = oracle.answer(&probe);
-            let a = candidate.answer(&probe)?;
-            // The cause is kept, not only the class (groups::keeps_cause).
-            Ok(groups::keeps_cause((&reference, &answer), (&r, &a))
-                && differs(&r, &a, config).is_some())
-        };
-        // Golden and generated disagreements alike shrink, once per new group and at most
-        // SHRINK_LIMIT per run; one that fits an existing group joins it as it is.
-        let mut minimal = if existing.is_none() && report.groups.len() < SHRINK_LIMIT {
-            match shrink(case, config.shrink_budget, &mut still_fails) {
-                Ok(m) => m,
-                Err(failure) => {
-                    // Keep the disagreement found so far; the run stops after it.
-                    stopped = Some(failure);
-                    case.clone()
-                }
-            }
-        } else {
-            case.clone()
-        };
-        outcome.shrunk = minimal.policies != case.policies || minimal.request != case.request;
-        minimal.id.clone_from(&case.id);
-        // A rejected document or request is explained by the reference's error.
-        let explanation = oracle
-            .explain(&minimal)
-            .unwrap_or_else(|e| format!("error: {e}"));
-        let index = match existing {
-            Some(i) => {
-                groups::join(&mut report.groups, i, &case.id);
-                i
-            }
-            None => {
-                let minimal_reference = oracle.answer(&minimal);
-                let minimal_labels =
-                    case_labels(&minimal, &minimal_reference, implementation_defined);
-                groups::add(
-                    &mut report.groups,
-                    minimal_labels,
-                    &outcome.expected,
-                    &answer,
-                    &minimal,
-                    &explanation,
-                    &case.id,
-                )
-            }
-        };
-        outcome.group = report.groups.get(index).map(|g| g.key.clone());
-        outcome.explanation = Some(explanation);
-        if let Some(dir) = &config.save_failures {
-            match crate::saved::save_case(dir, &minimal, &oracle.answer(&minimal)) {
-                Ok(path) => outcome.saved = Some(path),
-                Err(e) => {
-                    outcome.detail.push_str(&format!(
-                        " (could not be saved in `{}`: {e})",
-                        dir.display()
-                    ));
-                }
-            }
-        }
-        outcome.minimal = Some(minimal);
-    }
-    let known = config
-        .known_failures
-        .iter()
-        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
-    outcome.status = match (&difference, known) {
-        (None, None) => Status::Passed,
-        (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
-        (Some(_), Some(k)) => Status::ExpectedFailure(k.reason.clone()),
-        (Some(_), None) => Status::Failed,
-    };
-    report.outcomes.push(outcome);
-    match stopped {
-        Some(failure) => Err(failure),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidate::CandidateFailure;
+    use crate::oracle::Oracle;
     use iam_eval::Decision;
     use serde_json::json;
 
@@ -616,10 +510,27 @@ mod tests {
         }
     }
 
+    /// A corpus of one golden case expecting `explicitDeny`.
+    fn one_case_corpus(case: CaseLine) -> Corpus {
+        Corpus {
+            parse: Vec::new(),
+            calls: Vec::new(),
+            decisions: vec![crate::cases::DecisionCase {
+                id: case.id.clone(),
+                description: String::new(),
+                source: String::new(),
+                implementation_defined: Vec::new(),
+                case,
+                expect: "explicitDeny".into(),
+                matched: None,
+            }],
+        }
+    }
+
     #[test]
-    fn a_generated_disagreement_shrinks_with_fresh_ids() {
+    fn a_disagreement_shrinks_with_fresh_ids() {
         let case = CaseLine::from_value(&json!({
-            "id": "gen-1",
+            "id": "eval/x#gen-1",
             "policies": [{"Version": "2012-10-17", "Statement": [
                 {"Sid": "A", "Effect": "Deny", "Action": ["iot:DescribeJob", "iot:ListJobs"], "Resource": "*"},
                 {"Sid": "B", "Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}],
@@ -627,26 +538,19 @@ mod tests {
         }))
         .unwrap();
         let mut candidate = AllowAll::default();
-        let mut report = Report::default();
         let config = Config {
+            corpus: Some(one_case_corpus(case)),
             generated: 0,
             ..Config::default()
         };
-        run_case(
-            &mut candidate,
-            &mut Oracle::new(),
-            &config,
-            &case,
-            Origin::Generated,
-            None,
-            &[],
-            &mut report,
-        )
-        .unwrap();
-        let outcome = &report.outcomes[0];
+        let report = run(&mut candidate, &config, &mut |_, _| {});
+        assert_eq!(report.counts.failed, 1);
+        let outcome = &report.problems[0];
         assert_eq!(outcome.status, Status::Failed);
+        assert_eq!(outcome.position, 0);
+        assert!(outcome.shrunk);
         let minimal = outcome.minimal.as_ref().unwrap();
-        assert_eq!(minimal.id, "gen-1");
+        assert_eq!(minimal.id, "eval/x#gen-1");
         assert!(minimal.request.context.is_empty());
         assert_eq!(
             serde_json::to_string(&minimal.policies).unwrap(),
@@ -661,6 +565,182 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("explicitDeny"));
+    }
+
+    /// Answers like the reference, except `allowed` wherever the reference says
+    /// `implicitDeny`; `Send`, to run as several jobs.
+    struct AllowsImplicitDenies(Oracle);
+
+    impl Candidate for AllowsImplicitDenies {
+        fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+            let mut answer = self.0.answer(case);
+            if answer.verdict == Verdict::Decision(Decision::ImplicitDeny) {
+                answer.verdict = Verdict::Decision(Decision::Allow);
+            }
+            Ok(answer)
+        }
+    }
+
+    /// Every 12th golden decision case (about 60).
+    fn small_corpus() -> Corpus {
+        let mut corpus = Corpus::embedded().unwrap();
+        corpus.decisions = corpus.decisions.into_iter().step_by(12).collect();
+        corpus.parse.clear();
+        corpus
+    }
+
+    fn verdicts(report: &Report) -> Vec<(String, usize, Status, String, String, String)> {
+        report
+            .problems
+            .iter()
+            .map(|o| {
+                (
+                    o.id.clone(),
+                    o.position,
+                    o.status.clone(),
+                    o.expected.clone(),
+                    o.got.clone(),
+                    o.detail.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn jobs_give_the_report_of_one_process() {
+        let config = Config {
+            corpus: Some(small_corpus()),
+            generated: 60,
+            // Attempts, not time, bound these shrinks: the same minimal cases either way.
+            shrink_time: Some(Duration::from_secs(60)),
+            shrink_budget: 40,
+            ..Config::default()
+        };
+        let one = run(
+            &mut AllowsImplicitDenies(Oracle::new()),
+            &config,
+            &mut |_, _| {},
+        );
+        let mut candidates: Vec<Box<dyn Candidate + Send>> = (0..3)
+            .map(|_| Box::new(AllowsImplicitDenies(Oracle::new())) as Box<dyn Candidate + Send>)
+            .collect();
+        let mut seen = Vec::new();
+        let three = run_jobs(&mut candidates, &config, &mut |done, _| seen.push(done));
+        assert!(one.counts.failed > 20, "{:?}", one.counts);
+        assert_eq!(one.counts, three.counts);
+        assert_eq!(
+            one.skipped_implementation_defined,
+            three.skipped_implementation_defined
+        );
+        assert_eq!(verdicts(&one), verdicts(&three));
+        let minimal = |r: &Report| {
+            r.problems
+                .iter()
+                .map(|o| o.minimal.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(minimal(&one), minimal(&three));
+        // The same groups, in the same order, with the same members: shrinking side by side
+        // forms them as one process does.
+        let groups = |r: &Report| {
+            r.groups
+                .iter()
+                .map(|g| (g.key.clone(), g.ids.clone(), g.minimal.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(groups(&one), groups(&three));
+        // At most one shrink per group; the cases that join a group are not shrunk.
+        let shrunk = one.problems.iter().filter(|o| o.shrunk).count();
+        assert!(shrunk >= 1 && shrunk <= one.groups.len(), "{shrunk}");
+        assert!(one.groups.len() < one.counts.failed);
+        // Positions ascend: the report is in run order (call cases come after every decision
+        // case, and report no progress).
+        let decisions: Vec<&Outcome> = three
+            .problems
+            .iter()
+            .filter(|o| !o.labels.iter().any(|l| l == CALL_FEATURE))
+            .collect();
+        assert!(decisions.windows(2).all(|w| w[0].position < w[1].position));
+        let calls = three.label_counts.get(CALL_FEATURE).map_or(0, |c| c.total);
+        assert_eq!(seen, (1..=three.counts.total() - calls).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn shards_together_are_the_whole_run() {
+        let config = Config {
+            corpus: Some(small_corpus()),
+            generated: 60,
+            shrink_budget: 0,
+            ..Config::default()
+        };
+        let whole = run(
+            &mut AllowsImplicitDenies(Oracle::new()),
+            &config,
+            &mut |_, _| {},
+        );
+        let mut counts = Counts::default();
+        let mut skipped = 0;
+        let mut problems = Vec::new();
+        for index in 1..=4 {
+            let shard = Shard { index, count: 4 };
+            let part = run(
+                &mut AllowsImplicitDenies(Oracle::new()),
+                &Config {
+                    shard: Some(shard),
+                    ..config.clone()
+                },
+                &mut |_, _| {},
+            );
+            assert_eq!(part.shard, Some(shard));
+            assert!(part.problems.iter().all(|o| shard.contains(o.position)));
+            counts.merge(&part.counts);
+            skipped += part.skipped_implementation_defined;
+            problems.extend(part.problems);
+        }
+        problems.sort_by_key(|o| o.position);
+        assert_eq!(counts, whole.counts);
+        assert_eq!(skipped, whole.skipped_implementation_defined);
+        let merged = Report {
+            problems,
+            ..Report::default()
+        };
+        assert_eq!(verdicts(&merged), verdicts(&whole));
+    }
+
+    #[test]
+    fn a_candidate_failure_ends_the_run_at_its_case_with_any_number_of_jobs() {
+        /// Fails on the case at its 40th answer.
+        struct CrashesAt(usize, usize);
+        impl Candidate for CrashesAt {
+            fn answer(&mut self, case: &CaseLine) -> Result<AnswerLine, CandidateFailure> {
+                self.0 += 1;
+                if self.0 == self.1 {
+                    return Err(CandidateFailure::Exited {
+                        case: case.id.clone(),
+                        status: String::new(),
+                    });
+                }
+                Ok(Oracle::new().answer(case))
+            }
+        }
+        // Strict: no case is left out, so every slot asks a candidate.
+        let config = Config {
+            golden: false,
+            generated: 200,
+            strict: true,
+            ..Config::default()
+        };
+        let one = run(&mut CrashesAt(0, 40), &config, &mut |_, _| {});
+        assert!(one.candidate_failure.is_some());
+        assert_eq!(one.counts.total(), 39);
+        let mut two: Vec<Box<dyn Candidate + Send>> = vec![
+            Box::new(CrashesAt(0, usize::MAX)),
+            Box::new(CrashesAt(0, 40)),
+        ];
+        let report = run_jobs(&mut two, &config, &mut |_, _| {});
+        assert!(report.candidate_failure.is_some());
+        // The second job's 40th case is the run's 80th slot: 79 answered before it.
+        assert_eq!(report.counts.total(), 79);
     }
 
     #[test]

@@ -298,8 +298,19 @@ pub fn generate_cases(
     seed: u64,
     n: usize,
 ) -> impl Iterator<Item = GeneratedCase> {
+    generate_cases_at(config, seed, 0..n).filter_map(|(_, case)| case)
+}
+
+/// The cases at `indices` of the sequence [`generate_cases`] draws from `seed`, each with its
+/// index (`None` where the strategy draws no case): a slice of a run (a shard, one job's share)
+/// costs only its own cases.
+pub fn generate_cases_at(
+    config: &GeneratorConfig,
+    seed: u64,
+    indices: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = (usize, Option<GeneratedCase>)> {
     let strategy = arb_model(config);
-    (0..n).filter_map(move |index| {
+    indices.map(move |index| {
         let mut bytes = [0u8; 32];
         for (slot, b) in bytes.iter_mut().zip(
             seed.to_le_bytes()
@@ -310,15 +321,20 @@ pub fn generate_cases(
         }
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
         let mut runner = TestRunner::new_with_rng(RunnerConfig::default(), rng);
-        if let Some(family) = families::family_of(index) {
-            let tree = families::arb_family_case(family)
+        let case = match families::family_of(index) {
+            Some(family) => families::arb_family_case(family)
                 .new_tree(&mut runner)
-                .ok()?;
-            let id = format!("gen-{seed}-{index}~{}", family.name());
-            return Some(tree.current().to_generated(id));
-        }
-        let tree = strategy.new_tree(&mut runner).ok()?;
-        Some(tree.current().to_generated(format!("gen-{seed}-{index}")))
+                .ok()
+                .map(|tree| {
+                    let id = format!("gen-{seed}-{index}~{}", family.name());
+                    tree.current().to_generated(id)
+                }),
+            None => strategy
+                .new_tree(&mut runner)
+                .ok()
+                .map(|tree| tree.current().to_generated(format!("gen-{seed}-{index}"))),
+        };
+        (index, case)
     })
 }
 

@@ -20,6 +20,7 @@ pub mod matching;
 pub mod parsing;
 pub mod scope;
 pub mod self_checks;
+pub mod shares;
 pub mod summary;
 pub mod through;
 pub mod unreadable;

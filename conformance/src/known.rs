@@ -18,7 +18,7 @@ pub fn write_known_failures(report: &Report) -> String {
     );
     let _ = writeln!(out, "# compared by {}", report.comparison);
     for group in &report.groups {
-        let failing = report.outcomes.iter().any(|o| {
+        let failing = report.problems.iter().any(|o| {
             matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
                 && o.group.as_deref() == Some(group.key.as_str())
         });
@@ -51,7 +51,7 @@ pub fn stale_group_lines(known: &[KnownFailure], report: &Report) -> Vec<String>
         .filter_map(|k| {
             let pattern = k.pattern.strip_prefix(GROUP_PREFIX)?;
             let glob = Glob::new(pattern, GlobSyntax::Text);
-            let failing = report.outcomes.iter().any(|o| {
+            let failing = report.problems.iter().any(|o| {
                 matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
                     && o.group.as_deref().is_some_and(|g| glob.is_match(g))
             });

@@ -40,6 +40,7 @@ pub mod invariants;
 pub mod known;
 pub mod labels;
 pub mod matrix;
+pub mod merge;
 pub mod oracle;
 pub mod protocol;
 pub mod realistic;

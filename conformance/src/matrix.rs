@@ -119,7 +119,7 @@ pub fn failing_groups(report: &Report) -> Vec<&Group> {
         .groups
         .iter()
         .filter(|g| {
-            report.outcomes.iter().any(|o| {
+            report.problems.iter().any(|o| {
                 matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
                     && o.group.as_deref() == Some(g.key.as_str())
             })
@@ -147,23 +147,20 @@ fn anchor(evaluator: &str, index: usize) -> String {
 /// anchor of the largest failure group holding the label.
 fn cell(column: &Column, label: Option<&str>) -> (usize, usize, Option<String>) {
     let has = |labels: &[String]| label.is_none_or(|l| labels.iter().any(|x| x == l));
-    let mut passed = 0;
-    let mut total = 0;
-    for o in &column.report.outcomes {
-        if has(&o.labels) {
-            total += 1;
-            if o.status == Status::Passed {
-                passed += 1;
-            }
-        }
-    }
+    let report = &column.report;
+    let (passed, total) = match label {
+        None => (report.counts.passed, report.counts.total()),
+        Some(l) => report
+            .label_counts
+            .get(l)
+            .map_or((0, 0), |c| (c.passed, c.total)),
+    };
     // The group holding most of the failing cases with the label.
     let groups = failing_groups(&column.report);
     let mut best: Option<(usize, usize)> = None;
     for (i, g) in groups.iter().enumerate() {
-        let n = column
-            .report
-            .outcomes
+        let n = report
+            .problems
             .iter()
             .filter(|o| {
                 matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
@@ -182,9 +179,7 @@ fn cell(column: &Column, label: Option<&str>) -> (usize, usize, Option<String>) 
 fn rows(columns: &[Column]) -> Vec<String> {
     let mut labels = BTreeSet::new();
     for c in columns {
-        for o in &c.report.outcomes {
-            labels.extend(o.labels.iter().cloned());
-        }
+        labels.extend(c.report.label_counts.keys().cloned());
     }
     labels.into_iter().collect()
 }
@@ -201,8 +196,8 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
             c.name,
             c.command,
             c.report.comparison,
-            c.report.outcomes.len(),
-            c.report.count(|s| *s == Status::Passed),
+            c.report.counts.total(),
+            c.report.counts.passed,
             failing_groups(&c.report).len()
         );
     }

@@ -21,7 +21,7 @@ fn status_word(status: &Status) -> &'static str {
 /// then the counts.
 pub fn human(report: &Report) -> String {
     let mut out = String::new();
-    for o in &report.outcomes {
+    for o in &report.problems {
         match &o.status {
             Status::Failed => describe_failure(&mut out, o),
             Status::UnexpectedPass(reason) => {
@@ -46,30 +46,32 @@ pub fn human(report: &Report) -> String {
         );
     }
     out.push_str(&crate::invariants::summary::human(&report.invariants));
-    let golden = report
-        .outcomes
-        .iter()
-        .filter(|o| o.origin == Origin::Golden)
-        .count();
+    let counts = &report.counts;
+    let shard = report
+        .shard
+        .map(|s| format!(" (shard {s})"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} cases ({golden} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
-        report.outcomes.len(),
-        report.outcomes.len() - golden,
+        "{} cases{shard} ({} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
+        counts.total(),
+        counts.golden,
+        counts.generated,
         report.elapsed,
-        report.count(|s| *s == Status::Passed),
-        report.count(|s| *s == Status::Failed),
-        report.count(|s| matches!(s, Status::ExpectedFailure(_))),
-        report.count(|s| matches!(s, Status::UnexpectedPass(_))),
+        counts.passed,
+        counts.failed,
+        counts.expected_failures,
+        counts.unexpected_passes,
         report.skipped_implementation_defined,
     );
-    let calls = report
-        .outcomes
+    let calls = report.label_counts.get(crate::gate::CALL_FEATURE);
+    let total = calls.map_or(0, |c| c.total);
+    let failed = report
+        .problems
         .iter()
-        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE));
-    let (total, failed) = calls.fold((0, 0), |(t, f), o| {
-        (t + 1, f + usize::from(o.status == Status::Failed))
-    });
+        .filter(|o| o.status == Status::Failed)
+        .filter(|o| o.labels.iter().any(|l| l == crate::gate::CALL_FEATURE))
+        .count();
     if total > 0 {
         let _ = writeln!(
             out,
@@ -130,28 +132,36 @@ fn indent(text: &str, by: usize) -> String {
         .join("\n")
 }
 
-fn case_json(case: &CaseLine) -> Value {
+/// A case as the reports show it: its policies and request (the id is the outcome's).
+pub fn case_json(case: &CaseLine) -> Value {
     json!({
         "policies": case.policies,
         "request": {"action": case.request.action, "resource": case.request.resource, "context": case.request.context},
     })
 }
 
-/// The report as one JSON document.
+/// The report as one JSON document (`iamconf merge` reads it back).
 pub fn json_report(report: &Report) -> String {
     let cases: Vec<Value> = report
-        .outcomes
+        .problems
         .iter()
         .filter(|o| o.status != Status::Passed)
         .map(|o| {
             json!({
                 "id": o.id,
+                "position": o.position,
                 "origin": if o.origin == Origin::Golden { "golden" } else { "generated" },
                 "status": status_word(&o.status),
+                "reason": match &o.status {
+                    Status::ExpectedFailure(r) | Status::UnexpectedPass(r) => Some(r),
+                    Status::Passed | Status::Failed => None,
+                },
                 "expected": o.expected,
                 "got": o.got,
                 "detail": o.detail,
                 "minimal": o.minimal.as_ref().map(case_json),
+                "minimal_id": o.minimal.as_ref().map(|m| m.id.as_str()),
+                "shrunk": o.shrunk,
                 "explanation": o.explanation,
                 "saved": o.saved.as_ref().map(|p| p.display().to_string()),
                 "labels": o.labels,
@@ -159,18 +169,25 @@ pub fn json_report(report: &Report) -> String {
             })
         })
         .collect();
+    let counts = &report.counts;
     let doc = json!({
         "conforms": report.passed(),
-        "total": report.outcomes.len(),
-        "passed": report.count(|s| *s == Status::Passed),
-        "failed": report.count(|s| *s == Status::Failed),
-        "expected_failures": report.count(|s| matches!(s, Status::ExpectedFailure(_))),
-        "unexpected_passes": report.count(|s| matches!(s, Status::UnexpectedPass(_))),
+        "shard": report.shard.map(|s| s.to_string()),
+        "total": counts.total(),
+        "golden": counts.golden,
+        "generated": counts.generated,
+        "passed": counts.passed,
+        "failed": counts.failed,
+        "expected_failures": counts.expected_failures,
+        "unexpected_passes": counts.unexpected_passes,
         "implementation_defined_left_out": report.skipped_implementation_defined,
         "candidate_failure": report.candidate_failure,
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
         "comparison": report.comparison,
+        "label_counts": report.label_counts.iter().map(|(label, c)| {
+            (label.clone(), json!({"passed": c.passed, "total": c.total}))
+        }).collect::<serde_json::Map<String, Value>>(),
         "groups": report.groups.iter().map(|g| json!({
             "key": g.key,
             "labels": g.labels,
@@ -207,7 +224,9 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// The report as JUnit XML (one testcase per case; a candidate failure is its own testcase).
+/// The report as JUnit XML: one testcase per problem case, one for all the cases that passed
+/// (the report keeps no more of them than their number), and a candidate failure as its own
+/// testcase.
 pub fn junit(report: &Report) -> String {
     let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
         + usize::from(report.candidate_failure.is_some());
@@ -215,7 +234,7 @@ pub fn junit(report: &Report) -> String {
         crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
     let stale = report.stale_known_groups.len();
     let failures = failures + invariant_failures + stale;
-    let tests = report.outcomes.len()
+    let tests = report.counts.total()
         + usize::from(report.candidate_failure.is_some())
         + invariant_tests
         + stale;
@@ -226,7 +245,14 @@ pub fn junit(report: &Report) -> String {
         report.count(|s| matches!(s, Status::ExpectedFailure(_))),
         report.elapsed.as_secs_f64()
     );
-    for o in &report.outcomes {
+    if report.counts.passed > 0 {
+        let _ = writeln!(
+            out,
+            "<testcase classname=\"iamconf\" name=\"{} cases passed\"/>",
+            report.counts.passed
+        );
+    }
+    for o in &report.problems {
         let (class, name) = o.id.split_once('#').unwrap_or(("generated", o.id.as_str()));
         let _ = write!(
             out,

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::gate::{Origin, Report, Status};
+use crate::gate::{Report, Status};
 use crate::groups::{describe_key, Group, REJECTS_VALID};
 
 /// About how many lines the grouped report takes at most.
@@ -27,7 +27,7 @@ pub fn grouped(report: &Report) -> String {
         .iter()
         .filter(|g| {
             report
-                .outcomes
+                .problems
                 .iter()
                 .any(|o| o.status == Status::Failed && o.group.as_deref() == Some(g.key.as_str()))
         })
@@ -81,7 +81,7 @@ pub fn grouped(report: &Report) -> String {
         out.push('\n');
     }
     let unexpected: Vec<_> = report
-        .outcomes
+        .problems
         .iter()
         .filter(|o| matches!(o.status, Status::UnexpectedPass(_)))
         .collect();
@@ -119,23 +119,24 @@ pub fn grouped(report: &Report) -> String {
         &report.invariants,
         LINE_BUDGET.saturating_sub(used),
     ));
-    let golden = report
-        .outcomes
-        .iter()
-        .filter(|o| o.origin == Origin::Golden)
-        .count();
-    let failed = report.count(|s| *s == Status::Failed);
+    let counts = &report.counts;
+    let failed = counts.failed;
     let _ = writeln!(
         out,
-        "{} cases ({golden} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined; {} failure group{}",
-        report.outcomes.len(),
-        report.outcomes.len() - golden,
+        "{} cases{} ({} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined; {} failure group{}",
+        counts.total(),
+        report
+            .shard
+            .map(|s| format!(" (shard {s})"))
+            .unwrap_or_default(),
+        counts.golden,
+        counts.generated,
         report.elapsed,
         report.comparison,
-        report.count(|s| *s == Status::Passed),
+        counts.passed,
         failed,
-        report.count(|s| matches!(s, Status::ExpectedFailure(_))),
-        report.count(|s| matches!(s, Status::UnexpectedPass(_))),
+        counts.expected_failures,
+        counts.unexpected_passes,
         report.skipped_implementation_defined,
         failed_groups.len(),
         if failed_groups.len() == 1 { "" } else { "s" },
@@ -218,7 +219,7 @@ pub fn headline(group: &Group) -> String {
 /// (`malformed:<code>`); for a group of errors, the features its cases exercise.
 pub fn member_labels(report: &Report, group: &Group) -> Vec<(String, usize)> {
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for o in report.outcomes.iter().filter(|o| {
+    for o in report.problems.iter().filter(|o| {
         matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
             && o.group.as_deref() == Some(group.key.as_str())
     }) {
@@ -306,7 +307,7 @@ fn describe_group(
     // The first failing case of the group by name (with where it was saved), then the others'
     // count.
     let members: Vec<_> = report
-        .outcomes
+        .problems
         .iter()
         .filter(|o| o.status == Status::Failed && o.group.as_deref() == Some(group.key.as_str()))
         .collect();
@@ -384,8 +385,9 @@ mod tests {
                     &explanation,
                     &id,
                 );
-                report.outcomes.push(Outcome {
+                report.record(Outcome {
                     id,
+                    position: g * per_group + n,
                     origin: Origin::Generated,
                     status: Status::Failed,
                     expected: "implicitDeny".into(),

@@ -60,7 +60,8 @@ fn iamconf(args: &[&str]) -> Run {
     }
 }
 
-/// A gate run without the evaluator invariants (tests/invariants_gate.rs covers those).
+/// A gate run without the evaluator invariants (tests/invariants_gate.rs covers those): one
+/// evaluator process unless `extra` says `--jobs`.
 fn check(evaluator: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "check",
@@ -70,6 +71,9 @@ fn check(evaluator: &str, extra: &[&str]) -> Run {
         "2",
         "--no-invariants",
     ];
+    if !extra.contains(&"--jobs") {
+        args.extend_from_slice(&["--jobs", "1"]);
+    }
     args.extend_from_slice(extra);
     iamconf(&args)
 }
@@ -507,7 +511,8 @@ fn the_rust_api_passes_the_reference() {
         "{}",
         iam_conformance::report::human(&report)
     );
-    assert!(report.outcomes.len() > 100);
+    assert!(report.counts.total() > 100);
+    assert_eq!(report.counts.passed, report.counts.total());
     assert_eq!(report.exit_code(), 0);
 }
 
@@ -534,20 +539,26 @@ fn the_rust_api_names_the_cases_a_broken_evaluator_fails() {
     assert!(!report.passed());
     assert_eq!(report.exit_code(), 1);
     let failed: Vec<&str> = report
-        .outcomes
+        .problems
         .iter()
         .filter(|o| o.status == Status::Failed)
         .map(|o| o.id.as_str())
         .collect();
     assert!(!failed.is_empty());
     // Exactly the cases whose expectation is not `allowed` fail.
-    for o in &report.outcomes {
-        assert_eq!(
-            o.status == Status::Failed,
-            o.expected != "allowed",
-            "{}",
-            o.id
-        );
+    let gate_cases = iam_conformance::cases::Corpus::embedded()
+        .unwrap()
+        .gate_cases();
+    let not_allowed: Vec<&str> = gate_cases
+        .iter()
+        .filter(|c| c.id.contains("eval/seed/") && c.implementation_defined.is_empty())
+        .filter(|c| c.expect != "allowed")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(failed, not_allowed);
+    for o in &report.problems {
+        assert_eq!(o.status, Status::Failed, "{}", o.id);
+        assert_ne!(o.expected, "allowed", "{}", o.id);
     }
     let text = iam_conformance::report::human(&report);
     for id in failed {
@@ -577,4 +588,109 @@ fn generated_cases_alone_catch_each_semantic_bug(#[case] mode: &str) {
     assert!(!failed.is_empty(), "{mode}\n{}", run.stdout);
     assert!(failed.iter().all(|id| id.starts_with("gen-")), "{failed:?}");
     assert!(run.stdout.contains("minimal case:\n"), "{}", run.stdout);
+}
+
+/// The problems of a JSON report as (id, position, status, expected, got, detail), and its
+/// counts.
+fn verdicts(doc: &serde_json::Value) -> (Vec<String>, Vec<u64>) {
+    let problems = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} @{} {} {} {} {}",
+                p["id"], p["position"], p["status"], p["expected"], p["got"], p["detail"]
+            )
+        })
+        .collect();
+    let counts = [
+        "total",
+        "golden",
+        "generated",
+        "passed",
+        "failed",
+        "expected_failures",
+        "unexpected_passes",
+        "implementation_defined_left_out",
+    ]
+    .iter()
+    .map(|k| doc[k].as_u64().unwrap())
+    .collect();
+    (problems, counts)
+}
+
+#[test]
+fn three_jobs_and_three_shards_give_the_verdicts_of_one_process() {
+    // 400 generated cases: at least 10 disagreements once the implementation-defined ones
+    // are left out.
+    let args = [
+        "--cases",
+        "400",
+        "--format",
+        "json",
+        "--shrink-time",
+        "0.05",
+    ];
+    let one = check(
+        &fixture("prefix-confusion"),
+        &[&args[..], &["--jobs", "1"]].concat(),
+    );
+    assert_eq!(one.code, 1, "{}", one.stderr);
+    let one: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    let three = check(
+        &fixture("prefix-confusion"),
+        &[&args[..], &["--jobs", "3"]].concat(),
+    );
+    assert_eq!(three.code, 1, "{}", three.stderr);
+    let three: serde_json::Value = serde_json::from_str(&three.stdout).unwrap();
+    let whole = verdicts(&one);
+    assert!(whole.0.len() >= 10, "{whole:?}");
+    assert_eq!(whole, verdicts(&three));
+
+    let dir = temp_dir("shards");
+    let mut reports = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let run = check(
+            &fixture("prefix-confusion"),
+            &[&args[..], &["--jobs", "2", "--shard", &shard]].concat(),
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(doc["shard"], shard.as_str());
+        let path = dir.join(format!("shard-{k}.json"));
+        std::fs::write(&path, &run.stdout).unwrap();
+        reports.push(path.display().to_string());
+    }
+    let junit = dir.join("merged.xml").display().to_string();
+    let known = dir.join("known-failures.txt").display().to_string();
+    let mut merge_args = vec!["merge", "--format", "json", "--junit", &junit];
+    merge_args.extend(["--known-failures", &known]);
+    merge_args.extend(reports.iter().map(String::as_str));
+    let merged = iamconf(&merge_args);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    let merged: serde_json::Value = serde_json::from_str(&merged.stdout).unwrap();
+    assert_eq!(verdicts(&merged), whole);
+    assert_eq!(merged["conforms"], false);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_well_formed_xml(&xml);
+    assert!(xml.contains(&format!("tests=\"{}\"", whole.1[0])), "{xml}");
+    // The known-failures view, given back to the gate, turns every failure into an expected
+    // one: the run conforms.
+    let again = check(
+        &fixture("prefix-confusion"),
+        &[&args[..], &["--known-failures", &known]].concat(),
+    );
+    assert_eq!(again.code, 0, "{}", again.stdout);
+
+    // Not the shards of one run: a usage error naming the missing shard.
+    let partial = iamconf(&["merge", &reports[0], &reports[2]]);
+    assert_eq!(partial.code, 2);
+    assert!(
+        partial.stderr.contains("shard 2/3 is missing"),
+        "{}",
+        partial.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

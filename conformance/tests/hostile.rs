@@ -1,6 +1,7 @@
 //! Hostile candidates: processes that trickle, close their output but live on, or leave a
 //! child holding the pipe. Each gets a verdict within its timeout, and no process of theirs
-//! outlives the gate (the candidate runs in its own process group, which the gate ends).
+//! outlives the gate (the candidate runs in its own process group, which the gate ends), with
+//! several evaluator processes side by side (`--jobs`) too.
 
 #![cfg(target_os = "linux")]
 // Test helpers outside `#[test]` functions may unwrap, index and panic too.
@@ -59,7 +60,15 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
     let evaluator = format!("{FIXTURE} {mode}");
     let started = Instant::now();
     let output = Command::new(IAMCONF)
-        .args(["check", "--evaluator", &evaluator, "--timeout", "1"])
+        .args([
+            "check",
+            "--evaluator",
+            &evaluator,
+            "--timeout",
+            "1",
+            "--jobs",
+            "2",
+        ])
         .args(["--cases", "0", "--filter", "eval/seed/"])
         .stdin(Stdio::null())
         .output()
@@ -71,7 +80,8 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
     assert!(stdout.contains(says), "{mode}: {stdout}");
     assert!(elapsed < TIMEOUT + SLACK, "{mode}: {elapsed:?}");
     let pids = announced_pids(&stdout);
-    assert_eq!(pids.len(), processes, "{mode}: {stdout}");
+    // Two evaluator processes (`--jobs 2`), each with its own.
+    assert_eq!(pids.len(), 2 * processes, "{mode}: {stdout}");
     // SIGKILL is delivered before kill(2) returns, but the kernel may take a moment to tear
     // the process down: poll briefly.
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use iam_conformance::candidate::{Candidate, InProcess, ProcessCandidate};
+use iam_conformance::candidate::{Candidate, ProcessCandidate, ReferenceItself};
 use iam_conformance::cases::{check_parse_case, Corpus};
-use iam_conformance::gate::{self, parse_known_failures, Config};
-use iam_conformance::generate::{generate_cases, GeneratorConfig};
+use iam_conformance::gate::{self, parse_known_failures, Config, Shard};
+use iam_conformance::generate::{generate_cases_at, GeneratorConfig};
 use iam_conformance::invariants::self_checks;
 use iam_conformance::report;
-use iam_eval::ReferenceEvaluator;
 
 /// Output format of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -95,9 +94,31 @@ pub struct CheckArgs {
     /// how many cases the self-checks of the parser and the reference run over.
     #[arg(long, default_value_t = gate::DEFAULT_INVARIANT_CASES, value_name = "N")]
     invariant_cases: usize,
+    /// How many evaluator processes (or, without `--evaluator`, reference threads) run side by
+    /// side; the cases are dealt out round-robin and the report is the same as with one.
+    /// Default: the number of cores.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only shard K of N (1 <= K <= N): every N-th case of the run, golden and generated,
+    /// with the same seed and ids as the whole run. `iamconf merge` joins the shards' JSON reports.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Most seconds to spend shrinking one disagreement. Default: the shrinks share about as
+    /// much time as the run before them took.
+    #[arg(long, value_name = "SECONDS")]
+    shrink_time: Option<f64>,
     /// Do not run the evaluator invariants.
     #[arg(long)]
     no_invariants: bool,
+}
+
+/// `--jobs`, or the number of cores.
+fn jobs(args: &CheckArgs) -> Result<usize, String> {
+    match args.jobs {
+        Some(0) => Err("`--jobs` must be at least 1".into()),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+    }
 }
 
 fn usage(message: String) -> ExitCode {
@@ -116,7 +137,13 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         Some(s) => Some(seconds("--time-budget", s)?),
         None => None,
     };
+    let shrink_time = match args.shrink_time {
+        Some(s) => Some(seconds("--shrink-time", s)?),
+        None => None,
+    };
     let mut config = Config {
+        shrink_time,
+        shard: args.shard,
         golden: !args.no_golden,
         generated: args.cases,
         seed: args.seed,
@@ -160,18 +187,28 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(t) if !t.is_zero() => t,
         _ => return usage("`--timeout` must be a positive number of seconds".into()),
     };
-    let mut self_checked = None;
-    let reference = ReferenceEvaluator;
-    let mut candidate: Box<dyn Candidate> = match &args.evaluator {
-        Some(command) => match ProcessCandidate::spawn(command, timeout) {
-            Ok(c) => Box::new(c),
-            Err(e) => return usage(e.to_string()),
-        },
-        None => {
-            self_checked = Some(self_check(&config, args.invariant_cases));
-            Box::new(InProcess(&reference))
-        }
+    let jobs = match jobs(args) {
+        Ok(n) => n,
+        Err(e) => return usage(e),
     };
+    let mut self_checked = None;
+    let mut candidates: Vec<Box<dyn Candidate + Send>> = Vec::with_capacity(jobs);
+    match &args.evaluator {
+        Some(command) => {
+            for _ in 0..jobs {
+                match ProcessCandidate::spawn(command, timeout) {
+                    Ok(c) => candidates.push(Box::new(c)),
+                    Err(e) => return usage(e.to_string()),
+                }
+            }
+        }
+        None => {
+            self_checked = Some(self_check(&config, args.invariant_cases, jobs));
+            for _ in 0..jobs {
+                candidates.push(Box::new(ReferenceItself::default()));
+            }
+        }
+    }
     let bar = progress_bar(args.format);
     let mut progress = |done: usize, total: usize| {
         if let Some(bar) = &bar {
@@ -179,7 +216,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             bar.set_position(done as u64);
         }
     };
-    let report = gate::run(candidate.as_mut(), &config, &mut progress);
+    let report = gate::run_jobs(&mut candidates, &config, &mut progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -250,9 +287,11 @@ struct SelfCheck {
 }
 
 /// Without `--evaluator`: the golden parse cases against the reference parser, and every
-/// self-check over the first `cases` generated cases, spread over the cores. (The evaluator
-/// invariants run in the gate, against the reference as the candidate.)
-fn self_check(config: &Config, cases: usize) -> SelfCheck {
+/// self-check over the first `cases` generated cases, spread over `jobs` threads. With
+/// `--shard K/N`, every N-th of each (so that the shards together check each once). (The
+/// evaluator invariants run in the gate, against the reference as the candidate.)
+fn self_check(config: &Config, cases: usize, jobs: usize) -> SelfCheck {
+    let in_shard = |i: usize| config.shard.is_none_or(|s| s.contains(i));
     let mut problems = Vec::new();
     let corpus = match &config.corpus {
         Some(c) => Ok(c.clone()),
@@ -261,8 +300,13 @@ fn self_check(config: &Config, cases: usize) -> SelfCheck {
     let mut parse_cases = 0;
     match corpus {
         Ok(corpus) => {
-            parse_cases = corpus.parse.len();
-            for case in &corpus.parse {
+            for (_, case) in corpus
+                .parse
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| in_shard(*i))
+            {
+                parse_cases += 1;
                 if let Err(e) = check_parse_case(case) {
                     problems.push(format!("FAILED {}\n{e}", case.id));
                 }
@@ -270,11 +314,15 @@ fn self_check(config: &Config, cases: usize) -> SelfCheck {
         }
         Err(e) => problems.push(format!("the corpus is broken: {e}")),
     }
-    let cases: Vec<_> =
-        generate_cases(&config.generator, config.seed, cases.min(config.generated)).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .max(1);
+    let count = cases.min(config.generated);
+    let cases: Vec<_> = generate_cases_at(
+        &config.generator,
+        config.seed,
+        (0..count).filter(|i| in_shard(*i)),
+    )
+    .filter_map(|(_, case)| case)
+    .collect();
+    let threads = jobs.max(1);
     let chunk = cases.len().div_ceil(threads).max(1);
     let found: Vec<Vec<String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = cases

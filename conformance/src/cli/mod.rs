@@ -9,6 +9,7 @@ mod check;
 mod evaluate;
 mod explain;
 mod explain_call;
+mod merge;
 mod report;
 mod validate;
 
@@ -35,6 +36,10 @@ enum Command {
     /// The gate: check an evaluator (or, without `--evaluator`, the reference itself) against
     /// the golden corpus and generated cases. Exit 0 conforms, 1 does not, 2 usage error.
     Check(check::CheckArgs),
+    /// Join the JSON reports of the shards of one run (`check --shard K/N --format json`)
+    /// into one verdict, JUnit file and known-failures view. Exit 0 conforms, 1 does not,
+    /// 2 when the reports are unreadable or not the shards of one run.
+    Merge(merge::MergeArgs),
     /// Run several evaluators (`NAME=CMD`) over the same cases and write a compliance matrix:
     /// feature labels by evaluators, passed/total, each linked to a minimal failing case.
     Report(report::ReportArgs),
@@ -95,6 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Evaluate => evaluate::run(),
         Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Report(args) => report::run(&args),
     }
 }

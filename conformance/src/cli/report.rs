@@ -85,6 +85,7 @@ fn report(args: &ReportArgs) -> Result<(), String> {
             generated: args.cases,
             seed: args.seed,
             compare_allowed: allowed,
+            count_labels: true,
             ..Config::default()
         };
         let mut candidate = ProcessCandidate::spawn(command, timeout).map_err(|e| e.to_string())?;
@@ -94,8 +95,8 @@ fn report(args: &ReportArgs) -> Result<(), String> {
         }
         eprintln!(
             "{name}: {} cases, {} passed, {} failure groups",
-            report.outcomes.len(),
-            report.count(|s| *s == gate::Status::Passed),
+            report.counts.total(),
+            report.counts.passed,
             matrix::failing_groups(&report).len()
         );
         columns.push(Column {

@@ -23,61 +23,81 @@ pub fn generated_calls(generated: usize) -> usize {
     generated / 20
 }
 
-/// The golden call cases of the run (filtered, and without `--strict` those that depend on an
-/// `ID-n` choice left out).
-pub(super) fn golden_calls(config: &Config, report: &mut Report) -> Vec<GoldenCall> {
+/// The golden call cases of the run, each with its run position (from `first`, in corpus
+/// order), and the first position after them: filtered, in this run's shard, and without
+/// `--strict` those that depend on an `ID-n` choice left out (and counted).
+pub(super) fn golden_calls(
+    config: &Config,
+    report: &mut Report,
+    first: usize,
+) -> (Vec<(usize, GoldenCall)>, usize) {
     if !config.golden {
-        return Vec::new();
+        return (Vec::new(), first);
     }
     let corpus = match &config.corpus {
         Some(c) => c.calls.clone(),
         None => match crate::cases::Corpus::embedded() {
             Ok(c) => c.calls,
-            Err(_) => return Vec::new(),
+            Err(_) => return (Vec::new(), first),
         },
     };
-    corpus
+    let next = first.saturating_add(corpus.len());
+    let calls = corpus
         .into_iter()
-        .filter(|c| {
+        .enumerate()
+        .map(|(i, c)| (first.saturating_add(i), c))
+        .filter(|(position, _)| in_shard(config, *position))
+        .filter(|(_, c)| {
             config
                 .filter
                 .as_ref()
                 .is_none_or(|f| c.id.contains(f.as_str()))
         })
-        .filter(|c| {
+        .filter(|(_, c)| {
             let keep = config.strict || c.implementation_defined.is_empty();
             if !keep {
                 report.skipped_implementation_defined += 1;
             }
             keep
         })
-        .collect()
+        .collect();
+    (calls, next)
 }
 
-/// Run the golden and generated call cases.
+/// Whether the case at run position `position` belongs to this run's shard.
+fn in_shard(config: &Config, position: usize) -> bool {
+    config.shard.is_none_or(|s| s.contains(position))
+}
+
+/// Run the golden and generated call cases of the run's shard; the call cases take the run
+/// positions from `first` on (after every decision case), golden ones first.
 pub(super) fn run_calls(
     candidate: &mut dyn Candidate,
     oracle: &mut Oracle,
     config: &Config,
-    golden: &[GoldenCall],
+    first: usize,
     report: &mut Report,
 ) -> Result<(), CandidateFailure> {
-    for g in golden {
+    let (golden, next) = golden_calls(config, report, first);
+    for (position, g) in &golden {
         run_call(
             candidate,
             oracle,
             config,
-            &g.case,
+            (&g.case, *position),
             Origin::Golden,
             Some(&g.expect),
             report,
         )?;
     }
-    for case in generate_call_cases(config.seed, generated_calls(config.generated)) {
-        if config
-            .filter
-            .as_ref()
-            .is_some_and(|f| !case.id.contains(f.as_str()))
+    let generated = generate_call_cases(config.seed, generated_calls(config.generated));
+    for (i, case) in generated.enumerate() {
+        let position = next.saturating_add(i);
+        if !in_shard(config, position)
+            || config
+                .filter
+                .as_ref()
+                .is_some_and(|f| !case.id.contains(f.as_str()))
         {
             continue;
         }
@@ -85,7 +105,7 @@ pub(super) fn run_calls(
             candidate,
             oracle,
             config,
-            &case,
+            (&case, position),
             Origin::Generated,
             None,
             report,
@@ -98,13 +118,15 @@ fn run_call(
     candidate: &mut dyn Candidate,
     oracle: &mut Oracle,
     config: &Config,
-    case: &CallCase,
+    (case, position): (&CallCase, usize),
     origin: Origin,
     golden_expect: Option<&str>,
     report: &mut Report,
 ) -> Result<(), CandidateFailure> {
     let mut outcome = Outcome {
         id: case.id.clone(),
+        // After every decision case of the run.
+        position,
         origin,
         status: Status::Passed,
         expected: String::new(),
@@ -128,7 +150,7 @@ fn run_call(
                 outcome.status = Status::Failed;
                 outcome.detail = format!("the call does not expand: {message}");
             }
-            report.outcomes.push(outcome);
+            report.record(outcome);
             return Ok(());
         }
     };
@@ -224,7 +246,7 @@ fn run_call(
         (true, Some(k)) => Status::ExpectedFailure(k.reason.clone()),
         (true, None) => Status::Failed,
     };
-    report.outcomes.push(outcome);
+    report.record(outcome);
     Ok(())
 }
 

@@ -111,11 +111,15 @@ pub fn json(run: &InvariantRun) -> Value {
             "name": t.name, "base_cases": t.base_cases, "variants": t.variants,
             "violations": t.violations,
         })).collect::<Vec<_>>(),
+        "known": run.known.iter().map(|(name, reason)| json!({
+            "name": name, "reason": reason,
+        })).collect::<Vec<_>>(),
         "violations": run.violations.iter().map(|v| json!({
             "invariant": v.invariant,
             "claim": v.claim,
             "message": v.message,
             "base_id": v.base_id,
+            "base_index": v.base_index,
             "base": case_json(&v.base),
             "shrunk": v.shrunk,
             "base_answer": v.base_answer,

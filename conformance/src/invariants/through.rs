@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::{all, scope, Invariant};
 use crate::candidate::{Candidate, CandidateFailure};
 use crate::gate::Config;
-use crate::generate::{generate_cases, GeneratedCase};
+use crate::generate::{generate_cases_at, GeneratedCase};
 use crate::oracle::Oracle;
 use crate::protocol::{CaseLine, Verdict};
 use crate::shrink::shrink;
@@ -49,6 +49,9 @@ pub struct Violation {
     pub message: String,
     /// The id of the base case it broke on first.
     pub base_id: String,
+    /// That base case's index in the generated sequence (reports of shards and jobs are put
+    /// back in this order).
+    pub base_index: usize,
     /// The (shrunk) base case.
     pub base: CaseLine,
     /// Whether `base` is smaller than the base case it broke on first.
@@ -150,7 +153,9 @@ impl Asker<'_> {
         }
         *self.next_id += 1;
         let mut probe = case.clone();
-        probe.id = format!("{}/{}", self.prefix, self.next_id);
+        // `~n`, not `/n`: the protocol names the checks of a call case `<case id>/<n>`, and an
+        // evaluator may treat ids of that form as one call's checks.
+        probe.id = format!("{}~{}", self.prefix, self.next_id);
         self.sent += 1;
         let verdict = match self.candidate.answer(&probe) {
             Ok(answer) => answer.verdict,
@@ -223,6 +228,18 @@ pub fn run(
     config: &Config,
     deadline: Option<Instant>,
 ) -> (InvariantRun, Option<CandidateFailure>) {
+    run_at(candidate, config, deadline, 0..config.invariant_cases)
+}
+
+/// [`run`] over only the base cases at `indices` (increasing, below
+/// [`Config::invariant_cases`]) of the generated sequence: one shard's or one job's share.
+/// [`InvariantRun::merge`] puts the shares back together.
+pub fn run_at(
+    candidate: &mut dyn Candidate,
+    config: &Config,
+    deadline: Option<Instant>,
+    indices: impl Iterator<Item = usize>,
+) -> (InvariantRun, Option<CandidateFailure>) {
     let mut out = InvariantRun {
         tallies: all()
             .iter()
@@ -240,11 +257,13 @@ pub fn run(
         return (out, None);
     }
     let mut next_id = 0usize;
-    for base in generate_cases(&config.generator, config.seed, config.invariant_cases) {
+    let indices = indices.take_while(|i| *i < config.invariant_cases);
+    for (base_index, base) in generate_cases_at(&config.generator, config.seed, indices) {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             out.cut_short = true;
             break;
         }
+        let Some(base) = base else { continue };
         out.generated += 1;
         if !in_scope(config, &base.case) {
             out.out_of_scope += 1;
@@ -278,7 +297,7 @@ pub fn run(
             }
             match violation(
                 invariant,
-                &base,
+                (&base, base_index),
                 message,
                 checked,
                 candidate,
@@ -302,7 +321,7 @@ pub fn run(
 /// Shrink a violation's base case and describe it; also the number of cases sent.
 fn violation(
     invariant: &Invariant,
-    base: &GeneratedCase,
+    (base, base_index): (&GeneratedCase, usize),
     message: String,
     first: Checked,
     candidate: &mut dyn Candidate,
@@ -358,6 +377,7 @@ fn violation(
             claim: invariant.claim,
             message,
             base_id: base.case.id.clone(),
+            base_index,
             base: base_case,
             shrunk,
             base_answer: checked
