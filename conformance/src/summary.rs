@@ -36,12 +36,12 @@ pub fn grouped(report: &Report) -> String {
     order.sort_by_key(|g| std::cmp::Reverse(g.count));
     // Lines per group shown in full, besides the explanation: header, key, labels, error,
     // case (2), "explains", "more lines", first id, saved, other ids, blank. Fewer groups are
-    // shown in full (at least 3) when the one-line groups would not fit otherwise; what is
+    // shown in full (at least 2) when the one-line groups would not fit otherwise; what is
     // left of the budget goes to the explanations.
     let fixed = 12;
     let room = LINE_BUDGET.saturating_sub(SUMMARY_LINES);
     let mut shown = order.len().min(FULL_GROUPS);
-    while shown > 3 && shown * (fixed + 1) + (order.len() - shown) > room {
+    while shown > 2 && shown * (fixed + 1) + (order.len() - shown) > room {
         shown -= 1;
     }
     let one_line_room = room.saturating_sub(shown * (fixed + 1) + 1);
