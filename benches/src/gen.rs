@@ -275,6 +275,7 @@ pub fn managed_policy() -> String {
 pub fn managed_options() -> ParseOptions {
     ParseOptions {
         kind: Some(PolicyKind::Managed),
+        ..ParseOptions::default()
     }
 }
 

@@ -366,7 +366,13 @@ fn decision_cases(stem: &str, text: &str) -> Result<Vec<DecisionCase>, String> {
 
 /// The reference's diagnostics for a parse case, rendered as a person sees them.
 pub fn render_parse_case(case: &ParseCase) -> String {
-    let checked = Policy::check(&case.policy, &ParseOptions { kind: case.kind });
+    let checked = Policy::check(
+        &case.policy,
+        &ParseOptions {
+            kind: case.kind,
+            ..ParseOptions::default()
+        },
+    );
     let index = LineIndex::new(&case.policy);
     let mut out = String::new();
     for d in checked
@@ -382,7 +388,13 @@ pub fn render_parse_case(case: &ParseCase) -> String {
 
 /// Check a parse case against the reference parser.
 pub fn check_parse_case(case: &ParseCase) -> Result<(), String> {
-    let checked = Policy::check(&case.policy, &ParseOptions { kind: case.kind });
+    let checked = Policy::check(
+        &case.policy,
+        &ParseOptions {
+            kind: case.kind,
+            ..ParseOptions::default()
+        },
+    );
     let actual = |errors: bool| -> Vec<ExpectedDiagnostic> {
         let mut v: Vec<ExpectedDiagnostic> = checked
             .diagnostics

@@ -7,14 +7,17 @@ use std::time::Duration;
 use iam_eval::Evaluator;
 use iam_policy::pattern::{Glob, GlobSyntax};
 
+use crate::answer_set::DeclaredReadings;
 use crate::candidate::{Candidate, InProcess};
 use crate::cases::Corpus;
 use crate::generate::GeneratorConfig;
 use crate::groups::Group;
+use crate::inferred::ReadingsTally;
 use crate::invariants::through::InvariantRun;
 use crate::protocol::{AnswerLine, CaseLine, MatchedRef, Verdict};
 
 mod jobs;
+mod readings;
 mod shard;
 
 pub use shard::Shard;
@@ -42,8 +45,12 @@ pub struct Config {
     pub seed: u64,
     /// Stop generating when this much time has passed.
     pub time_budget: Option<Duration>,
-    /// Hold the candidate to the reference's implementation-defined (`ID-n`) choices too.
+    /// Hold the candidate to the reference's reading of every implementation-defined point.
     pub strict: bool,
+    /// The readings the candidate declares (`--readings`): cases depending on a declared
+    /// point expect exactly the answer under its reading; other points accept any permitted
+    /// reading.
+    pub readings: DeclaredReadings,
     /// Compare the deciding statements as well as the decisions.
     pub compare_matched: bool,
     /// Compare only allowed against not allowed (explicit deny, implicit deny and error all
@@ -84,6 +91,7 @@ impl Default for Config {
             seed: 0x1a3c_0f5e,
             time_budget: None,
             strict: false,
+            readings: DeclaredReadings::default(),
             compare_matched: false,
             compare_allowed: false,
             known_failures: Vec::new(),
@@ -293,8 +301,11 @@ pub struct Report {
     pub problems: Vec<Outcome>,
     /// How many cases ran, by origin and status.
     pub counts: Counts,
-    /// Cases left out because they depend on an `ID-n` choice (without `--strict`).
+    /// Cases left out because they depend on an `ID-n` point the reference has no readings
+    /// for (without `--strict`).
     pub skipped_implementation_defined: usize,
+    /// The answer sets of the run, and what they say about the candidate's readings.
+    pub readings: ReadingsTally,
     /// The candidate stopped answering (crash, hang, garbage, ...): the run ended there.
     pub candidate_failure: Option<String>,
     /// The tail of the candidate's standard error.

@@ -30,12 +30,14 @@
 //! [`oracle`] (the reference) over the [`protocol`] (whole API calls: [`calls`]), [`shrink`]s each disagreement, and
 //! writes a [`report`]; [`invariants`] are the named claims the reference itself must keep.
 
+pub mod answer_set;
 pub mod calls;
 pub mod candidate;
 pub mod cases;
 pub mod gate;
 pub mod generate;
 pub mod groups;
+pub mod inferred;
 pub mod invariants;
 pub mod known;
 pub mod labels;

@@ -219,6 +219,7 @@ pub fn read_report(json: &str) -> Result<ReadReport, String> {
             problems,
             counts,
             skipped_implementation_defined: count(doc, "implementation_defined_left_out")?,
+            readings: crate::inferred::ReadingsTally::from_json(doc.get("readings"))?,
             candidate_failure: optional_text(doc, "candidate_failure")?,
             stderr_tail: text(doc, "stderr_tail")?,
             elapsed,
@@ -292,6 +293,10 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
         });
         merged.report.counts.merge(&report.counts);
         merged.report.skipped_implementation_defined += report.skipped_implementation_defined;
+        if merged.report.readings.points.is_empty() && merged.report.readings.several_answers == 0 {
+            merged.report.readings.declared = report.readings.declared.clone();
+        }
+        merged.report.readings.merge(&report.readings);
         merged.report.elapsed = merged.report.elapsed.max(report.elapsed);
         merged.report.problems.extend(report.problems);
         for (label, count) in report.label_counts {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use iam_eval::{PolicySet, Response};
+use iam_eval::{PolicySet, Readings, Response};
 
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
@@ -22,13 +22,26 @@ pub struct Oracle {
     /// gate run) mostly repeats its policies, and comparing them is cheaper than rendering
     /// them to text for the cache key.
     last: Option<(Vec<serde_json::Value>, Compiled)>,
+    /// The readings of the implementation-defined points it answers under.
+    readings: Readings,
+    /// Most policy sets kept compiled (0: [`CACHE_LIMIT`]).
+    cache_limit: usize,
 }
+
+/// Most policy sets an oracle under other readings keeps compiled: the gate keeps one such
+/// oracle per combination of readings it meets.
+const OTHER_READINGS_CACHE_LIMIT: usize = 64;
 
 /// Compile a policy set from document texts; a rejected document makes the set an error,
 /// described by one message naming each rejected document and its first errors.
 pub fn compile(texts: &[String]) -> Result<PolicySet, String> {
+    compile_under(texts, Readings::default())
+}
+
+/// [`compile`] under `readings`.
+pub fn compile_under(texts: &[String], readings: Readings) -> Result<PolicySet, String> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    PolicySet::from_texts(&refs).map_err(|errors| {
+    PolicySet::from_texts_with(&refs, readings).map_err(|errors| {
         errors
             .iter()
             .map(ToString::to_string)
@@ -41,6 +54,20 @@ impl Oracle {
     /// A new oracle with an empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A new oracle answering under `readings` instead of the reference's.
+    pub fn under(readings: Readings) -> Self {
+        Self {
+            readings,
+            cache_limit: OTHER_READINGS_CACHE_LIMIT,
+            ..Self::default()
+        }
+    }
+
+    /// The readings it answers under.
+    pub fn readings(&self) -> &Readings {
+        &self.readings
     }
 
     /// The compiled policy set of a case, from the cache when seen before.
@@ -60,10 +87,15 @@ impl Oracle {
         if let Some(found) = self.compiled.get(&texts) {
             return found.clone();
         }
-        if self.compiled.len() >= CACHE_LIMIT {
+        let limit = if self.cache_limit == 0 {
+            CACHE_LIMIT
+        } else {
+            self.cache_limit
+        };
+        if self.compiled.len() >= limit {
             self.compiled.clear();
         }
-        let compiled = compile(&texts).map(Arc::new);
+        let compiled = compile_under(&texts, self.readings).map(Arc::new);
         self.compiled.insert(texts, compiled.clone());
         compiled
     }

@@ -53,7 +53,7 @@ pub fn human(report: &Report) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} cases{shard} ({} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined",
+        "{} cases{shard} ({} golden, {} generated) in {:.2?}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} with more than one permitted answer{}",
         counts.total(),
         counts.golden,
         counts.generated,
@@ -62,8 +62,13 @@ pub fn human(report: &Report) -> String {
         counts.failed,
         counts.expected_failures,
         counts.unexpected_passes,
-        report.skipped_implementation_defined,
+        report.readings.several_answers,
+        left_out(report),
     );
+    let readings = report.readings.human();
+    if !readings.is_empty() {
+        let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
+    }
     let calls = report.label_counts.get(crate::gate::CALL_FEATURE);
     let total = calls.map_or(0, |c| c.total);
     let failed = report
@@ -88,6 +93,27 @@ pub fn human(report: &Report) -> String {
             "DOES NOT CONFORM"
         }
     );
+    out
+}
+
+/// What the summary says about capped and left-out cases (empty when none).
+pub(crate) fn left_out(report: &Report) -> String {
+    let mut out = String::new();
+    if report.readings.capped > 0 {
+        let _ = write!(
+            out,
+            " ({} past {} combinations of readings: each point varied alone)",
+            report.readings.capped,
+            crate::answer_set::COMBINATION_LIMIT
+        );
+    }
+    if report.skipped_implementation_defined > 0 {
+        let _ = write!(
+            out,
+            ", {} left out (they depend on a point without readings)",
+            report.skipped_implementation_defined
+        );
+    }
     out
 }
 
@@ -181,6 +207,7 @@ pub fn json_report(report: &Report) -> String {
         "expected_failures": counts.expected_failures,
         "unexpected_passes": counts.unexpected_passes,
         "implementation_defined_left_out": report.skipped_implementation_defined,
+        "readings": report.readings.json(),
         "candidate_failure": report.candidate_failure,
         "stderr_tail": report.stderr_tail,
         "elapsed_seconds": report.elapsed.as_secs_f64(),

@@ -123,7 +123,7 @@ pub fn grouped(report: &Report) -> String {
     let failed = counts.failed;
     let _ = writeln!(
         out,
-        "{} cases{} ({} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} left out as implementation-defined; {} failure group{}",
+        "{} cases{} ({} golden, {} generated) in {:.2?}, compared by {}: {} passed, {} failed, {} expected failures, {} unexpected passes, {} with more than one permitted answer{}; {} failure group{}",
         counts.total(),
         report
             .shard
@@ -137,7 +137,8 @@ pub fn grouped(report: &Report) -> String {
         failed,
         counts.expected_failures,
         counts.unexpected_passes,
-        report.skipped_implementation_defined,
+        report.readings.several_answers,
+        crate::report::left_out(report),
         failed_groups.len(),
         if failed_groups.len() == 1 { "" } else { "s" },
     );
@@ -146,6 +147,10 @@ pub fn grouped(report: &Report) -> String {
             out,
             "(`--verbose` lists every failure; `--write-known-failures FILE` lists these groups)"
         );
+    }
+    let readings = report.readings.human();
+    if !readings.is_empty() {
+        let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
     }
     let _ = writeln!(
         out,

@@ -33,6 +33,15 @@
 //! `forallvalues-as-foranyvalue`, `variables-always-live`, `skip-rejected-documents`,
 //! `unreadable-holds` (see `fixture_modes/invariant_bugs.rs`).
 //!
+//! Readings (issue 9; see the block `readings modes` below):
+//! - `unreadable-allows`: a case the reference answers with an error because a request value
+//!   cannot be read as its condition's type (ID-5) is answered `allowed`: allowed under no
+//!   permitted reading.
+//! - `bare-ip-as-text`: a bare address in an `IpAddress`/`NotIpAddress` policy value matches a
+//!   request address only when their texts are equal (`2001:db8::1` misses `2001:DB8:0::1`).
+//! - `reading ID-n=WORD[,ID-m=WORD]`: no bug; the reference under those permitted readings
+//!   (`iamconf check --list-readings`). Passes the default gate.
+//!
 //! Protocol misbehaviour:
 //! - `crash-after N`: answers N cases, then exits with status 3 on reading the next.
 //! - `exit-early`: reads the first case and exits with status 0 without answering.
@@ -59,7 +68,7 @@ use std::time::Duration;
 
 use iam_conformance::oracle::Oracle;
 use iam_conformance::protocol::{AnswerLine, CaseLine, Verdict};
-use iam_eval::Decision;
+use iam_eval::{Decision, Readings};
 use iam_policy::condition::Operator;
 use serde_json::{Map, Value};
 
@@ -94,6 +103,11 @@ enum Mode {
     HugeLine,
     StderrFlood,
     Slow(u64),
+    // ---- readings modes (issue 9) ----
+    UnreadableAllows,
+    BareIpAsText,
+    Reading(Readings),
+    // ---- end of readings modes ----
     /// One of the invariant bugs (issue 10).
     InvariantBug(Bug),
     /// Errors for set-qualified non-String operators and a missing `Version` (issue 14).
@@ -109,7 +123,8 @@ invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
   absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
   variables-always-live, skip-rejected-documents, unreadable-holds
 protocol misbehaviour: crash-after N, exit-early, hang-on N, garbage, wrong-id, out-of-order,
-  huge-line, stderr-flood, slow MILLISECONDS";
+  huge-line, stderr-flood, slow MILLISECONDS
+readings: unreadable-allows, bare-ip-as-text, reading ID-n=WORD[,ID-m=WORD]";
 
 fn parse_mode(args: &[String]) -> Result<Mode, String> {
     let (name, rest) = match args {
@@ -151,6 +166,14 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         "huge-line" => plain(Mode::HugeLine),
         "stderr-flood" => plain(Mode::StderrFlood),
         "slow" => Ok(Mode::Slow(number()?)),
+        // ---- readings modes (issue 9) ----
+        "unreadable-allows" => plain(Mode::UnreadableAllows),
+        "bare-ip-as-text" => plain(Mode::BareIpAsText),
+        "reading" => match rest {
+            [list] => readings_mode(list),
+            _ => Err("`reading` takes one list such as `ID-7=never,ID-9=error`".into()),
+        },
+        // ---- end of readings modes ----
         "rejects-set-operators" => plain(Mode::RejectsSetOperators),
         other => match Bug::parse(other) {
             Some(bug) => plain(Mode::InvariantBug(bug)),
@@ -389,6 +412,15 @@ fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
             rewritten(&|c, p| case_sensitive_actions(c, p), oracle)
         }
         Mode::NegatedOr if !is_error => rewritten(&|c, p| split_negated_values(c, p), oracle),
+        // ---- readings modes (issue 9) ----
+        Mode::UnreadableAllows if is_error && unreadable_value(case) => Some(AnswerLine {
+            id: Some(case.id.clone()),
+            verdict: Verdict::Decision(Decision::Allow),
+            matched: None,
+        }),
+        Mode::BareIpAsText if !is_error => rewritten(&|c, p| bare_ips_as_text(c, p), oracle),
+        Mode::Reading(readings) => Some(Oracle::under(readings).answer(case)),
+        // ---- end of readings modes ----
         _ => None,
     };
     buggy.unwrap_or(reference)
@@ -653,6 +685,81 @@ fn split_statement(statement: &Value) -> Vec<Value> {
     copies
 }
 
+// ---- readings modes (issue 9) ----
+
+/// `reading ID-n=WORD,...`: the reference under those readings.
+fn readings_mode(list: &str) -> Result<Mode, String> {
+    let mut readings = Readings::default();
+    for (point, index) in Readings::parse_list(list).map_err(|e| e.to_string())? {
+        readings.set_index(point, index);
+    }
+    Ok(Mode::Reading(readings))
+}
+
+/// Whether the reference's error comes from a request value it cannot read (ID-5): under the
+/// `false` reading of ID-5 the case is decided.
+fn unreadable_value(case: &CaseLine) -> bool {
+    let mut readings = Readings::default();
+    readings.unreadable_value = iam_policy::readings::UnreadableValue::False;
+    !matches!(
+        Oracle::under(readings).answer(case).verdict,
+        Verdict::Error(_)
+    )
+}
+
+/// `bare-ip-as-text`: a bare policy address whose text differs from the request's address
+/// (single-valued key) is replaced by one that matches nothing the request holds.
+fn bare_ips_as_text(case: &CaseLine, policies: &mut [Value]) -> bool {
+    let mut changed = false;
+    for policy in policies.iter_mut() {
+        for statement in statements_mut(policy) {
+            let Some(Value::Object(condition)) = statement.get_mut("Condition") else {
+                continue;
+            };
+            for (operator, body) in condition.iter_mut() {
+                if !operator.trim_end_matches("IfExists").ends_with("IpAddress") {
+                    continue;
+                }
+                let Value::Object(keys) = body else { continue };
+                for (key, values) in keys.iter_mut() {
+                    let Some(asked) = request_text(case, key) else {
+                        continue;
+                    };
+                    let items: Vec<&mut Value> = match values {
+                        Value::Array(items) => items.iter_mut().collect(),
+                        one => vec![one],
+                    };
+                    for item in items {
+                        let Some(text) = item.as_str() else { continue };
+                        let bare = !text.contains('/') && text.parse::<std::net::IpAddr>().is_ok();
+                        if bare && text != asked {
+                            // A range of the other family never holds the request's address.
+                            let elsewhere = if asked.contains(':') {
+                                "255.255.255.255/32"
+                            } else {
+                                "::/128"
+                            };
+                            *item = Value::String(elsewhere.to_owned());
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// The request's single value for `key` (compared case-insensitively).
+fn request_text<'c>(case: &'c CaseLine, key: &str) -> Option<&'c str> {
+    case.request
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .and_then(|(_, v)| v.as_str())
+}
+
+// ---- end of readings modes ----
 // ===== Hostile processes (issue 12): a candidate the gate must end, with all it started =====
 //
 // - `slow-partial-lines N`: answers each case correctly, but one byte at a time, N milliseconds

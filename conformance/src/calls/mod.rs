@@ -8,7 +8,7 @@ pub mod golden;
 
 use serde_json::{json, Map, Value};
 
-use iam_eval::call::{combine, Call, ExpandedCall, ParamValue};
+use iam_eval::call::{combine, Call, CallChecks, ExpandedCall, ParamValue};
 use iam_eval::{ContextValue, Decision};
 
 use crate::oracle::Oracle;
@@ -161,8 +161,13 @@ impl CallLine {
 
     /// The checks of the call, or why it is not one AWS would take (the message, then its help).
     pub fn expand(&self) -> Result<ExpandedCall, String> {
+        self.expand_under(CallChecks::Every)
+    }
+
+    /// [`CallLine::expand`] under a reading of ID-22.
+    pub fn expand_under(&self, reading: CallChecks) -> Result<ExpandedCall, String> {
         self.to_call()?
-            .expand()
+            .expand_under(reading)
             .map_err(|e| format!("{e} (help: {})", e.help()))
     }
 }
@@ -196,7 +201,12 @@ impl CallCase {
 
     /// The ordinary case lines of the call's checks, ids `<id>/<n>` from 1.
     pub fn check_lines(&self) -> Result<Vec<CaseLine>, String> {
-        let expanded = self.call.expand()?;
+        self.check_lines_under(CallChecks::Every)
+    }
+
+    /// [`CallCase::check_lines`] under a reading of ID-22 (which ARNs are checked).
+    pub fn check_lines_under(&self, reading: CallChecks) -> Result<Vec<CaseLine>, String> {
+        let expanded = self.call.expand_under(reading)?;
         Ok(check_lines(&self.id, &self.policies, &expanded))
     }
 }

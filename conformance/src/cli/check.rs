@@ -53,10 +53,17 @@ pub struct CheckArgs {
     /// Seconds the evaluator may take to answer one case.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     timeout: f64,
-    /// Also run the cases that depend on an implementation-defined choice (`ID-n`), holding the
-    /// evaluator to the reference's choice.
-    #[arg(long)]
+    /// Hold the evaluator to the reference's reading of every implementation-defined point
+    /// (`ID-n`), instead of accepting any permitted reading.
+    #[arg(long, conflicts_with = "readings")]
     strict: bool,
+    /// The evaluator's readings of implementation-defined points, as `ID-7=never,ID-9=error`:
+    /// cases depending on a declared point expect exactly the answer under that reading.
+    #[arg(long, value_name = "ID-n=READING,...")]
+    readings: Option<String>,
+    /// List every implementation-defined point and its permitted readings, and exit.
+    #[arg(long)]
+    list_readings: bool,
     /// What to compare.
     #[arg(long, value_enum, default_value_t = Compare::Decision)]
     compare: Compare,
@@ -160,6 +167,10 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
         },
         ..Config::default()
     };
+    if let Some(text) = &args.readings {
+        config.readings = iam_conformance::answer_set::DeclaredReadings::parse(text)
+            .map_err(|e| format!("--readings: {e}\nhelp: {}", e.help()))?;
+    }
     if let Some(path) = &args.known_failures {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
@@ -179,6 +190,10 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
+    if args.list_readings {
+        let _ = write!(std::io::stdout().lock(), "{}", list_readings());
+        return ExitCode::SUCCESS;
+    }
     let config = match config(args) {
         Ok(c) => c,
         Err(e) => return usage(e),
@@ -375,4 +390,17 @@ fn progress_bar(format: CheckFormat) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// Every point, its permitted readings (the reference's first) and what each means.
+fn list_readings() -> String {
+    let mut out = String::new();
+    for point in iam_eval::Point::ALL {
+        out.push_str(&format!("{}: {}\n", point.id(), point.title()));
+        for (i, (word, meaning)) in point.words().iter().zip(point.meanings()).enumerate() {
+            let mark = if i == 0 { " (reference)" } else { "" };
+            out.push_str(&format!("  {}={word}{mark}: {meaning}\n", point.id()));
+        }
+    }
+    out
 }

@@ -57,7 +57,13 @@ fn check_file(path: &Path, kind: Option<PolicyKind>) -> FileReport {
             }
         }
     };
-    let checked = Policy::check_bytes(&bytes, &ParseOptions { kind });
+    let checked = Policy::check_bytes(
+        &bytes,
+        &ParseOptions {
+            kind,
+            ..ParseOptions::default()
+        },
+    );
     let text = if bytes.len() > MAX_SIZE {
         String::new()
     } else {

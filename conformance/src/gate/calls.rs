@@ -4,6 +4,9 @@
 //! expectation). Outcomes carry the feature label `call`. Call cases are not shrunk: a
 //! failure shows the first check whose answer differs, with the reference's explanation.
 
+use iam_eval::call::CallChecks;
+use iam_eval::Point;
+
 use crate::calls::generate::generate_call_cases;
 use crate::calls::golden::GoldenCall;
 use crate::calls::{answer_directly, check_call_invariant, combine_answers, CallCase};
@@ -21,6 +24,17 @@ pub const FEATURE: &str = "call";
 /// How many generated call cases a run of `generated` ordinary cases adds: one in twenty.
 pub fn generated_calls(generated: usize) -> usize {
     generated / 20
+}
+
+/// The reading of ID-22 the run expands calls under: the declared one, else the reference's.
+/// (Each check is an ordinary request the candidate answers; which checks a call has is the
+/// gate's expansion, so the reading is the user's to declare, never one a candidate shows.)
+fn call_checks(config: &Config) -> CallChecks {
+    config
+        .readings
+        .of(Point::Id22)
+        .and_then(|i| CallChecks::ALL.get(i).copied())
+        .unwrap_or_default()
 }
 
 /// The golden call cases of the run, each with its run position (from `first`, in corpus
@@ -54,7 +68,7 @@ pub(super) fn golden_calls(
                 .is_none_or(|f| c.id.contains(f.as_str()))
         })
         .filter(|(_, c)| {
-            let keep = config.strict || c.implementation_defined.is_empty();
+            let keep = config.strict || c.implementation_defined.iter().all(|t| t == "ID-22");
             if !keep {
                 report.skipped_implementation_defined += 1;
             }
@@ -139,7 +153,8 @@ fn run_call(
         labels: vec![FEATURE.to_owned()],
         group: None,
     };
-    let lines = match case.check_lines() {
+    let reading = call_checks(config);
+    let lines = match case.check_lines_under(reading) {
         Ok(lines) => lines,
         Err(message) => {
             // A call AWS would not take is the case's own fault: it is an error whoever
@@ -180,6 +195,8 @@ fn run_call(
     if let Some(why) = whole {
         problems.push(format!("the call: {why}"));
     }
+    // A golden expectation is written under the reference's reading of ID-22.
+    let golden_expect = golden_expect.filter(|_| reading == CallChecks::Every);
     if let Some(expect) = golden_expect {
         // With `--compare allowed`, the expectation too is compared as allowed or not.
         let allowed_agrees =

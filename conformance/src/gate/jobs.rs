@@ -21,15 +21,19 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use iam_eval::Point;
 use iam_policy::pattern::Glob;
 
+use super::readings::{agreements, declared, Judge};
 use super::{
     comparison_name, differs, keeps_the_disagreement, Config, KnownFailure, Origin, Outcome,
     Report, Status, MIN_SHRINK_TIME,
 };
+use crate::answer_set::{other_answers, AnswerSet};
 use crate::candidate::{Candidate, CandidateFailure};
 use crate::cases::{Corpus, DecisionCase};
 use crate::generate::generate_cases_at;
+use crate::inferred::ReadingsTally;
 use crate::labels::case_labels;
 use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine};
@@ -140,8 +144,19 @@ struct Problem {
     disagrees: bool,
     case: CaseLine,
     implementation_defined: Vec<String>,
+    /// The points the case depends on (its answer set's).
+    points: Vec<Point>,
     reference: AnswerLine,
     answer: AnswerLine,
+}
+
+/// What a case depending on some point adds to the run's readings tally
+/// ([`ReadingsTally::record`]): its answer set and which permitted answers the candidate
+/// agreed with.
+struct ReadingsRecord {
+    id: String,
+    set: AnswerSet,
+    agrees: Vec<bool>,
 }
 
 /// What a job hands back per position.
@@ -149,33 +164,45 @@ enum Judged {
     /// Not run: filtered out, not drawn, or (`implementation_defined`) an `ID-n` case.
     Skipped { implementation_defined: bool },
     /// The candidate agreed; the case's labels when the run counts them.
-    Passed(Origin, Vec<String>),
+    Passed(Origin, Vec<String>, Option<Box<ReadingsRecord>>),
     /// Anything else the report keeps.
-    Problem(Box<Problem>),
+    Problem(Box<Problem>, Option<Box<ReadingsRecord>>),
     /// The candidate stopped answering here: the run ends.
     Stopped(CandidateFailure),
 }
 
-/// Judge one case: the reference's answer, the candidate's, and whether they agree.
+/// Judge one case: its permitted answers (the reference's under the readings the run allows,
+/// [`crate::answer_set`]), the candidate's answer, and whether it is one of them.
 fn judge(
     candidate: &mut dyn Candidate,
-    oracle: &mut Oracle,
+    (oracle, readings): (&mut Oracle, &mut Judge),
     plan: &Plan<'_>,
     case: &CaseLine,
     (origin, position): (Origin, usize),
-    (golden_expect, implementation_defined): (Option<&str>, &[String]),
+    (golden_expect, implementation_defined, points): (Option<&str>, &[String], Vec<Point>),
 ) -> Judged {
     let config = plan.config;
-    let reference = oracle.answer(case);
-    let answer = if candidate.is_the_reference() {
+    let set = readings.answers(oracle, case, &points);
+    let reference = set.first().cloned().unwrap_or_else(|| oracle.answer(case));
+    let answer = if candidate.is_the_reference() && readings.declared.is_empty() {
         reference.clone()
+    } else if candidate.is_the_reference() {
+        oracle.answer(case)
     } else {
         match candidate.answer(case) {
             Ok(answer) => answer,
             Err(failure) => return Judged::Stopped(failure),
         }
     };
-    let mut difference = differs(&reference, &answer, config);
+    let agrees = agreements(&set, &answer, config);
+    let mut difference = if agrees.contains(&true) {
+        None
+    } else {
+        differs(&reference, &answer, config).map(|d| d + &other_answers(&set))
+    };
+    // A case with several permitted answers is judged by its set (the corpus's expectation is
+    // the reference's answer, one of them).
+    let golden_expect = golden_expect.filter(|_| points.is_empty());
     if let (Some(expect), None) = (golden_expect, &difference) {
         let allowed_agrees =
             config.compare_allowed && (expect == "allowed") == (answer.verdict.word() == "allowed");
@@ -186,6 +213,13 @@ fn judge(
             ));
         }
     }
+    let record = (!set.free.is_empty()).then(|| {
+        Box::new(ReadingsRecord {
+            id: case.id.clone(),
+            set,
+            agrees,
+        })
+    });
     let status = match (&difference, plan.known_failure(&case.id, None)) {
         (None, None) => {
             let labels = if config.count_labels {
@@ -193,34 +227,38 @@ fn judge(
             } else {
                 Vec::new()
             };
-            return Judged::Passed(origin, labels);
+            return Judged::Passed(origin, labels, record);
         }
         (None, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
         // Decided once the disagreement has its group.
         (Some(_), _) => Status::Failed,
     };
-    Judged::Problem(Box::new(Problem {
-        outcome: Outcome {
-            id: case.id.clone(),
-            position,
-            origin,
-            status,
-            expected: reference.verdict.word().to_owned(),
-            got: answer.verdict.word().to_owned(),
-            detail: difference.clone().unwrap_or_default(),
-            minimal: None,
-            explanation: None,
-            saved: None,
-            shrunk: false,
-            labels: case_labels(case, &reference, implementation_defined),
-            group: None,
-        },
-        disagrees: difference.is_some(),
-        case: case.clone(),
-        implementation_defined: implementation_defined.to_vec(),
-        reference,
-        answer,
-    }))
+    Judged::Problem(
+        Box::new(Problem {
+            outcome: Outcome {
+                id: case.id.clone(),
+                position,
+                origin,
+                status,
+                expected: reference.verdict.word().to_owned(),
+                got: answer.verdict.word().to_owned(),
+                detail: difference.clone().unwrap_or_default(),
+                minimal: None,
+                explanation: None,
+                saved: None,
+                shrunk: false,
+                labels: case_labels(case, &reference, implementation_defined),
+                group: None,
+            },
+            disagrees: difference.is_some(),
+            case: case.clone(),
+            implementation_defined: implementation_defined.to_vec(),
+            points,
+            reference,
+            answer,
+        }),
+        record,
+    )
 }
 
 /// Job `job` of `jobs`: judge its positions in order, handing each result to `emit` (which
@@ -235,6 +273,7 @@ fn judge_share(
 ) {
     let config = plan.config;
     let mut oracle = Oracle::new();
+    let mut readings = Judge::new(config);
     let mut go_on = |judged: Judged| {
         let stopped = matches!(judged, Judged::Stopped(_));
         emit(judged) && !stopped && !stop.load(Ordering::Relaxed)
@@ -245,23 +284,22 @@ fn judge_share(
         let Some(golden) = plan.golden.get(position) else {
             return;
         };
-        let judged = if plan.filtered_out(&golden.id) {
-            Judged::Skipped {
+        let points = readings.points(&golden.implementation_defined);
+        let judged = match points {
+            _ if plan.filtered_out(&golden.id) => Judged::Skipped {
                 implementation_defined: false,
-            }
-        } else if !config.strict && !golden.implementation_defined.is_empty() {
-            Judged::Skipped {
+            },
+            None => Judged::Skipped {
                 implementation_defined: true,
-            }
-        } else {
-            judge(
+            },
+            Some(points) => judge(
                 candidate,
-                &mut oracle,
+                (&mut oracle, &mut readings),
                 plan,
                 &golden.case,
                 (Origin::Golden, position),
-                (Some(&golden.expect), &golden.implementation_defined),
-            )
+                (Some(&golden.expect), &golden.implementation_defined, points),
+            ),
         };
         if !go_on(judged) {
             return;
@@ -279,20 +317,22 @@ fn judge_share(
             None => Judged::Skipped {
                 implementation_defined: false,
             },
-            Some(g) if !config.strict && !g.implementation_defined.is_empty() => Judged::Skipped {
-                implementation_defined: true,
+            Some(g) => match readings.points(&g.implementation_defined) {
+                None => Judged::Skipped {
+                    implementation_defined: true,
+                },
+                Some(_) if plan.filtered_out(&g.case.id) => Judged::Skipped {
+                    implementation_defined: false,
+                },
+                Some(points) => judge(
+                    candidate,
+                    (&mut oracle, &mut readings),
+                    plan,
+                    &g.case,
+                    (Origin::Generated, golden_end + index),
+                    (None, &g.implementation_defined, points),
+                ),
             },
-            Some(g) if plan.filtered_out(&g.case.id) => Judged::Skipped {
-                implementation_defined: false,
-            },
-            Some(g) => judge(
-                candidate,
-                &mut oracle,
-                plan,
-                &g.case,
-                (Origin::Generated, golden_end + index),
-                (None, &g.implementation_defined),
-            ),
         };
         if !go_on(judged) {
             return;
@@ -310,6 +350,13 @@ struct Collector<'p> {
 }
 
 impl Collector<'_> {
+    /// Add a case's answer set to the readings tally.
+    fn record(&mut self, record: Option<Box<ReadingsRecord>>) {
+        if let Some(r) = record {
+            self.report.readings.record(&r.id, &r.set, &r.agrees);
+        }
+    }
+
     /// Take the next result in run order; `false` once the run must end.
     fn take(&mut self, judged: Judged) -> bool {
         match judged {
@@ -319,7 +366,8 @@ impl Collector<'_> {
                 self.report.skipped_implementation_defined += usize::from(implementation_defined);
                 return true;
             }
-            Judged::Passed(origin, labels) => {
+            Judged::Passed(origin, labels, record) => {
+                self.record(record);
                 self.report.counts.add(origin, &Status::Passed);
                 for label in labels {
                     let count = self.report.label_counts.entry(label).or_default();
@@ -328,7 +376,10 @@ impl Collector<'_> {
                 }
             }
             // Counted once its status is decided.
-            Judged::Problem(problem) => self.problems.push(*problem),
+            Judged::Problem(problem, record) => {
+                self.record(record);
+                self.problems.push(*problem);
+            }
             Judged::Stopped(failure) => {
                 self.report.candidate_failure = Some(failure.to_string());
                 return false;
@@ -349,6 +400,7 @@ pub(super) fn run_inline(
     let mut report = Report {
         shard: config.shard,
         comparison: comparison_name(config),
+        readings: ReadingsTally::new(declared(config)),
         ..Report::default()
     };
     let plan = Plan::new(config, &mut report);
@@ -416,6 +468,7 @@ pub(super) fn run_parallel(
     let mut report = Report {
         shard: config.shard,
         comparison: comparison_name(config),
+        readings: ReadingsTally::new(declared(config)),
         ..Report::default()
     };
     let plan = Plan::new(config, &mut report);
@@ -620,6 +673,7 @@ fn shrink_share(
     results: &Mutex<Vec<ShrinkResult>>,
 ) -> bool {
     let mut oracle = Oracle::new();
+    let mut readings = Judge::new(config);
     loop {
         let next = queue.lock().ok().and_then(|mut q| q.pop_front());
         let Some((index, problem)) = next.and_then(|i| problems.get(i).map(|p| (i, p))) else {
@@ -632,9 +686,14 @@ fn shrink_share(
             attempt += 1;
             let mut probe = smaller.clone();
             probe.id = format!("{}~shrink-{attempt}", problem.case.id);
-            let reference = oracle.answer(&probe);
+            // The probe's permitted answers: it still depends on the case's points at most.
+            let set = readings.answers(&mut oracle, &probe, &problem.points);
+            let reference = set
+                .first()
+                .cloned()
+                .unwrap_or_else(|| oracle.answer(&probe));
             let answer = if candidate.is_the_reference() {
-                reference.clone()
+                oracle.answer(&probe)
             } else {
                 candidate.answer(&probe)?
             };
@@ -642,7 +701,7 @@ fn shrink_share(
                 (&problem.reference, &problem.answer),
                 (&reference, &answer),
                 config,
-            ))
+            ) && !agreements(&set, &answer, config).contains(&true))
         };
         let (minimal, failure) = match shrink_within(&problem.case, limits, &mut interesting) {
             Ok(shrunk) => (shrunk.case, None),

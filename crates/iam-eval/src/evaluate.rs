@@ -10,17 +10,15 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use iam_policy::model::{
-    ActionClause, ActionMatcher, Effect, Policy, ResourceClause, ResourceMatcher, Statement,
-};
+use iam_policy::model::{ActionClause, ActionMatcher, Effect, Policy, ResourceMatcher, Statement};
+use iam_policy::readings::{OutsideCatalog, Point, Readings};
 use iam_policy::text::cmp_folded;
-use iam_policy::value::ValueError;
 use iam_policy::variable::TemplatePart;
 
-use crate::condition::{self, Env};
+use crate::condition::{self, ConditionError, Env};
 use crate::request::Request;
+use crate::resource::resource_matches;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
-use crate::template::{self, Source};
 
 /// A multiplicative hash over 8-byte words (the rustc "Fx" scheme): the index's keys are short
 /// and come from the policies, so speed matters more than flooding resistance.
@@ -94,6 +92,11 @@ pub struct PolicySet {
     index: ActionIndex,
     /// Lowercased context key → the key as first written (for `missing_keys`).
     keys: FxMap<Arc<str>>,
+    /// The readings of the implementation-defined points (the reference's by default).
+    readings: Readings,
+    /// Whether `readings` are the reference's throughout: evaluation then takes the
+    /// reference's path, where the readings are constants (chosen once, in `run`).
+    reference_readings: bool,
     /// More statements than the index can name: every evaluation is an internal error.
     too_many_statements: bool,
 }
@@ -109,9 +112,11 @@ pub(crate) trait Sink {
     /// A needed key was absent (lowercased).
     fn missing(&mut self, key_lower: &str);
     /// A condition failed to evaluate.
-    fn error(&mut self, entry: &Entry, key: &str, error: ValueError);
+    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError);
     /// An internal invariant does not hold (see [`EvaluationError::internal`]).
     fn internal(&mut self, what: &'static str);
+    /// The whole request is refused under the `error` reading of `point` (ID-16).
+    fn refused(&mut self, point: Point, message: String);
 }
 
 fn push_unique(list: &mut Vec<u32>, id: u32) {
@@ -125,7 +130,7 @@ impl ActionIndex {
         let mut exact_only = !actions.negated;
         for p in &actions.patterns {
             match &p.matcher {
-                ActionMatcher::Any => exact_only = false,
+                ActionMatcher::Any | ActionMatcher::Glob(_) => exact_only = false,
                 ActionMatcher::Vendor { name, .. } => exact_only &= name.as_literal().is_some(),
             }
         }
@@ -133,7 +138,7 @@ impl ActionIndex {
             || actions
                 .patterns
                 .iter()
-                .any(|p| matches!(p.matcher, ActionMatcher::Any));
+                .any(|p| matches!(p.matcher, ActionMatcher::Any | ActionMatcher::Glob(_)));
         if always {
             self.always.push(id);
             return;
@@ -169,66 +174,44 @@ impl ActionIndex {
 }
 
 /// Whether the action element matches (§4).
+#[inline]
 pub(crate) fn action_matches(actions: &ActionClause, request: &Request) -> bool {
-    let any = actions.patterns.iter().any(|p| match &p.matcher {
-        ActionMatcher::Any => true,
-        ActionMatcher::Vendor { vendor, name } => {
-            vendor == request.vendor() && name.is_match(request.action_name())
+    // `Vendor` is tested first: deciding it is one comparison of the enum's niche, where a
+    // three-way match decodes the discriminant for every pattern.
+    let any = actions.patterns.iter().any(|p| {
+        if let ActionMatcher::Vendor { vendor, name } = &p.matcher {
+            return vendor == request.vendor() && name.is_match(request.action_name());
+        }
+        match &p.matcher {
+            ActionMatcher::Any => true,
+            ActionMatcher::Glob(glob) => whole_action_glob(glob, request),
+            // Decided above.
+            ActionMatcher::Vendor { .. } => false,
         }
     });
     any != actions.negated
 }
 
-/// Whether the resource element matches (§5, §9).
-pub(crate) fn resource_matches(
-    resources: &ResourceClause,
-    variables: bool,
-    request: &Request,
-    missing: &mut dyn FnMut(&str),
-) -> bool {
-    let resource = request.resource();
-    let star = resource == "*";
-    let mut any = false;
-    for p in &resources.patterns {
-        // Every pattern is looked at (no short-circuit) so that missing variables are all
-        // reported whatever the order.
-        let matched = match &p.matcher {
-            ResourceMatcher::Any => true,
-            _ if star => false,
-            // Plain ARN patterns report nothing: skip them once one matched.
-            ResourceMatcher::Arn(glob) => !any && glob.is_match(resource),
-            // ID-12: an entry whose variable has no value matches nothing (so under
-            // `NotResource` it excludes nothing).
-            ResourceMatcher::Template(t) => {
-                if variables {
-                    template::resource(
-                        &t.head,
-                        Source::Live(&t.tail),
-                        request.context(),
-                        resource,
-                        missing,
-                    )
-                } else {
-                    template::resource(
-                        &p.text,
-                        Source::Literal(""),
-                        request.context(),
-                        resource,
-                        missing,
-                    )
-                }
-            }
-        };
-        any |= matched;
-    }
-    any != resources.negated
+/// A whole-action glob (the `glob` reading of ID-3, never under the reference's): out of the
+/// reference's path.
+#[cold]
+#[inline(never)]
+fn whole_action_glob(glob: &iam_policy::pattern::Glob, request: &Request) -> bool {
+    glob.is_match(request.action_lower())
 }
 
 impl PolicySet {
     /// Compile `policies` (already parsed and valid) for evaluation.
     pub fn new(policies: Vec<Policy>) -> PolicySet {
+        Self::with_readings(policies, Readings::default())
+    }
+
+    /// Compile `policies` (parsed under the same `readings`) for evaluation under `readings`.
+    pub fn with_readings(policies: Vec<Policy>, readings: Readings) -> PolicySet {
         let mut set = PolicySet {
             policy_count: policies.len(),
+            readings,
+            reference_readings: readings.is_reference(),
             ..PolicySet::default()
         };
         for (policy_index, policy) in policies.into_iter().enumerate() {
@@ -287,6 +270,11 @@ impl PolicySet {
         }
     }
 
+    /// The readings the set evaluates under.
+    pub fn readings(&self) -> &Readings {
+        &self.readings
+    }
+
     /// How many policies the set was built from.
     pub fn policy_count(&self) -> usize {
         self.policy_count
@@ -334,11 +322,32 @@ impl PolicySet {
         }
     }
 
-    /// Run every candidate statement, reporting to `sink`.
+    /// Run every candidate statement, reporting to `sink`. The reference's readings and the
+    /// others are told apart once here, not per statement or condition: under the reference's
+    /// the readings are constants and their tests compile away.
     fn run(&self, request: &Request, sink: &mut impl Sink) {
         if self.too_many_statements {
             sink.internal(TOO_MANY_STATEMENTS);
             return;
+        }
+        if self.reference_readings {
+            self.run_under::<true>(request, sink);
+        } else {
+            self.run_under::<false>(request, sink);
+        }
+    }
+
+    /// [`PolicySet::run`] under the reference's readings (`REFERENCE`) or the set's.
+    #[inline(always)]
+    fn run_under<const REFERENCE: bool>(&self, request: &Request, sink: &mut impl Sink) {
+        if !REFERENCE && self.readings.outside_catalog == OutsideCatalog::Error {
+            if let Some(why) = request.outside_catalog() {
+                sink.refused(
+                    Point::Id16,
+                    format!("a request AWS could not send (ID-16): {why}"),
+                );
+                return;
+            }
         }
         for (ids, action_known) in self.index.candidates(request) {
             for id in ids {
@@ -353,7 +362,7 @@ impl PolicySet {
                     sink.internal(MISSING_STATEMENT);
                     continue;
                 };
-                evaluate_entry(entry, request, action_known, sink);
+                evaluate_entry::<REFERENCE>(entry, request, action_known, &self.readings, sink);
             }
         }
     }
@@ -365,19 +374,38 @@ impl PolicySet {
 }
 
 /// One statement: action, resource, then every condition (no short-circuit, §3).
-fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &mut impl Sink) {
+#[inline(always)]
+fn evaluate_entry<const REFERENCE: bool>(
+    entry: &Entry,
+    request: &Request,
+    action_known: bool,
+    readings: &Readings,
+    sink: &mut impl Sink,
+) {
     let statement = &entry.statement;
     if !action_known && !action_matches(&statement.actions, request) {
         return;
     }
-    if !resource_matches(&statement.resources, entry.variables, request, &mut |k| {
-        sink.missing(k)
-    }) {
-        return;
+    let readings = if REFERENCE {
+        &Readings::REFERENCE
+    } else {
+        readings
+    };
+    match resource_matches::<REFERENCE>(
+        &statement.resources,
+        entry.variables,
+        request,
+        readings,
+        &mut |k| sink.missing(k),
+    ) {
+        Some(true) => {}
+        Some(false) => return,
+        None => return unresolved_not_resource(entry, sink),
     }
-    let env = Env {
+    let env = Env::<REFERENCE> {
         context: request.context(),
         variables: entry.variables,
+        readings,
     };
     let mut holds = true;
     let mut failed = false;
@@ -394,6 +422,22 @@ fn evaluate_entry(entry: &Entry, request: &Request, action_known: bool, sink: &m
         sink.applied(entry);
     }
 }
+
+/// Report [`UNRESOLVED_NOT_RESOURCE`] (out of the hot path).
+#[cold]
+#[inline(never)]
+fn unresolved_not_resource(entry: &Entry, sink: &mut impl Sink) {
+    sink.error(
+        entry,
+        "NotResource",
+        ConditionError::Reading(Point::Id12, UNRESOLVED_NOT_RESOURCE),
+    );
+}
+
+/// The error of a `NotResource` entry whose variable has no value (the `error` reading of
+/// ID-12).
+pub(crate) const UNRESOLVED_NOT_RESOURCE: &str =
+    "a `NotResource` entry holds a policy variable the request has no value for (ID-12)";
 
 /// Decide from what was collected: errors win, then Deny, then Allow (fail closed).
 fn finish(response: &mut Response, deny: bool, allow: bool) {
@@ -462,17 +506,25 @@ impl Sink for Collect<'_> {
         }
     }
 
-    fn error(&mut self, entry: &Entry, key: &str, error: ValueError) {
-        self.response.errors.push(EvaluationError::unreadable_value(
-            entry.policy,
-            entry.index,
-            key,
-            error,
-        ));
+    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError) {
+        self.response.errors.push(match error {
+            ConditionError::Unreadable(error) => {
+                EvaluationError::unreadable_value(entry.policy, entry.index, key, error)
+            }
+            ConditionError::Reading(point, message) => {
+                EvaluationError::reading(entry.policy, entry.index, key, point, message)
+            }
+        });
     }
 
     fn internal(&mut self, what: &'static str) {
         self.response.errors.push(EvaluationError::internal(what));
+    }
+
+    fn refused(&mut self, point: Point, message: String) {
+        self.response
+            .errors
+            .push(EvaluationError::refused_request(point, message));
     }
 }
 
@@ -494,11 +546,94 @@ impl Sink for Flags {
 
     fn missing(&mut self, _key_lower: &str) {}
 
-    fn error(&mut self, _entry: &Entry, _key: &str, _error: ValueError) {
+    fn error(&mut self, _entry: &Entry, _key: &str, _error: ConditionError) {
         self.error = true;
     }
 
     fn internal(&mut self, _what: &'static str) {
         self.error = true;
+    }
+
+    fn refused(&mut self, _point: Point, _message: String) {
+        self.error = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Context, ContextValue};
+
+    /// The same policies and request through both paths of [`PolicySet::run`]: the reference's
+    /// (readings as constants) and the readings-aware one holding the reference's readings.
+    fn both_paths(policy: &str, request: &Request) -> (Response, Response) {
+        let parsed = Policy::parse(policy).unwrap();
+        let reference = PolicySet::new(vec![parsed]);
+        assert!(reference.reference_readings);
+        let mut general = reference.clone();
+        general.reference_readings = false;
+        (reference.evaluate(request), general.evaluate(request))
+    }
+
+    #[test]
+    fn the_readings_aware_path_under_the_reference_readings_answers_as_the_reference_path() {
+        let statement = |body: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{body}, {{"Effect": "Deny", "Action": "iot:CancelJob", "Resource": "*"}}]}}"#
+            )
+        };
+        let policies = [
+            r#"{"Effect": "Allow", "Action": "iot:*", "Resource": "arn:aws:iot:*:*:job/*"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "arn:aws:iot:*:job/*"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "arn:aws:iot:us-east-1:1:job/${aws:username}"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "NotResource": "arn:aws:iot:*:*:job/${aws:username}"}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/*"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:iot:*:*:job/${aws:username}"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "2001:db8::1"]}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "a"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"NumericLessThan": {"iot:n": "5"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*", "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": "a*"}}}"#,
+        ];
+        let contexts: Vec<Vec<(&str, ContextValue)>> = vec![
+            vec![],
+            vec![
+                ("aws:username", "j1".into()),
+                ("aws:SourceArn", "arn:aws:iot:us-east-1:1:job/j1".into()),
+                ("aws:SourceIp", "192.0.2.7".into()),
+                ("iot:n", "4".into()),
+            ],
+            vec![
+                ("aws:SourceArn", "arn:AWS:iot".into()),
+                ("aws:SourceIp", "::ffff:192.0.2.7".into()),
+                ("iot:n", "four".into()),
+                (
+                    "aws:TagKeys",
+                    ContextValue::Multi(vec!["a".into(), "ab".into()]),
+                ),
+            ],
+        ];
+        let resources = [
+            "arn:aws:iot:us-east-1:1:job/j1",
+            "arn:aws:iot:us-east-1:1:job/a:b",
+            "arn:AWS:iot:us-east-1:1:job/j1",
+            "*",
+        ];
+        let mut decisions = std::collections::BTreeSet::new();
+        for body in policies {
+            let policy = statement(body);
+            for context in &contexts {
+                for resource in resources {
+                    for action in ["iot:DescribeJob", "iot:CancelJob"] {
+                        let context = Context::from_pairs(context.iter().cloned()).unwrap();
+                        let request = Request::new(action, resource, context).unwrap();
+                        let (reference, general) = both_paths(&policy, &request);
+                        assert_eq!(reference, general, "{policy} on {request:?}");
+                        decisions.insert(format!("{:?}", reference.decision));
+                    }
+                }
+            }
+        }
+        // The table reaches every decision, errors included.
+        assert_eq!(decisions.len(), 4, "{decisions:?}");
     }
 }

@@ -6,9 +6,11 @@ use iam_policy::diagnostic::Position;
 use iam_policy::model::Effect;
 
 use crate::condition::{self, Env};
-use crate::evaluate::{action_matches, resource_matches, PolicySet};
+use crate::evaluate::{action_matches, PolicySet, UNRESOLVED_NOT_RESOURCE};
 use crate::request::Request;
+use crate::resource::resource_matches;
 use crate::response::Response;
+use iam_policy::Readings;
 
 /// A response with a verdict for each statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +77,7 @@ impl PolicySet {
                     sid: s.sid.clone(),
                     effect: s.effect,
                     origin: s.origin.0,
-                    verdict: verdict(entry, request),
+                    verdict: verdict(entry, request, self.readings()),
                 }
             })
             .collect();
@@ -86,17 +88,26 @@ impl PolicySet {
     }
 }
 
-fn verdict(entry: &crate::evaluate::Entry, request: &Request) -> Verdict {
+fn verdict(entry: &crate::evaluate::Entry, request: &Request, readings: &Readings) -> Verdict {
     let s = &entry.statement;
     if !action_matches(&s.actions, request) {
         return Verdict::ActionNotMatched;
     }
-    if !resource_matches(&s.resources, entry.variables, request, &mut |_| {}) {
-        return Verdict::ResourceNotMatched;
+    match resource_matches::<false>(
+        &s.resources,
+        entry.variables,
+        request,
+        readings,
+        &mut |_| {},
+    ) {
+        Some(true) => {}
+        Some(false) => return Verdict::ResourceNotMatched,
+        None => return Verdict::Error(UNRESOLVED_NOT_RESOURCE.to_owned()),
     }
-    let env = Env {
+    let env = Env::<false> {
         context: request.context(),
         variables: entry.variables,
+        readings,
     };
     let mut first_false = None;
     for c in &s.conditions {

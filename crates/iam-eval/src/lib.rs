@@ -49,7 +49,9 @@ pub mod call;
 mod condition;
 pub mod evaluate;
 pub mod explain;
+mod readings;
 pub mod request;
+mod resource;
 pub mod response;
 mod template;
 
@@ -58,7 +60,8 @@ pub use explain::{Explanation, StatementExplanation, Verdict};
 pub use request::{Context, ContextValue, Request, RequestError};
 pub use response::{Decision, EvaluationError, EvaluationErrorKind, Response, StatementRef};
 
-use iam_policy::Policy;
+pub use iam_policy::readings::{Point, Readings};
+use iam_policy::{ParseOptions, Policy};
 
 /// An evaluator of identity policies, given as document texts.
 pub trait Evaluator {
@@ -76,10 +79,23 @@ impl PolicySet {
     /// set an error (§3): one [`EvaluationError`] per rejected document, quoting its first
     /// diagnostics.
     pub fn from_texts(texts: &[&str]) -> Result<PolicySet, Vec<EvaluationError>> {
+        Self::from_texts_with(texts, Readings::default())
+    }
+
+    /// [`PolicySet::from_texts`], parsing and evaluating under `readings`.
+    pub fn from_texts_with(
+        texts: &[&str],
+        readings: Readings,
+    ) -> Result<PolicySet, Vec<EvaluationError>> {
         let mut parsed = Vec::with_capacity(texts.len());
         let mut errors = Vec::new();
+        let options = ParseOptions {
+            readings,
+            ..ParseOptions::default()
+        };
         for (index, text) in texts.iter().enumerate() {
-            match Policy::parse(text) {
+            let checked = Policy::check(text, &options);
+            match checked.policy.ok_or(checked.diagnostics) {
                 Ok(policy) => parsed.push(policy),
                 Err(diagnostics) => {
                     errors.push(EvaluationError::rejected_document(index, &diagnostics));
@@ -87,16 +103,27 @@ impl PolicySet {
             }
         }
         if errors.is_empty() {
-            Ok(PolicySet::new(parsed))
+            Ok(PolicySet::with_readings(parsed, readings))
         } else {
             Err(errors)
         }
     }
 }
 
+/// The reference evaluator following other permitted readings of the implementation-defined
+/// points: what an evaluator that made other choices answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReferenceUnder(pub Readings);
+
 impl Evaluator for ReferenceEvaluator {
     fn evaluate(&self, policies: &[&str], request: &Request) -> Response {
-        match PolicySet::from_texts(policies) {
+        ReferenceUnder(Readings::default()).evaluate(policies, request)
+    }
+}
+
+impl Evaluator for ReferenceUnder {
+    fn evaluate(&self, policies: &[&str], request: &Request) -> Response {
+        match PolicySet::from_texts_with(policies, self.0) {
             Ok(set) => set.evaluate(request),
             Err(errors) => Response {
                 decision: None,

@@ -276,6 +276,24 @@ pub struct Request {
 }
 
 impl Request {
+    /// Why AWS could not send this request (docs/semantics.md §2, ID-16), or `None` when it
+    /// could. Allocates: only the `error` reading of ID-16 asks.
+    pub fn outside_catalog(&self) -> Option<iam_policy::catalog::OutsideCatalog> {
+        use iam_policy::catalog::ContextShape;
+        let context: Vec<(&str, ContextShape<'_>)> = self
+            .context
+            .iter()
+            .map(|(key, value)| {
+                let shape = match value {
+                    ContextValue::Single(s) => ContextShape::Single(s),
+                    ContextValue::Multi(v) => ContextShape::Array(v),
+                };
+                (key, shape)
+            })
+            .collect();
+        iam_policy::catalog::outside_catalog(&self.action, &self.resource, &context)
+    }
+
     /// A request for `action` (`vendor:name`) on `resource` (an ARN, or `*`).
     pub fn new(action: &str, resource: &str, context: Context) -> Result<Request, RequestError> {
         let invalid = || RequestError::InvalidAction {

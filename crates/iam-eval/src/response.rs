@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use iam_policy::readings::Point;
 use iam_policy::value::ValueError;
 use iam_policy::{Diagnostic, Diagnostics};
 
@@ -85,6 +86,9 @@ pub enum EvaluationErrorKind {
     RejectedDocument(Vec<Diagnostic>),
     /// A request value cannot be read as the type a condition needs (ID-5).
     UnreadableValue(ValueError),
+    /// The evaluation fails under the `error` reading of an implementation-defined point
+    /// (ID-8, ID-12, ID-16, ID-21; the reference's readings never give it).
+    Reading(Point),
     /// An internal invariant of the evaluator does not hold: a bug in iamconf, never the
     /// input's fault. The evaluation fails closed instead of answering from a partial view.
     Internal(&'static str),
@@ -144,6 +148,36 @@ impl EvaluationError {
             policy,
             statement: Some(statement),
             key: Some(key.to_owned()),
+        }
+    }
+
+    /// A condition (or `NotResource` entry) of statement `statement` of policy `policy` fails
+    /// under the `error` reading of `point`; `message` says why.
+    pub fn reading(
+        policy: usize,
+        statement: usize,
+        key: &str,
+        point: Point,
+        message: &'static str,
+    ) -> Self {
+        Self {
+            message: message.to_owned(),
+            kind: EvaluationErrorKind::Reading(point),
+            policy,
+            statement: Some(statement),
+            key: Some(key.to_owned()),
+        }
+    }
+
+    /// The whole request is refused under the `error` reading of `point` (ID-16: a request
+    /// AWS could not send); `message` says why.
+    pub fn refused_request(point: Point, message: String) -> Self {
+        Self {
+            message,
+            kind: EvaluationErrorKind::Reading(point),
+            policy: 0,
+            statement: None,
+            key: None,
         }
     }
 

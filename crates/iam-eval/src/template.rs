@@ -11,6 +11,9 @@ use iam_policy::pattern::{matches_tokens, token, GlobSyntax, GlobToken};
 use iam_policy::text::folded;
 use iam_policy::variable::{self, Template};
 
+use iam_policy::readings::Readings;
+
+use crate::readings;
 use crate::request::{Context, ContextValue};
 
 /// One piece of a resolved template.
@@ -145,26 +148,33 @@ pub(crate) fn like(
 
 /// A resource pattern with a template tail: `head` (wildcards live) then the resolved tail,
 /// matched by the ARN rule of §5.
-pub(crate) fn resource(
+pub(crate) fn resource<const REFERENCE: bool>(
     head: &str,
     tail: Source<'_>,
     context: &Context,
     candidate: &str,
+    readings: &Readings,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     with_tokens(|tokens| {
         tokens.extend(head.chars().map(token));
         for_each_piece(tail, context, |p| push_piece(tokens, p), missing)
-            && matches_tokens(tokens, GlobSyntax::Arn, candidate)
+            && if REFERENCE || readings::plain_arns(readings) {
+                matches_tokens(tokens, GlobSyntax::Arn, candidate)
+            } else {
+                readings::resource_tokens(tokens, candidate, readings)
+            }
     })
 }
 
 /// `ArnLike`/`ArnEquals` with a template: split at the first five colons written in the
-/// pattern (not those of substituted values) and glob each component.
+/// pattern (not those of substituted values) and glob each component; with `fold` (the
+/// `insensitive` reading of ID-6) the first four components compare case-insensitively.
 pub(crate) fn arn(
     source: Source<'_>,
     context: &Context,
     candidate: &str,
+    fold: bool,
     missing: &mut dyn FnMut(&str),
 ) -> bool {
     with_tokens(|tokens| {
@@ -197,11 +207,17 @@ pub(crate) fn arn(
         let ends = bounds.iter().copied().chain(std::iter::once(tokens.len()));
         // ID-21: a request value of fewer than six components matches no pattern.
         let mut components = iam_policy::arn::components(candidate);
-        for end in ends {
+        for (index, end) in ends.enumerate() {
             let (Some(part), Some(value)) = (tokens.get(start..end), components.next()) else {
                 return false;
             };
-            if !matches_tokens(part, GlobSyntax::Text, value) {
+            let matched = if fold && index < 4 {
+                let part = readings::fold_tokens(part, 1);
+                matches_tokens(&part, GlobSyntax::Text, &readings::fold_head(value, 1))
+            } else {
+                matches_tokens(part, GlobSyntax::Text, value)
+            };
+            if !matched {
                 return false;
             }
             start = end;
@@ -323,19 +339,33 @@ mod tests {
             Source::Live(&t),
             &c,
             "arn:aws:iot:us-east-1:1:thing/a:b",
+            false,
             &mut |_| {}
         ));
         assert!(!arn(
             Source::Live(&t),
             &c,
             "arn:aws:iot:us-east-1:1:thing/a",
+            false,
             &mut |_| {}
         ));
-        assert!(!arn(Source::Live(&t), &c, "arn:aws:iot", &mut |_| {}));
+        assert!(!arn(
+            Source::Live(&t),
+            &c,
+            "arn:aws:iot",
+            false,
+            &mut |_| {}
+        ));
         let short = Template {
             parts: vec![text("arn:aws:"), var("k", None)],
         };
-        assert!(!arn(Source::Live(&short), &c, "arn:aws:a:b", &mut |_| {}));
+        assert!(!arn(
+            Source::Live(&short),
+            &c,
+            "arn:aws:a:b",
+            false,
+            &mut |_| {}
+        ));
     }
 
     #[test]
@@ -344,7 +374,17 @@ mod tests {
             parts: vec![text("thing/"), var("k", None)],
         };
         let c = ctx(&[("k", "t1".into())]);
-        let m = |cand| resource("arn:aws:iot:*:*:", Source::Live(&t), &c, cand, &mut |_| {});
+        let r = Readings::default();
+        let m = |cand| {
+            resource::<true>(
+                "arn:aws:iot:*:*:",
+                Source::Live(&t),
+                &c,
+                cand,
+                &r,
+                &mut |_| {},
+            )
+        };
         assert!(m("arn:aws:iot:us-east-1:123:thing/t1"));
         assert!(!m("arn:aws:iot:us-east-1:123:thing/t2"));
     }

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use iam_eval::call::{Call, CallError, CheckReason, ParamValue};
+use iam_eval::call::{combine, Call, CallChecks, CallError, CheckReason, ParamValue};
 use iam_eval::{Context, ContextValue, Decision, PolicySet};
 use iam_policy::catalog::{self, operations};
 use iam_policy::Policy;
@@ -403,5 +403,89 @@ fn every_operation_expands_into_requests_inside_the_catalog() {
                 }
             }
         }
+    }
+}
+
+/// The resources checked under a reading of ID-22.
+fn resources_under(call: &Call, reading: CallChecks) -> Vec<String> {
+    call.expand_under(reading)
+        .unwrap()
+        .checks
+        .iter()
+        .map(|c| format!("{} {}", c.request.action(), c.request.resource()))
+        .collect()
+}
+
+const JOB42: &str = "arn:aws:iot:us-east-1:123456789012:job/fw-42";
+const TEMPLATE: &str = "arn:aws:iot:us-east-1:123456789012:jobtemplate/fw";
+
+#[rstest::rstest]
+// Every ARN the call names, in parameter order.
+#[case(CallChecks::Every, &["iot:CreateJob JOB", "iot:CreateJob GROUP", "iot:CreateJob THING", "iot:CreateJob TEMPLATE", "iot:TagResource JOB"])]
+// The optional `jobTemplateArn` is not checked.
+#[case(CallChecks::Required, &["iot:CreateJob JOB", "iot:CreateJob GROUP", "iot:CreateJob THING", "iot:TagResource JOB"])]
+// The job only; the tagging check of a create with tags under every reading.
+#[case(CallChecks::First, &["iot:CreateJob JOB", "iot:TagResource JOB"])]
+fn id22_the_checks_of_each_reading(#[case] reading: CallChecks, #[case] want: &[&str]) {
+    let c = call(
+        "CreateJob",
+        vec![
+            ("jobId", text("fw-42")),
+            (
+                "targets",
+                ParamValue::List(vec![GROUP.into(), THING.into()]),
+            ),
+            ("jobTemplateArn", text(TEMPLATE)),
+            (
+                "tags",
+                ParamValue::Tags(vec![("env".into(), "prod".into())]),
+            ),
+        ],
+    );
+    let want: Vec<String> = want
+        .iter()
+        .map(|w| {
+            w.replace("JOB", JOB42)
+                .replace("GROUP", GROUP)
+                .replace("THING", THING)
+                .replace("TEMPLATE", TEMPLATE)
+        })
+        .collect();
+    assert_eq!(resources_under(&c, reading), want);
+}
+
+#[rstest::rstest]
+// (statements, [every, required, first]): the job and the group granted, not the template.
+#[case(&[JOBS, E1_GROUP], ["implicitDeny", "allowed", "allowed"])]
+// The job alone granted.
+#[case(&[JOBS], ["implicitDeny", "implicitDeny", "allowed"])]
+// A Deny on the template.
+#[case(&[JOBS, E1_GROUP, r#"{"Effect": "Deny", "Action": "*", "Resource": "arn:aws:iot:*:*:jobtemplate/*"}"#], ["explicitDeny", "allowed", "allowed"])]
+fn id22_the_call_decision_of_each_reading(#[case] statements: &[&str], #[case] want: [&str; 3]) {
+    let c = call(
+        "CreateJob",
+        vec![
+            ("jobId", text("fw-42")),
+            ("targets", text(GROUP)),
+            ("jobTemplateArn", text(TEMPLATE)),
+        ],
+    );
+    let policies = set(&statements.join(", "));
+    for (reading, want) in [CallChecks::Every, CallChecks::Required, CallChecks::First]
+        .into_iter()
+        .zip(want)
+    {
+        let expanded = c.expand_under(reading).unwrap();
+        let decisions = expanded
+            .checks
+            .iter()
+            .map(|check| policies.evaluate(&check.request).decision);
+        let got = match combine(decisions) {
+            Some(Decision::Allow) => "allowed",
+            Some(Decision::ExplicitDeny) => "explicitDeny",
+            Some(Decision::ImplicitDeny) => "implicitDeny",
+            None => "error",
+        };
+        assert_eq!(got, want, "{reading:?}");
     }
 }

@@ -163,6 +163,17 @@ pub fn head_and_resource(text: &str) -> Option<(&str, &str)> {
     Some((text.get(..text.len() - resource.len())?, resource))
 }
 
+/// Whether the resource part of an ARN pattern has a `*` or `?` in its resource-type text
+/// (ID-17): before its first `/` (`...:*/fw-1`), or, when it has none, mixed with other text
+/// (`...:u*`, `...:job*`). A resource part of stars only (`...:*`, and the padding of a short
+/// pattern) stands for the whole resource, type and id: an ordinary wildcard.
+pub fn wildcard_in_resource_type(pattern: &str) -> bool {
+    resource_part(pattern).is_some_and(|part| match part.split_once('/') {
+        Some((kind, _)) => kind.contains(['*', '?']),
+        None => part.contains(['*', '?']) && !part.chars().all(|c| c == '*'),
+    })
+}
+
 /// The service segment of an ARN (pattern), when it has one (`iot` in `arn:aws:iot:...`).
 pub fn service(text: &str) -> Option<&str> {
     let mut parts = components(text);
@@ -175,6 +186,21 @@ pub fn service(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wildcards_in_the_resource_type() {
+        for (pattern, want) in [
+            ("arn:aws:iot:*:*:*/fw-1", true),
+            ("arn:aws:iot:*:*:jo?/fw-1", true),
+            ("arn:aws:iot:*:*:job*", true),
+            ("arn:aws:iot:*:*:*", false),
+            ("arn:aws:iot:*:*:**", false),
+            ("arn:aws:iot:*:*:job/*", false),
+            ("arn:aws:iot", false),
+        ] {
+            assert_eq!(wildcard_in_resource_type(pattern), want, "{pattern}");
+        }
+    }
 
     #[test]
     fn splits_at_the_first_five_colons() {

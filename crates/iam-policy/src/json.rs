@@ -66,6 +66,8 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use lex::{quote, Kind, Lexer, Locator};
 use tape::{Entry, Node};
 
+use crate::readings::DuplicateKeys;
+
 #[path = "json_lex.rs"]
 mod lex;
 #[path = "json_tape.rs"]
@@ -222,6 +224,12 @@ fn tree(nodes: &[Node<'_>], at: usize) -> JsonValue {
 
 /// [`parse_json`] onto a flat tape, strings borrowed from `text` where they hold no escape.
 pub(crate) fn parse_tape(text: &str) -> TapeOutcome<'_> {
+    parse_tape_with(text, DuplicateKeys::Error)
+}
+
+/// [`parse_tape`] under a reading of ID-1: with [`DuplicateKeys::First`] or
+/// [`DuplicateKeys::Last`] a duplicate key is no error, and the first or the last one is kept.
+pub(crate) fn parse_tape_with(text: &str, duplicates: DuplicateKeys) -> TapeOutcome<'_> {
     if text.len() > MAX_SIZE {
         return TapeOutcome {
             nodes: Vec::new(),
@@ -236,6 +244,7 @@ pub(crate) fn parse_tape(text: &str) -> TapeOutcome<'_> {
         };
     }
     let mut parser = Parser::new(text);
+    parser.duplicates = duplicates;
     parser.run();
     let mut diagnostics = parser.lex.diagnostics;
     diagnostics.sort_by_key(|d| d.span.start);
@@ -299,6 +308,8 @@ struct Parser<'a> {
     /// The root's entry, once delivered.
     root: Option<usize>,
     locator: Option<Locator>,
+    /// What a duplicate key does (ID-1).
+    duplicates: DuplicateKeys,
 }
 
 impl<'a> Parser<'a> {
@@ -313,6 +324,7 @@ impl<'a> Parser<'a> {
             nodes: Vec::with_capacity(text.len() / 16 + 1),
             root: None,
             locator: None,
+            duplicates: DuplicateKeys::Error,
         }
     }
 
@@ -856,9 +868,9 @@ impl<'a> Parser<'a> {
             let mut i = frame.node + 1;
             let mut found = None;
             while let Some(node) = self.nodes.get(i).filter(|_| i < value) {
-                if let Some((k, span)) = &node.key {
+                if let Some((k, _)) = &node.key {
                     if *k == key {
-                        found = Some(*span);
+                        found = Some(i);
                         break;
                     }
                 }
@@ -866,10 +878,12 @@ impl<'a> Parser<'a> {
             }
             found
         } else {
-            let at = frame.index.get(&key).copied();
-            at.and_then(|i| self.nodes.get(i)?.key.as_ref().map(|(_, span)| *span))
+            frame.index.get(&key).copied()
         };
-        let Some(first) = first else {
+        let Some((first_at, first)) = first.and_then(|i| {
+            let span = self.nodes.get(i)?.key.as_ref()?.1;
+            Some((i, span))
+        }) else {
             if !frame.index.is_empty() {
                 frame.index.insert(key.clone(), value);
             }
@@ -879,6 +893,27 @@ impl<'a> Parser<'a> {
             }
             return;
         };
+        match self.duplicates {
+            DuplicateKeys::Error => {}
+            DuplicateKeys::First => {
+                self.nodes.truncate(value);
+                return;
+            }
+            DuplicateKeys::Last => {
+                // The earlier member stays on the tape without its key, so no walk of the
+                // object's members sees it; the later one takes its place.
+                if let Some(node) = self.nodes.get_mut(first_at) {
+                    node.key = None;
+                }
+                if !frame.index.is_empty() {
+                    frame.index.insert(key.clone(), value);
+                }
+                if let Some(node) = self.nodes.get_mut(value) {
+                    node.key = Some((key, key_span));
+                }
+                return;
+            }
+        }
         self.nodes.truncate(value);
         let first = first.start;
         let shown = quote(&key);

@@ -35,6 +35,7 @@ pub mod json;
 pub mod model;
 mod parse;
 pub mod pattern;
+pub mod readings;
 pub mod render;
 pub mod suggest;
 pub mod text;
@@ -48,6 +49,7 @@ pub use model::{
     Origin, Policy, ResourceClause, ResourceMatcher, ResourcePattern, Statement, TextMatcher,
     TextValue, Typed, Version,
 };
+pub use readings::{Point, Readings};
 
 /// The kind of IAM policy, which sets its size quota (non-whitespace characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +91,9 @@ impl PolicyKind {
 pub struct ParseOptions {
     /// When given, the kind's size quota is enforced as an error.
     pub kind: Option<PolicyKind>,
+    /// The readings of the implementation-defined points the parser decides (ID-1 to ID-4,
+    /// ID-9, ID-11, ID-13); the reference's by default.
+    pub readings: Readings,
 }
 
 /// The result of checking a document: the policy when it has no error, and every diagnostic

@@ -137,6 +137,9 @@ pub enum ActionMatcher {
         /// The name glob, lowercased, matched against the request's lowercased name.
         name: Glob,
     },
+    /// A pattern with a wildcard in its vendor, under the `glob` reading of ID-3: one glob
+    /// over the lowercased `vendor:name`, matched against the request's lowercased action.
+    Glob(Glob),
 }
 
 /// `Resource` (negated = false) or `NotResource` (negated = true).
@@ -166,6 +169,9 @@ pub enum ResourceMatcher {
     Arn(Glob),
     /// An ARN pattern whose resource part holds live variables (Version 2012-10-17).
     Template(ArnTemplate),
+    /// Matches no resource: an ARN pattern with a wildcard in its resource-type part under
+    /// the `literal` reading of ID-17 (never under the reference's readings).
+    Nothing,
 }
 
 /// An ARN pattern with live variables in its resource part.
@@ -187,7 +193,8 @@ pub struct Condition {
     pub key: String,
     /// The condition key lowercased (context keys compare case-insensitively).
     pub key_lower: String,
-    /// The policy values, converted to the operator's type (never empty).
+    /// The policy values, converted to the operator's type (never empty, but under the
+    /// `accept` reading of ID-11).
     pub values: ConditionValues,
     /// Where the key starts.
     pub origin: Origin,

@@ -10,8 +10,9 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
 use crate::suggest::closest;
 
 use crate::json::tape::{Kind as JsonKind, Member as JsonMember, Value as JsonValue};
-use crate::json::{self, parse_tape};
+use crate::json::{self, parse_tape_with};
 use crate::model::{Effect, Origin, Policy, Statement, Version};
+use crate::readings::{Readings, SidCase};
 use crate::{Checked, ParseOptions};
 
 const TOP_LEVEL_KEYS: &[&str] = &["Version", "Id", "Statement"];
@@ -26,7 +27,7 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
-    let mut outcome = parse_tape(text);
+    let mut outcome = parse_tape_with(text, options.readings.duplicate_keys);
     // After a syntax error other than a comma fault the recovered tree is a guess: report up
     // to that error and no structural error built on the guess.
     let fatal = json::first_fatal(&outcome.diagnostics);
@@ -37,6 +38,7 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         positions: Positions::new(text),
         diagnostics: outcome.diagnostics,
         variables: false,
+        readings: options.readings,
     };
     let policy = match fatal {
         None if !outcome.nodes.is_empty() => builder.policy(JsonValue::new(&outcome.nodes, 0)),
@@ -146,6 +148,8 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Whether `${...}` is live (Version 2012-10-17).
     variables: bool,
+    /// The readings of the implementation-defined points.
+    readings: Readings,
 }
 
 impl Builder<'_> {
@@ -444,7 +448,12 @@ impl Builder<'_> {
             return None;
         }
         if !sid.is_empty() {
-            if let Some((_, first)) = sids.iter().find(|(s, _)| s == sid) {
+            // ID-2: Sids are ASCII letters and digits, so ASCII folding is the whole folding.
+            let same = |s: &String| match self.readings.sid_case {
+                SidCase::Sensitive => s == sid,
+                SidCase::Insensitive => s.eq_ignore_ascii_case(sid),
+            };
+            if let Some((_, first)) = sids.iter().find(|(s, _)| same(s)) {
                 let first = self.positions.position(first.start);
                 let message = format!("`Sid` `{sid}` is used by an earlier statement");
                 self.error(Code::DuplicateSid, member.value.span(), message)

@@ -188,6 +188,21 @@ pub fn parse_instant(text: &str) -> Result<Instant, ValueError> {
     read_date(text).map_err(|message| ValueError::new(ValueKind::Date, text, message))
 }
 
+/// [`parse_instant`] under the `year` reading of ID-14: four digits (`2024`) are a W3C year,
+/// the instant 2024-01-01T00:00:00Z; any other text reads as [`parse_instant`] reads it.
+pub fn parse_instant_digits_as_year(text: &str) -> Result<Instant, ValueError> {
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_iso(format!("{text}-01-01T00:00:00Z").as_bytes()).map_err(|reason| {
+            ValueError::new(
+                ValueKind::Date,
+                text,
+                format!("`{text}` is not a date: {reason}"),
+            )
+        });
+    }
+    parse_instant(text)
+}
+
 fn read_date(text: &str) -> Result<Instant, String> {
     if text.is_empty() {
         return Err("an empty string is not a date".to_owned());

@@ -279,6 +279,7 @@ fn size_quota_applies_only_with_a_kind() {
         &text,
         &ParseOptions {
             kind: Some(PolicyKind::User),
+            ..ParseOptions::default()
         },
     );
     assert!(user.policy.is_none());
@@ -290,6 +291,7 @@ fn size_quota_applies_only_with_a_kind() {
         &text,
         &ParseOptions {
             kind: Some(PolicyKind::Role),
+            ..ParseOptions::default()
         },
     );
     assert!(role.policy.is_some());

@@ -43,6 +43,7 @@ use iam_policy::catalog::{self, operations};
 
 use crate::request::{Context, ContextValue, Request};
 use error::either;
+pub use iam_policy::readings::CallChecks;
 
 /// The value of one parameter, as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,6 +265,13 @@ impl Call {
     /// The checks AWS makes for this call (ID-22: one per ARN the call names), or why the call
     /// is not one AWS would take.
     pub fn expand(&self) -> Result<ExpandedCall, CallError> {
+        self.expand_under(CallChecks::Every)
+    }
+
+    /// [`Call::expand`] under a reading of ID-22: every ARN the call names (the reference's),
+    /// only those of its required parameters, or the first only. The `iot:TagResource` check
+    /// of a create with tags is made under every reading.
+    pub fn expand_under(&self, reading: CallChecks) -> Result<ExpandedCall, CallError> {
         let operation = resolve(&self.operation)?;
         let region_ok = self.region.starts_with(|c: char| c.is_ascii_lowercase())
             && self
@@ -309,14 +317,24 @@ impl Call {
             call: self,
             operation,
         };
-        let (resources, keys) = reader.read()?;
-        self.checks(operation, resources, &keys)
+        let (mut resources, keys) = reader.read()?;
+        let created = resources.first().map(|(_, arn)| arn.clone());
+        match reading {
+            CallChecks::Every => {}
+            CallChecks::Required => resources.retain(|(reason, _)| match reason {
+                CheckReason::Parameter(name) => operation.param(name).is_some_and(|p| p.required),
+                CheckReason::NoResource | CheckReason::TagOnCreate => true,
+            }),
+            CallChecks::First => resources.truncate(1),
+        }
+        self.checks(operation, resources, created.as_deref(), &keys)
     }
 
     fn checks(
         &self,
         operation: &'static Operation,
         resources: Vec<(CheckReason, String)>,
+        created: Option<&str>,
         keys: &CallKeys,
     ) -> Result<ExpandedCall, CallError> {
         for (key, _) in self.context.iter() {
@@ -342,7 +360,7 @@ impl Call {
             }
         }
         if operation.tag_on_create && !keys.tags.is_empty() {
-            if let Some((_, created)) = resources.first() {
+            if let Some(created) = created {
                 add(CheckReason::TagOnCreate, "iot:TagResource", created)?;
             }
         }

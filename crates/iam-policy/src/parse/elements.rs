@@ -15,6 +15,10 @@ use crate::model::{
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
 };
 use crate::pattern::{Glob, GlobSyntax};
+use crate::readings::{
+    BareIpv6, BoolVariable, DigitsDate, EmptyUnknownOperator, EmptyValues, IllTypedValue,
+    NullQualifier, ResourceTypeWildcard, ShortArn, VendorWildcard,
+};
 use crate::value;
 use crate::variable::Template;
 
@@ -149,8 +153,9 @@ impl Builder<'_> {
                 return None;
             }
         };
-        // ID-3: a wildcard in the vendor is an error.
-        if vendor.contains(['*', '?']) {
+        // ID-3: a wildcard in the vendor is an error (or, under `glob`, part of a glob).
+        let vendor_wildcard = vendor.contains(['*', '?']);
+        if vendor_wildcard && self.readings.vendor_wildcard == VendorWildcard::Error {
             self.report(
                 Diagnostic::new(
                     Code::InvalidAction,
@@ -173,6 +178,14 @@ impl Builder<'_> {
                 .with_help("a vendor prefix is a non-empty name without blanks, such as `iot`"),
             );
             return None;
+        }
+        if vendor_wildcard {
+            // ID-3 `glob`: the whole action is one glob (a request action has one colon).
+            let pattern = ActionPattern {
+                text: text.to_owned(),
+                matcher: ActionMatcher::Glob(Glob::new(&crate::text::fold(text), GlobSyntax::Text)),
+            };
+            return Some((pattern, None));
         }
         // Folded as the request's action is, so that any vendor compares.
         let vendor_lower = crate::text::fold(vendor);
@@ -246,6 +259,15 @@ impl Builder<'_> {
             return None;
         }
         if let PatternShape::Short { segments } = shape {
+            if self.readings.short_arn == ShortArn::Error {
+                self.error(
+                    Code::InvalidResource,
+                    span,
+                    format!("resource `{text}` has {segments} of an ARN's six segments (ID-15)"),
+                )
+                .help = Some("write all six segments, `arn:partition:service:region:account:resource`, using `*` where any value will do".into());
+                return None;
+            }
             let padded = arn::padded_shape(text, shape);
             self.report(
                 Diagnostic::new(
@@ -275,7 +297,11 @@ impl Builder<'_> {
         // pattern has none.
         let tail = arn::resource_part(text);
         let template = tail.and_then(|tail| self.template(tail, span).map(|t| (tail, t)));
+        let literal_type = self.readings.resource_type_wildcard == ResourceTypeWildcard::Literal;
         let matcher = match template {
+            // ID-17 under the `literal` reading: the wildcard is resource-type text no
+            // resource has, so the entry matches nothing.
+            _ if literal_type && arn::wildcard_in_resource_type(text) => ResourceMatcher::Nothing,
             Some((tail, template)) => ResourceMatcher::Template(ArnTemplate {
                 head: text
                     .get(..text.len() - tail.len())
@@ -405,6 +431,19 @@ impl Builder<'_> {
             let operator = match Operator::parse(member.key) {
                 Ok(op) => Some(op),
                 // ID-4: an unknown operator is an error, even with an empty body.
+                Err(OperatorError::Unknown { .. })
+                    if self.readings.empty_unknown_operator == EmptyUnknownOperator::Accept
+                        && matches!(member.value.kind(), JsonKind::Object(keys) if keys.is_empty()) =>
+                {
+                    // ID-4 `accept`: no keys, so nothing to hold.
+                    continue;
+                }
+                Err(OperatorError::BadQualifier { .. })
+                    if self.readings.null_qualifier == NullQualifier::Plain
+                        && null_under_qualifier(member.key).is_some() =>
+                {
+                    null_under_qualifier(member.key)
+                }
                 Err(OperatorError::Unknown { suggestion }) => {
                     let mut d = Diagnostic::new(
                         Code::UnknownOperator,
@@ -470,6 +509,8 @@ impl Builder<'_> {
         };
         match value.kind() {
             // ID-11: an empty array of values is an error.
+            JsonKind::Array(items)
+                if items.is_empty() && self.readings.empty_values == EmptyValues::Accept => {}
             JsonKind::Array(items) if items.is_empty() => {
                 let span = Span::new(value.span().start, value.span().start + 1);
                 self.error(
@@ -522,17 +563,33 @@ impl Builder<'_> {
                 ConditionValues::Text(out)
             }
             // ID-19: a Numeric or IP value that does not read as its type rejects the document.
-            Family::Numeric => ConditionValues::Number(self.typed(
-                texts,
-                Code::InvalidNumber,
-                value::parse_number,
-            )?),
-            Family::Date => {
-                ConditionValues::Date(self.typed(texts, Code::InvalidDate, value::parse_instant)?)
+            // (Under the `nothing` reading of ID-19 such a value is dropped: it matches
+            // nothing.)
+            Family::Numeric => {
+                let texts = self.fitting(texts, |t| value::parse_number(t).is_ok());
+                ConditionValues::Number(self.typed(
+                    texts,
+                    Code::InvalidNumber,
+                    value::parse_number,
+                )?)
             }
+            // ID-14: digits only are epoch seconds (or, under `year`, four of them a year).
+            Family::Date => ConditionValues::Date(match self.readings.digits_date {
+                DigitsDate::Epoch => self.typed(texts, Code::InvalidDate, value::parse_instant)?,
+                DigitsDate::Year => self.typed(
+                    texts,
+                    Code::InvalidDate,
+                    value::parse_instant_digits_as_year,
+                )?,
+            }),
             // ID-18: a policy variable in a `Bool` value is substituted, and the value read
-            // as a boolean after substitution.
-            Family::Bool if self.variables && texts.iter().any(|(t, _)| t.contains("${")) => {
+            // as a boolean after substitution (under the `error` reading it is text that is
+            // not a boolean: the document is rejected).
+            Family::Bool
+                if self.variables
+                    && self.readings.bool_variable == BoolVariable::Substitute
+                    && texts.iter().any(|(t, _)| t.contains("${")) =>
+            {
                 ConditionValues::BoolVariables(self.bool_variables(texts)?)
             }
             Family::Bool => {
@@ -546,12 +603,14 @@ impl Builder<'_> {
                 Code::InvalidBinary,
                 value::decode_base64,
             )?),
-            // ID-19 (see Numeric above).
-            Family::Ip => ConditionValues::Ip(self.typed(
-                texts,
-                Code::InvalidIpRange,
-                value::parse_ip_range,
-            )?),
+            // ID-9 (a bare IPv6 address) and ID-19 (see Numeric above).
+            Family::Ip => {
+                let texts = self.fitting(texts, |t| value::parse_ip_range(t).is_ok());
+                let bare_ipv6 = self.readings.bare_ipv6;
+                ConditionValues::Ip(self.typed(texts, Code::InvalidIpRange, |text| {
+                    read_ip_range(text, bare_ipv6)
+                })?)
+            }
         })
     }
 
@@ -580,6 +639,19 @@ impl Builder<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// The values that `fits`, under the `nothing` reading of ID-19 (a value that does not
+    /// read as its type matches nothing, so it is dropped); all of them under the reference's.
+    fn fitting(
+        &self,
+        texts: Vec<(String, Span)>,
+        fits: impl Fn(&str) -> bool,
+    ) -> Vec<(String, Span)> {
+        match self.readings.ill_typed_value {
+            IllTypedValue::Error => texts,
+            IllTypedValue::Nothing => texts.into_iter().filter(|(t, _)| fits(t)).collect(),
+        }
     }
 
     fn typed<T>(
@@ -643,6 +715,17 @@ impl Builder<'_> {
     fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
         let live = self.variables && text.contains("${");
         let shape = arn::pattern_shape(text, live);
+        if let (PatternShape::Short { segments }, ShortArn::Error) =
+            (shape, self.readings.short_arn)
+        {
+            self.error(
+                Code::InvalidType,
+                span,
+                format!("ARN pattern `{text}` has {segments} of an ARN's six components (ID-15)"),
+            )
+            .help = Some("write all six components, `arn:partition:service:region:account:resource`, using `*` where any value will do".into());
+            return Cow::Borrowed(text);
+        }
         let padded = arn::padded_shape(text, shape);
         if let PatternShape::Short { segments } = shape {
             self.report(Diagnostic::new(
@@ -684,6 +767,35 @@ fn invalid_resource(text: &str, shape: PatternShape, span: Span) -> Diagnostic {
         ),
     };
     Diagnostic::new(Code::InvalidResource, span, message).with_help(help)
+}
+
+/// `ForAllValues:Null` or `ForAnyValue:Null` read as the plain `Null` with its qualifier kept
+/// (the `plain` reading of ID-13; evaluation looks at `Null` before any qualifier).
+fn null_under_qualifier(name: &str) -> Option<Operator> {
+    let (qualifier, rest) = name.split_once(':')?;
+    let plain = Operator::parse(rest).ok()?;
+    let qualified = Operator::parse(&format!("{qualifier}:StringEquals")).ok()?;
+    (plain.kind == OperatorKind::Null).then_some(Operator {
+        qualifier: qualified.qualifier,
+        ..plain
+    })
+}
+
+/// A policy's IP range; under the `error` reading of ID-9 a bare IPv6 address is an error.
+fn read_ip_range(
+    text: &str,
+    bare_ipv6: BareIpv6,
+) -> Result<ipnetwork::IpNetwork, value::ValueError> {
+    if bare_ipv6 == BareIpv6::Error && !text.contains('/') && text.contains(':') {
+        return Err(value::ValueError {
+            expected: value::ValueKind::IpRange,
+            text: text.to_owned(),
+            message: format!(
+                "`{text}` is a bare IPv6 address: write a range such as `{text}/128` (ID-9)"
+            ),
+        });
+    }
+    value::parse_ip_range(text)
 }
 
 #[cfg(test)]
