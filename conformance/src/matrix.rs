@@ -23,7 +23,10 @@ pub struct Column {
     pub report: Report,
 }
 
-/// One explanation of failure groups: the evaluator, a glob over group keys, the text.
+/// The evaluator name of an explanation line that holds for every evaluator.
+pub const ANY_EVALUATOR: &str = "*";
+
+/// One explanation of failure groups: the evaluator (or `*`), a glob over group keys, the text.
 #[derive(Debug, Clone)]
 pub struct Explanation {
     /// The evaluator's name.
@@ -34,7 +37,8 @@ pub struct Explanation {
     pub text: String,
 }
 
-/// Read an explanations file: `EVALUATOR group=KEY-GLOB text` per line, `#` comments.
+/// Read an explanations file: `EVALUATOR group=KEY-GLOB text` per line (`*` for every
+/// evaluator), `#` comments.
 pub fn parse_explanations(text: &str) -> Result<Vec<Explanation>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -76,7 +80,7 @@ pub fn unused_explanations<'a>(
         .iter()
         .filter(|e| {
             !columns.iter().any(|c| {
-                c.name == e.evaluator
+                (c.name == e.evaluator || e.evaluator == ANY_EVALUATOR)
                     && failing_groups(&c.report).iter().any(|g| {
                         explanation_for(explanations, &c.name, &g.key)
                             .is_some_and(|t| std::ptr::eq(t, e.text.as_str()))
@@ -102,7 +106,10 @@ fn explanation_for<'a>(
 ) -> Option<&'a str> {
     explanations
         .iter()
-        .find(|e| e.evaluator == evaluator && Glob::new(&e.pattern, GlobSyntax::Text).is_match(key))
+        .find(|e| {
+            (e.evaluator == evaluator || e.evaluator == ANY_EVALUATOR)
+                && Glob::new(&e.pattern, GlobSyntax::Text).is_match(key)
+        })
         .map(|e| e.text.as_str())
 }
 
@@ -255,9 +262,7 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
                 "- explained: {}",
                 explanation_for(explanations, &c.name, &g.key).unwrap_or("**not explained yet**")
             );
-            let case = serde_json::json!({"policies": g.minimal.policies, "request": {
-                "action": g.minimal.request.action, "resource": g.minimal.request.resource,
-                "context": g.minimal.request.context}});
+            let case = case_text(&g.minimal);
             let explanation: Vec<&str> = g.explanation.lines().take(12).collect();
             let _ = writeln!(
                 out,
@@ -269,6 +274,23 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
         }
     }
     out
+}
+
+/// Longest minimal case written (compact JSON); a longer one (an over-size document) is cut.
+const CASE_CHARS: usize = 4_000;
+
+/// A minimal case as compact JSON, at most [`CASE_CHARS`] characters.
+fn case_text(case: &crate::protocol::CaseLine) -> String {
+    let text = serde_json::json!({"policies": case.policies, "request": {
+        "action": case.request.action, "resource": case.request.resource,
+        "context": case.request.context}})
+    .to_string();
+    let count = text.chars().count();
+    if count <= CASE_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(CASE_CHARS).collect();
+    format!("{cut}… ({} more characters)", count - CASE_CHARS)
 }
 
 fn escape(text: &str) -> String {
@@ -327,9 +349,7 @@ pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) ->
             escape(&c.command)
         );
         for (i, g) in failing_groups(&c.report).iter().enumerate() {
-            let case = serde_json::json!({"policies": g.minimal.policies, "request": {
-                "action": g.minimal.request.action, "resource": g.minimal.request.resource,
-                "context": g.minimal.request.context}});
+            let case = case_text(&g.minimal);
             let _ = writeln!(
                 out,
                 "<h3 id=\"{}\">group {}: {} cases</h3><p>{}</p><p>key: <code>{}</code>; its cases carry: {}</p><p>explained: {}</p><pre>{}</pre><pre>{}</pre>",
@@ -342,7 +362,7 @@ pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) ->
                 escape(
                     explanation_for(explanations, &c.name, &g.key).unwrap_or("not explained yet")
                 ),
-                escape(&case.to_string()),
+                escape(&case),
                 escape(&g.explanation)
             );
         }
@@ -364,6 +384,19 @@ mod tests {
             Some("moto skips Bool")
         );
         assert_eq!(explanation_for(&parsed, "pbac", "op:Bool;x>y"), None);
+        let shared = parse_explanations("* group=accepts-* everyone\nmoto group=* moto\n").unwrap();
+        assert_eq!(
+            explanation_for(&shared, "pbac", "accepts-invalid:condition"),
+            Some("everyone")
+        );
+        assert_eq!(
+            explanation_for(&shared, "moto", "op:Bool;applies-more"),
+            Some("moto")
+        );
+        assert_eq!(
+            explanation_for(&shared, "pbac", "op:Bool;applies-more"),
+            None
+        );
         assert!(parse_explanations("moto op:Bool text").is_err());
         assert!(parse_explanations("moto group=x").is_err());
     }

@@ -17,7 +17,7 @@ const FULL_GROUPS: usize = 8;
 /// Unexpected passes listed one per line; beyond, only their number.
 const UNEXPECTED_SHOWN: usize = 10;
 /// About how many lines the end of the report takes (invariants, counts, verdict).
-const SUMMARY_LINES: usize = 25;
+const SUMMARY_LINES: usize = 40;
 
 /// The grouped human report.
 pub fn grouped(report: &Report) -> String {
@@ -36,12 +36,12 @@ pub fn grouped(report: &Report) -> String {
     order.sort_by_key(|g| std::cmp::Reverse(g.count));
     // Lines per group shown in full, besides the explanation: header, key, labels, error,
     // case (2), "explains", "more lines", first id, saved, other ids, blank. Fewer groups are
-    // shown in full (at least 3) when the one-line groups would not fit otherwise; what is
+    // shown in full (at least 2) when the one-line groups would not fit otherwise; what is
     // left of the budget goes to the explanations.
     let fixed = 12;
     let room = LINE_BUDGET.saturating_sub(SUMMARY_LINES);
     let mut shown = order.len().min(FULL_GROUPS);
-    while shown > 3 && shown * (fixed + 1) + (order.len() - shown) > room {
+    while shown > 2 && shown * (fixed + 1) + (order.len() - shown) > room {
         shown -= 1;
     }
     let one_line_room = room.saturating_sub(shown * (fixed + 1) + 1);
@@ -114,7 +114,11 @@ pub fn grouped(report: &Report) -> String {
             tail.get(start..).unwrap_or(&[]).join("\n")
         );
     }
-    out.push_str(&crate::invariants::summary::human(&report.invariants));
+    let used = out.lines().count();
+    out.push_str(&invariants_within(
+        &report.invariants,
+        LINE_BUDGET.saturating_sub(used),
+    ));
     let counts = &report.counts;
     let failed = counts.failed;
     let _ = writeln!(
@@ -157,6 +161,45 @@ pub fn grouped(report: &Report) -> String {
             "DOES NOT CONFORM"
         }
     );
+    out
+}
+
+/// The invariants within about `room` lines: the first violation of each violated invariant
+/// in full (base case, variant, both answers) when they fit, else one line each
+/// (`--verbose` shows every violation in full); then the table of all invariants.
+fn invariants_within(run: &crate::invariants::through::InvariantRun, room: usize) -> String {
+    use crate::invariants::summary::{describe, human};
+    let mut firsts: Vec<&crate::invariants::through::Violation> = Vec::new();
+    for v in &run.violations {
+        if !firsts.iter().any(|f| f.invariant == v.invariant) {
+            firsts.push(v);
+        }
+    }
+    let mut table = run.clone();
+    table.violations.clear();
+    let table = human(&table);
+    let full: String = firsts.iter().map(|v| describe(v) + "\n").collect();
+    // The counts and the verdict after the invariants take a few lines more.
+    let fits = full.lines().count() + table.lines().count() + 4 <= room;
+    let mut out = String::new();
+    if fits {
+        out.push_str(&full);
+    } else {
+        for v in &firsts {
+            let message: String = v.message.chars().take(120).collect();
+            let _ = writeln!(
+                out,
+                "INVARIANT VIOLATED {} (first on base case {}): {}",
+                v.invariant,
+                v.base_id,
+                message.replace('\n', " ")
+            );
+        }
+    }
+    if run.violations.len() > firsts.len() || (!fits && !firsts.is_empty()) {
+        out.push_str("(`--verbose` shows every violation with its base case and variant)\n\n");
+    }
+    out.push_str(&table);
     out
 }
 

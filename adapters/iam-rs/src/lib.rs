@@ -57,11 +57,15 @@ pub fn key_type(key: &str) -> KeyType {
         .map_or(KeyType::String, |(_, t)| *t)
 }
 
+/// A Bool context value: `true` or `false` in any case (IAM compares Bool values
+/// case-insensitively, docs/iam-facts.md §7).
 fn bool_of(text: &str) -> Option<bool> {
-    match text {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 

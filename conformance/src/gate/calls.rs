@@ -217,10 +217,13 @@ fn run_call(
     let differing = lines
         .iter()
         .zip(references.iter().zip(&answers))
-        .find_map(|(line, (r, a))| differs(r, a, config).map(|why| (line, why)));
+        .find_map(|(line, (r, a))| differs(r, a, config).map(|why| (line, why, r, a)));
     // A check answered differently is a disagreement on an ordinary request, even when the
-    // combination happens to agree.
-    if let Some((line, why)) = differing {
+    // combination happens to agree; its two answers are the failure's cause.
+    let check_answers = differing
+        .as_ref()
+        .map(|(_, _, r, a)| (r.verdict.word().to_owned(), (*a).clone()));
+    if let Some((line, why, _, _)) = differing {
         problems.push(format!(
             "check `{}` ({} on {}): {why}",
             line.id, line.request.action, line.request.resource
@@ -242,7 +245,12 @@ fn run_call(
                 verdict: got.clone(),
                 matched: None,
             };
-            group(oracle, report, &mut outcome, &line, &combined);
+            let (expected, answer) = match &check_answers {
+                Some((expected, answer)) => (expected.as_str(), answer),
+                None => (outcome.expected.as_str(), &combined),
+            };
+            let expected = expected.to_owned();
+            group(oracle, report, &mut outcome, &line, &expected, answer);
         }
     }
     let known = config
@@ -260,12 +268,14 @@ fn run_call(
 }
 
 /// Put a failed call in its failure group: `call` and the labels of the check shown (the one
-/// that differs, else the first), with the combined answers.
+/// that differs, else the first), with that check's two answers (the combined ones when no
+/// check differs): a call that fails on a check has the cause of that check.
 fn group(
     oracle: &mut Oracle,
     report: &mut Report,
     outcome: &mut Outcome,
     line: &CaseLine,
+    expected: &str,
     combined: &AnswerLine,
 ) {
     let reference_answer = oracle.answer(line);
@@ -277,8 +287,8 @@ fn group(
     let found = groups::find_group(
         &report.groups,
         &labels,
-        &outcome.expected,
-        &outcome.got,
+        expected,
+        combined.verdict.word(),
         candidate_error.as_deref(),
     );
     let index = match found {
@@ -291,7 +301,7 @@ fn group(
             groups::add(
                 &mut report.groups,
                 labels.clone(),
-                &outcome.expected,
+                expected,
                 combined,
                 line,
                 &explanation,
