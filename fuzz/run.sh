@@ -31,6 +31,8 @@ for target in "${targets[@]}"; do
         dirs=("$scratch" "$corpus")
     fi
     [ -d "seeds/$target" ] && dirs+=("seeds/$target")
+    # Inputs that once crashed the target, replayed by every run (committed).
+    [ -d "regressions/$target" ] && dirs+=("regressions/$target")
     if nice -n 15 cargo +nightly fuzz run -O -a "$target" "${dirs[@]}" -- \
         -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
         >"logs/$target.log" 2>&1; then

@@ -114,13 +114,20 @@ fn cases(n: usize) -> Vec<GeneratedCase> {
     generate_cases(&GeneratorConfig::default(), 11, n).collect()
 }
 
-/// The case with every policy's text rewritten by `f` (objects through their text).
+/// The case with every policy's text rewritten by `f` (objects through their text); a
+/// rewrite that breaks an object's JSON fails the test (it used to send `null` silently).
+#[allow(clippy::panic)] // a test helper: a broken rewrite is a broken test
 fn rewrite(case: &CaseLine, f: &dyn Fn(&str) -> String) -> CaseLine {
     let mut out = case.clone();
     for p in &mut out.policies {
         *p = match &*p {
             Value::String(s) => Value::String(f(s)),
-            other => serde_json::from_str(&f(&other.to_string())).unwrap_or(Value::Null),
+            other => {
+                let text = f(&other.to_string());
+                serde_json::from_str(&text).unwrap_or_else(|e| {
+                    panic!("the rewrite broke the JSON of a policy object ({e}):\n{other}\n{text}")
+                })
+            }
         };
     }
     out

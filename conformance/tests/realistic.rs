@@ -11,7 +11,7 @@
 use iam_conformance::cases::Corpus;
 use iam_conformance::generate::{generate_cases, GeneratorConfig};
 use iam_conformance::oracle::Oracle;
-use iam_conformance::protocol::Verdict;
+use iam_conformance::protocol::{RequestLine, Verdict};
 use iam_conformance::realistic::outside_catalog;
 
 #[test]
@@ -19,7 +19,9 @@ fn generated_requests_are_catalog_true_unless_tagged() {
     let n = 10_000;
     let mut outside = 0;
     let mut oracle = Oracle::new();
+    let mut epoch = EpochTimes::default();
     for case in generate_cases(&GeneratorConfig::default(), 5, n) {
+        epoch.look_at(&case.case.request);
         if let Some(why) = outside_catalog(&case.case.request) {
             outside += 1;
             // A set holding a document every evaluator rejects is an error under every
@@ -40,6 +42,43 @@ fn generated_requests_are_catalog_true_unless_tagged() {
     // Most requests are realistic; some are not, on purpose (else this shows nothing).
     assert!(outside * 100 / n < 10, "{outside}/{n}");
     assert!(outside > 0);
+    // aws:EpochTime is "Date, Numeric" (iam-facts §9.7): AWS sends epoch seconds. Requests
+    // give it epoch seconds, and an ISO date only when outside the catalog on purpose.
+    assert!(epoch.seconds > 100, "{epoch:?}");
+    assert!(epoch.iso_outside > 0, "{epoch:?}");
+}
+
+/// What the generated requests give `aws:EpochTime`.
+#[derive(Debug, Default)]
+struct EpochTimes {
+    /// Plain numbers (epoch seconds).
+    seconds: usize,
+    /// ISO dates, each in a request outside the catalog.
+    iso_outside: usize,
+}
+
+impl EpochTimes {
+    fn look_at(&mut self, request: &RequestLine) {
+        let value = request
+            .context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("aws:EpochTime"))
+            .and_then(|(_, v)| v.as_str());
+        let Some(value) = value else {
+            return;
+        };
+        if iam_policy::value::parse_number(value).is_ok() {
+            self.seconds += 1;
+            return;
+        }
+        assert!(
+            outside_catalog(request).is_some(),
+            "aws:EpochTime `{value}` is not epoch seconds, yet the request is realistic"
+        );
+        if iam_policy::value::parse_instant(value).is_ok() {
+            self.iso_outside += 1;
+        }
+    }
 }
 
 #[test]

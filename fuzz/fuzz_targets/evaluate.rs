@@ -179,7 +179,14 @@ fn statement(u: &mut Unstructured<'_>, index: usize) -> arbitrary::Result<Statem
         let if_exists = if u.ratio(1, 5)? { "IfExists" } else { "" };
         let mut keys = Vec::new();
         for _ in 0..u.int_in_range(1..=2)? {
-            keys.push((pick(u, KEYS)?, list(u, VALUES, 3)?));
+            let key = pick(u, KEYS)?;
+            let values = list(u, VALUES, 3)?;
+            // A key twice in one block would render as one JSON member whose value depends
+            // on the order (the last wins), so the reversed rendering would not be the same
+            // policy: found by this target (fuzz/regressions/evaluate/duplicate-condition-key).
+            if keys.iter().all(|(k, _)| *k != key) {
+                keys.push((key, values));
+            }
         }
         let name = format!("{qualifier}{operator}{if_exists}");
         if conditions.iter().all(|(n, _)| *n != name) {

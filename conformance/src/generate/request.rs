@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use iam_policy::catalog::{self, KeyType};
 use proptest::prelude::*;
 
 use super::model::{CtxValue, GenRequest};
@@ -30,6 +31,24 @@ type Drawn = Option<(String, String, Option<String>, Shape)>;
 
 /// A value of a key's type and, now and then, one that cannot be read as it.
 type TypedValue = BoxedStrategy<(String, Option<String>)>;
+
+/// The dates that are epoch seconds, read by Date and by Numeric operators alike (the type of
+/// `aws:EpochTime`); the numbers that are, when no date is.
+fn epoch_seconds(dates: &[String], numbers: &[String]) -> Vec<String> {
+    let fitting = |values: &[String]| -> Vec<String> {
+        values
+            .iter()
+            .filter(|v| catalog::value_fits(KeyType::DateNumeric, v))
+            .cloned()
+            .collect()
+    };
+    let from_dates = fitting(dates);
+    if from_dates.is_empty() {
+        fitting(numbers)
+    } else {
+        from_dates
+    }
+}
 
 /// The resource parts of every resource type the IoT Jobs actions take.
 fn resource_parts(job: &str, thing: &str, group: &str) -> [(&'static str, String); 8] {
@@ -132,6 +151,12 @@ pub(super) fn arb_request(
         pick(p.pools.dates.clone()),
         &["yesterday", "2024-13-01T00:00:00Z"],
     );
+    // aws:EpochTime is "Date, Numeric" (iam-facts §9.7): AWS sends epoch seconds, so its
+    // values are the dates and numbers both families read; an ISO date is not of its type.
+    let epoch = typed(
+        pick(epoch_seconds(&p.pools.dates, &p.pools.numbers)),
+        &["yesterday", "2024-01-01T00:00:00Z"],
+    );
     let tag = typed(pick(p.pools.tag_values.clone()), &[]);
     let user = typed(pick(p.pools.thing_names.clone()), &[]);
     let arn = typed(arb_arn(config, p), &["arn:aws:iot"]);
@@ -141,7 +166,7 @@ pub(super) fn arb_request(
         ("aws:SecureTransport", boolean),
         ("aws:MultiFactorAuthAge", number),
         ("aws:CurrentTime", date.clone()),
-        ("aws:EpochTime", date),
+        ("aws:EpochTime", epoch),
         ("aws:RequestTag/env", tag),
         ("aws:username", user),
         ("aws:SourceArn", arn),

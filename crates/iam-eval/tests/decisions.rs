@@ -461,7 +461,12 @@ fn explain_gives_a_verdict_per_statement() {
         ctx(&[("aws:SourceIp", single("10.1.2.3"))]),
     );
     let e = set.explain(&r);
-    assert_eq!(e.response, set.evaluate(&r));
+    // Worked out by hand: statements 3 and 4 apply, both Allow (not `set.evaluate`, which
+    // `explain` calls itself).
+    assert_eq!(e.response.decision, Some(Allow));
+    let matched: Vec<usize> = e.response.matched.iter().map(|m| m.statement).collect();
+    assert_eq!(matched, [3, 4]);
+    assert!(e.response.errors.is_empty());
     let verdicts: Vec<&Verdict> = e.statements.iter().map(|s| &s.verdict).collect();
     assert_eq!(verdicts[0], &Verdict::ActionNotMatched);
     assert_eq!(verdicts[1], &Verdict::ResourceNotMatched);
@@ -495,6 +500,55 @@ fn explain_gives_a_verdict_per_statement() {
     let e = set.explain(&bad);
     assert!(matches!(&e.statements[3].verdict, Verdict::Error(m) if m.contains("`not-an-ip`")));
     assert!(e.to_string().starts_with("error"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    /// `explain` works out each statement's verdict on a path of its own; the decision those
+    /// verdicts give (§3: an error wins, then an applicable Deny, then an applicable Allow) and
+    /// the statements that give it must be the response's.
+    #[test]
+    fn explained_verdicts_give_the_response(
+        picks in proptest::collection::vec(0usize..7, 1..6),
+        action in prop::sample::select(vec!["iot:DescribeJob", "iot:DeleteJob", "iotjobsdata:DescribeJobExecution"]),
+        resource in prop::sample::select(vec![JOB, THING, "*"]),
+        secure in prop::sample::select(vec!["true", "false", "maybe"]),
+        ip in prop::sample::select(vec!["10.0.0.1", "192.0.2.1", "bad"]),
+    ) {
+        let pool = pool();
+        let set = set(picks.iter().map(|i| pool[*i].clone()).collect());
+        let request = req(action, resource, ctx(&[
+            ("iot:A", single("1")),
+            ("iot:T", single("MyIoTThing")),
+            ("aws:SecureTransport", single(secure)),
+            ("aws:SourceIp", single(ip)),
+        ]));
+        let e = set.explain(&request);
+        let applying = |effect: Effect| -> Vec<(usize, usize)> {
+            e.statements
+                .iter()
+                .filter(|s| s.verdict == Verdict::Applies && s.effect == effect)
+                .map(|s| (s.policy, s.statement))
+                .collect()
+        };
+        let errored = e.statements.iter().any(|s| matches!(s.verdict, Verdict::Error(_)));
+        let (deny, allow) = (applying(Effect::Deny), applying(Effect::Allow));
+        let (decision, deciding) = if errored {
+            (None, Vec::new())
+        } else if !deny.is_empty() {
+            (Some(ExplicitDeny), deny)
+        } else if !allow.is_empty() {
+            (Some(Allow), allow)
+        } else {
+            (Some(ImplicitDeny), Vec::new())
+        };
+        prop_assert_eq!(e.response.decision, decision);
+        if decision.is_some() {
+            let matched: Vec<(usize, usize)> =
+                e.response.matched.iter().map(|m| (m.policy, m.statement)).collect();
+            prop_assert_eq!(matched, deciding);
+        }
+    }
 }
 
 #[test]

@@ -1,15 +1,15 @@
 //! Condition keys: per key its type and whether it is multivalued, and which keys a request
 //! for an action may carry (docs/semantics.md §2, §10).
 //!
-//! Sources (docs/iam-facts.md): the IoT service keys and the tag keys from the Service
-//! Authorization Reference (§9.2: `aws:RequestTag/${TagKey}` String, `aws:TagKeys`
-//! ArrayOfString, `aws:ResourceTag/${TagKey}` String; §9.5: `iot:JobId` String); the global
-//! keys from the global condition keys page [S18] as the facts cite it: `aws:SourceIp` IP,
-//! single-valued (§5.14, §6.1); `aws:ViaAWSService` and `aws:SecureTransport` Bool,
-//! single-valued (§7.3, §7.4); `aws:CurrentTime` and `aws:EpochTime` Date (§5.8);
-//! `aws:PrincipalTag/...`, `aws:RequestTag/...`, `aws:ResourceTag/...` single-valued and
-//! `aws:TagKeys` multivalued (§5.14); only single-valued keys may be policy variables (§8.1).
-//! The other global keys' types are those of [S18] (§9.7 of the facts lists them).
+//! Sources (docs/iam-facts.md §9.7 gives each key with the source's words): the IoT service
+//! keys and the tag keys from the Service Authorization Reference (§9.2:
+//! `aws:RequestTag/${TagKey}` String, `aws:TagKeys` ArrayOfString, `aws:ResourceTag/${TagKey}`
+//! String, the command parameter keys Bool / Numeric / String; §9.5: `iot:JobId` String); the
+//! global keys from the AWS page "AWS global condition context keys" [S18], which gives every
+//! key a "Data type" and a "Value type": every `aws:` key of that page is here, with its type
+//! and single/multivalued-ness as the page states them. `aws:EpochTime` is the one key of two
+//! types ("Date, Numeric"): [`KeyType::DateNumeric`]. Only single-valued keys may be policy
+//! variables (§8.1).
 //!
 //! ```
 //! use iam_policy::catalog::{self, KeyType};
@@ -40,14 +40,20 @@ pub enum KeyType {
     Bool,
     /// An IP address (`IpAddress`, `NotIpAddress`).
     Ip,
-    /// An instant (Date operators; `aws:EpochTime` also works with Numeric ones).
+    /// An instant (Date operators).
     Date,
     /// A number (Numeric operators).
     Numeric,
+    /// An instant in epoch seconds, read by Date operators and by Numeric operators alike: the
+    /// global keys page gives `aws:EpochTime` the data type "Date, Numeric", so a value of it
+    /// is a plain number of seconds since 1970 (`1700000000`), which both families read.
+    DateNumeric,
 }
 
 impl KeyType {
-    /// The SAR's name of the type (`String`, `ARN`, `Bool`, `IPAddress`, `Date`, `Numeric`).
+    /// The name of the type as the SAR writes it (`String`, `ARN`, `Bool`, `IPAddress`,
+    /// `Date`, `Numeric`), or as the global keys page does where the SAR has none
+    /// (`Date, Numeric`).
     pub const fn as_str(self) -> &'static str {
         match self {
             KeyType::String => "String",
@@ -56,6 +62,7 @@ impl KeyType {
             KeyType::Ip => "IPAddress",
             KeyType::Date => "Date",
             KeyType::Numeric => "Numeric",
+            KeyType::DateNumeric => "Date, Numeric",
         }
     }
 }
@@ -127,36 +134,63 @@ macro_rules! key {
 
 /// Every key the catalog knows: the global keys first, then the IoT service keys.
 #[rustfmt::skip]
-static KEYS: [KeyInfo; 32] = [
-    // Global keys [S18] (iam-facts §5.8, §5.14, §6.1, §7.3, §7.4, §9.2, §9.7).
-    key!("aws:SourceIp", Ip, false, Global),
-    key!("aws:VpcSourceIp", Ip, false, Global),
-    key!("aws:ViaAWSService", Bool, false, Global),
-    key!("aws:SecureTransport", Bool, false, Global),
-    key!("aws:MultiFactorAuthPresent", Bool, false, Global),
-    key!("aws:PrincipalIsAWSService", Bool, false, Global),
-    key!("aws:MultiFactorAuthAge", Numeric, false, Global),
-    key!("aws:CurrentTime", Date, false, Global),
-    key!("aws:EpochTime", Date, false, Global),
-    key!("aws:TokenIssueTime", Date, false, Global),
-    key!("aws:username", String, false, Global),
-    key!("aws:userid", String, false, Global),
-    key!("aws:PrincipalAccount", String, false, Global),
+static KEYS: [KeyInfo; 56] = [
+    // Global keys [S18], as the page's "Data type" and "Value type" lines give them (iam-facts
+    // §9.7); the page's order: properties of the principal, of a role session, of the
+    // network, of the resource, of the request.
     key!("aws:PrincipalArn", Arn, false, Global),
-    key!("aws:PrincipalOrgID", String, false, Global),
+    key!("aws:PrincipalAccount", String, false, Global),
     key!("aws:PrincipalOrgPaths", String, true, Global),
-    key!("aws:PrincipalType", String, false, Global),
+    key!("aws:PrincipalOrgID", String, false, Global),
     key!("aws:PrincipalTag/${TagKey}", String, false, Global),
-    key!("aws:RequestTag/${TagKey}", String, false, Global),
-    key!("aws:ResourceTag/${TagKey}", String, false, Global),
-    key!("aws:TagKeys", String, true, Global),
-    key!("aws:RequestedRegion", String, false, Global),
-    key!("aws:CalledVia", String, true, Global),
-    key!("aws:SourceArn", Arn, false, Global),
-    key!("aws:SourceAccount", String, false, Global),
+    key!("aws:PrincipalIsAWSService", Bool, false, Global),
+    key!("aws:PrincipalServiceName", String, false, Global),
+    key!("aws:PrincipalServiceNamesList", String, true, Global),
+    key!("aws:PrincipalType", String, false, Global),
+    key!("aws:userid", String, false, Global),
+    key!("aws:username", String, false, Global),
+    key!("aws:AssumedRoot", Bool, false, Global),
+    // "String*": a string for AWS's own identity providers, an ARN for others.
+    key!("aws:FederatedProvider", String, false, Global),
+    key!("aws:TokenIssueTime", Date, false, Global),
+    key!("aws:SignInSessionArn", Arn, false, Global),
+    key!("aws:MultiFactorAuthAge", Numeric, false, Global),
+    key!("aws:MultiFactorAuthPresent", Bool, false, Global),
+    key!("aws:ChatbotSourceArn", Arn, false, Global),
+    key!("aws:Ec2InstanceSourceVpc", String, false, Global),
+    key!("aws:Ec2InstanceSourcePrivateIPv4", Ip, false, Global),
+    key!("aws:SourceIdentity", String, false, Global),
+    key!("aws:SourceIp", Ip, false, Global),
     key!("aws:SourceVpc", String, false, Global),
+    key!("aws:SourceVpcArn", Arn, false, Global),
     key!("aws:SourceVpce", String, false, Global),
+    key!("aws:VpceAccount", String, false, Global),
+    key!("aws:VpceOrgID", String, false, Global),
+    key!("aws:VpceOrgPaths", String, true, Global),
+    key!("aws:VpcSourceIp", Ip, false, Global),
     key!("aws:ResourceAccount", String, false, Global),
+    key!("aws:ResourceOrgID", String, false, Global),
+    key!("aws:ResourceOrgPaths", String, true, Global),
+    key!("aws:ResourceTag/${TagKey}", String, false, Global),
+    key!("aws:CalledVia", String, true, Global),
+    key!("aws:CalledViaFirst", String, false, Global),
+    key!("aws:CalledViaLast", String, false, Global),
+    key!("aws:CalledViaAWSMCP", String, false, Global),
+    key!("aws:ViaAWSService", Bool, false, Global),
+    key!("aws:ViaAWSMCPService", Bool, false, Global),
+    key!("aws:CurrentTime", Date, false, Global),
+    key!("aws:EpochTime", DateNumeric, false, Global),
+    key!("aws:referer", String, false, Global),
+    key!("aws:RequestedRegion", String, false, Global),
+    key!("aws:RequestTag/${TagKey}", String, false, Global),
+    key!("aws:TagKeys", String, true, Global),
+    key!("aws:SecureTransport", Bool, false, Global),
+    key!("aws:SourceAccount", String, false, Global),
+    key!("aws:SourceArn", Arn, false, Global),
+    key!("aws:SourceOrgID", String, false, Global),
+    key!("aws:SourceOrgPaths", String, true, Global),
+    key!("aws:UserAgent", String, false, Global),
+    key!("aws:IsMcpServiceAction", Bool, false, Global),
     // IoT service keys (iam-facts §9.2, §9.5).
     key!("iot:JobId", String, false, Service),
     key!("iot:CommandExecutionParameterBoolean/${CommandParameterName}", Bool, false, Service),
@@ -227,23 +261,139 @@ mod tests {
         assert!(!condition_key("aws:SourceIp").unwrap().is_family());
     }
 
+    /// Each `aws:` key of the page "AWS global condition context keys" with its "Data type" and
+    /// "Value type" lines as the page writes them (iam-facts §9.7 [S18]).
+    const GLOBAL_KEYS_PAGE: [(&str, &str, &str); 52] = [
+        ("aws:PrincipalArn", "ARN", "Single-valued"),
+        ("aws:PrincipalAccount", "String", "Single-valued"),
+        ("aws:PrincipalOrgPaths", "String (list)", "Multivalued"),
+        ("aws:PrincipalOrgID", "String", "Single-valued"),
+        ("aws:PrincipalTag/${TagKey}", "String", "Single-valued"),
+        ("aws:PrincipalIsAWSService", "Boolean", "Single-valued"),
+        ("aws:PrincipalServiceName", "String", "Single-valued"),
+        (
+            "aws:PrincipalServiceNamesList",
+            "String (list)",
+            "Multivalued",
+        ),
+        ("aws:PrincipalType", "String", "Single-valued"),
+        ("aws:userid", "String", "Single-valued"),
+        ("aws:username", "String", "Single-valued"),
+        ("aws:AssumedRoot", "Boolean", "Single-valued"),
+        ("aws:FederatedProvider", "String*", "Single-valued"),
+        ("aws:TokenIssueTime", "Date", "Single-valued"),
+        ("aws:SignInSessionArn", "ARN", "Single-valued"),
+        ("aws:MultiFactorAuthAge", "Numeric", "Single-valued"),
+        ("aws:MultiFactorAuthPresent", "Boolean", "Single-valued"),
+        ("aws:ChatbotSourceArn", "ARN", "Single-valued"),
+        ("aws:Ec2InstanceSourceVpc", "String", "Single-valued"),
+        (
+            "aws:Ec2InstanceSourcePrivateIPv4",
+            "IP address",
+            "Single-valued",
+        ),
+        ("aws:SourceIdentity", "String", "Single-valued"),
+        ("aws:SourceIp", "IP address", "Single-valued"),
+        ("aws:SourceVpc", "String", "Single-valued"),
+        ("aws:SourceVpcArn", "ARN", "Single-valued"),
+        ("aws:SourceVpce", "String", "Single-valued"),
+        ("aws:VpceAccount", "String", "Single-valued"),
+        ("aws:VpceOrgID", "String", "Single-valued"),
+        ("aws:VpceOrgPaths", "String (list)", "Multivalued"),
+        ("aws:VpcSourceIp", "IP address", "Single-valued"),
+        ("aws:ResourceAccount", "String", "Single-valued"),
+        ("aws:ResourceOrgID", "String", "Single-valued"),
+        ("aws:ResourceOrgPaths", "String (list)", "Multivalued"),
+        ("aws:ResourceTag/${TagKey}", "String", "Single-valued"),
+        ("aws:CalledVia", "String (list)", "Multivalued"),
+        ("aws:CalledViaFirst", "String", "Single-valued"),
+        ("aws:CalledViaLast", "String", "Single-valued"),
+        ("aws:CalledViaAWSMCP", "String", "Single-valued"),
+        ("aws:ViaAWSService", "Boolean", "Single-valued"),
+        ("aws:ViaAWSMCPService", "Boolean", "Single-valued"),
+        ("aws:CurrentTime", "Date", "Single-valued"),
+        ("aws:EpochTime", "Date, Numeric", "Single-valued"),
+        ("aws:referer", "String", "Single-valued"),
+        ("aws:RequestedRegion", "String", "Single-valued"),
+        ("aws:RequestTag/${TagKey}", "String", "Single-valued"),
+        ("aws:TagKeys", "String (list)", "Multivalued"),
+        ("aws:SecureTransport", "Boolean", "Single-valued"),
+        ("aws:SourceAccount", "String", "Single-valued"),
+        ("aws:SourceArn", "ARN", "Single-valued"),
+        ("aws:SourceOrgID", "String", "Single-valued"),
+        ("aws:SourceOrgPaths", "String (list)", "Multivalued"),
+        ("aws:UserAgent", "String", "Single-valued"),
+        ("aws:IsMcpServiceAction", "Boolean", "Single-valued"),
+    ];
+
+    fn page_type(data_type: &str) -> KeyType {
+        match data_type {
+            "String" | "String (list)" | "String*" => KeyType::String,
+            "ARN" => KeyType::Arn,
+            "Boolean" => KeyType::Bool,
+            "IP address" => KeyType::Ip,
+            "Date" => KeyType::Date,
+            "Numeric" => KeyType::Numeric,
+            "Date, Numeric" => KeyType::DateNumeric,
+            other => panic!("no data type {other} on the page"),
+        }
+    }
+
+    #[test]
+    fn global_keys_have_the_type_and_value_count_the_page_gives() {
+        for (name, data_type, value_type) in GLOBAL_KEYS_PAGE {
+            let info =
+                condition_key(name).unwrap_or_else(|| panic!("{name} is not in the catalog"));
+            assert_eq!(info.name, name);
+            assert_eq!(info.scope, KeyScope::Global, "{name}");
+            assert_eq!(info.value_type, page_type(data_type), "{name}");
+            assert_eq!(info.multivalued, value_type == "Multivalued", "{name}");
+            // The page's "(list)" and "Multivalued" go together.
+            assert_eq!(data_type.ends_with("(list)"), info.multivalued, "{name}");
+        }
+        // And the catalog has no global key the page does not give.
+        for info in condition_keys()
+            .iter()
+            .filter(|k| k.scope == KeyScope::Global)
+        {
+            assert!(
+                GLOBAL_KEYS_PAGE.iter().any(|(name, ..)| *name == info.name),
+                "{} is not on the page",
+                info.name
+            );
+        }
+    }
+
     #[test]
     fn types_and_multivalued_follow_the_facts() {
         let t = |k: &str| {
             let i = condition_key(k).unwrap();
             (i.value_type, i.multivalued)
         };
-        assert_eq!(t("aws:SourceIp"), (KeyType::Ip, false));
-        assert_eq!(t("aws:ViaAWSService"), (KeyType::Bool, false));
-        assert_eq!(t("aws:SecureTransport"), (KeyType::Bool, false));
+        // aws:EpochTime works with Date and Numeric operators: both read its values.
+        assert_eq!(t("aws:EpochTime"), (KeyType::DateNumeric, false));
+        assert_eq!(KeyType::DateNumeric.as_str(), "Date, Numeric");
         assert_eq!(t("aws:CurrentTime"), (KeyType::Date, false));
-        assert_eq!(t("aws:EpochTime"), (KeyType::Date, false));
+        assert_eq!(t("aws:TokenIssueTime"), (KeyType::Date, false));
         assert_eq!(t("aws:MultiFactorAuthAge"), (KeyType::Numeric, false));
+        assert_eq!(t("aws:CalledVia"), (KeyType::String, true));
+        assert_eq!(t("aws:CalledViaFirst"), (KeyType::String, false));
+        assert_eq!(t("aws:CalledViaLast"), (KeyType::String, false));
+        assert_eq!(t("aws:PrincipalOrgPaths"), (KeyType::String, true));
+        assert_eq!(t("aws:PrincipalServiceNamesList"), (KeyType::String, true));
         assert_eq!(t("aws:TagKeys"), (KeyType::String, true));
-        assert_eq!(t("aws:PrincipalTag/team"), (KeyType::String, false));
+        assert_eq!(t("aws:SourceVpc"), (KeyType::String, false));
+        assert_eq!(t("aws:VpcSourceIp"), (KeyType::Ip, false));
         assert_eq!(t("aws:SourceArn"), (KeyType::Arn, false));
-        assert_eq!(t("aws:username"), (KeyType::String, false));
+        assert_eq!(t("aws:userid"), (KeyType::String, false));
+        assert_eq!(t("AWS:USERNAME"), (KeyType::String, false));
+        assert_eq!(t("aws:PrincipalTag/team"), (KeyType::String, false));
+        // The IoT keys as the SAR types them (iot.json, iotjobsdata.json).
         assert_eq!(t("iot:JobId"), (KeyType::String, false));
+        let p = |kind: &str| t(&format!("iot:CommandExecutionParameter{kind}/p")).0;
+        assert_eq!(p("Boolean"), KeyType::Bool);
+        assert_eq!(p("Number"), KeyType::Numeric);
+        assert_eq!(p("String"), KeyType::String);
     }
 
     #[test]

@@ -108,7 +108,8 @@ impl fmt::Display for OutsideCatalog {
     }
 }
 
-/// Whether `value` is of `expected` type as AWS would send it.
+/// Whether `value` is of `expected` type as AWS would send it. A `Date, Numeric` value
+/// (`aws:EpochTime`) is read by both families, so it is a plain number of epoch seconds.
 pub fn value_fits(expected: KeyType, value: &str) -> bool {
     match expected {
         KeyType::String => true,
@@ -117,6 +118,9 @@ pub fn value_fits(expected: KeyType, value: &str) -> bool {
         KeyType::Ip => value::parse_ip_address(value).is_ok(),
         KeyType::Date => value::parse_instant(value).is_ok(),
         KeyType::Numeric => value::parse_number(value).is_ok(),
+        KeyType::DateNumeric => {
+            value::parse_instant(value).is_ok() && value::parse_number(value).is_ok()
+        }
     }
 }
 
@@ -242,6 +246,37 @@ mod tests {
             ok("aws:EpochTime", ContextShape::Single("1700000000")),
             None
         );
+        // aws:EpochTime is "Date, Numeric": an ISO date is a Date but no Numeric operator
+        // reads it, so AWS never sends one for this key.
+        assert!(matches!(
+            ok(
+                "aws:EpochTime",
+                ContextShape::Single("2024-01-01T00:00:00Z")
+            ),
+            Some(OutsideCatalog::ValueNotOfType {
+                expected: KeyType::DateNumeric,
+                ..
+            })
+        ));
+        assert_eq!(
+            ok(
+                "aws:CalledViaFirst",
+                ContextShape::Single("cloudformation.amazonaws.com")
+            ),
+            None
+        );
+        let services = ["iot.amazonaws.com".to_owned()];
+        assert_eq!(
+            ok(
+                "aws:PrincipalServiceNamesList",
+                ContextShape::Array(&services)
+            ),
+            None
+        );
+        assert!(matches!(
+            ok("aws:CalledViaLast", ContextShape::Array(&services)),
+            Some(OutsideCatalog::ArrayForSingleValued(_))
+        ));
         assert_eq!(
             ok("aws:MultiFactorAuthAge", ContextShape::Single("300")),
             None
@@ -289,6 +324,21 @@ mod tests {
             outside_catalog("iotjobsdata:DescribeJobExecution", THING, &describe),
             None
         );
+    }
+
+    #[test]
+    fn a_date_numeric_value_is_read_by_both_families() {
+        let fits = |v| value_fits(KeyType::DateNumeric, v);
+        assert!(fits("1700000000"));
+        assert!(fits("1700000000.5"));
+        assert!(fits("0"));
+        // A date only Date operators read, a number only Numeric ones read, neither.
+        assert!(!fits("2024-01-01T00:00:00Z"));
+        assert!(value_fits(KeyType::Date, "2024-01-01T00:00:00Z"));
+        assert!(!fits("1.0000000001"));
+        assert!(value_fits(KeyType::Numeric, "1.0000000001"));
+        assert!(!fits("ten"));
+        assert!(!fits(""));
     }
 
     #[test]
