@@ -4,7 +4,9 @@
 //! - `gate/shrink/{passing,failing}`: the same cases (the golden corpus and 2,000 generated)
 //!   through an in-process candidate that is the reference (`passing`) or the reference with
 //!   one bug (`failing`: `allowed` wherever the reference says `implicitDeny`, which fails
-//!   hundreds of cases, 25 of them shrunk). The target: `failing` <= 2 x `passing`.
+//!   hundreds of cases; one per failure group is shrunk). The target: `failing` <= 2 x
+//!   `passing`. (`benches/gate-cost.sh failing` measures the same through evaluator processes,
+//!   with a fixture that makes dozens of groups.)
 //! - `gate/self-check/generated`: `gate::run` of the reference against itself over 2,000
 //!   generated cases (generate, reference, candidate, compare), `Throughput::Elements`.
 
@@ -49,10 +51,9 @@ fn shrink_cost(c: &mut Criterion) {
         &mut |_, _| {},
     );
     assert!(failing.counts.failed > SHRINK_LIMIT);
-    assert_eq!(
-        failing.problems.iter().filter(|o| o.shrunk).count(),
-        SHRINK_LIMIT
-    );
+    // One shrink per new failure group, at most SHRINK_LIMIT.
+    let shrunk = failing.problems.iter().filter(|o| o.shrunk).count();
+    assert!((1..=SHRINK_LIMIT).contains(&shrunk), "{shrunk} shrunk");
     let mut group = c.benchmark_group("gate/shrink");
     group.sample_size(10);
     group.bench_function("passing", |b| {

@@ -25,6 +25,9 @@
 //! - `first-check-only`: authorises a whole API call by its first check only, as a simulator
 //!   that takes one resource per call does: to the checks `<call>/2`, `<call>/3`, ... of a call
 //!   case (protocol 1.1) it gives its answer to `<call>/1`. Only call cases can catch it.
+//! - `several-bugs` (issue 11, the gate-cost bench): the seven semantic bugs above from
+//!   `deny-does-not-override` to `negated-or` at once; a case gets the answer of the first of
+//!   them that changes it. Dozens of failure groups, so dozens of shrinks.
 //!
 //! Bugs that each break one evaluator invariant (`iamconf check --evaluator "iamconf-fixture
 //! MODE" --no-golden --cases 0` names it): `allow-by-default`, `first-policy-only`,
@@ -112,12 +115,15 @@ enum Mode {
     InvariantBug(Bug),
     /// Errors for set-qualified non-String operators and a missing `Version` (issue 14).
     RejectsSetOperators,
+    // --- issue 11 (gate-cost bench) ---
+    /// The semantic bugs at once.
+    SeveralBugs,
 }
 
 const USAGE: &str = "usage: iamconf-fixture MODE [N]
 semantic bugs: reference, deny-does-not-override, prefix-confusion, notresource-deny-grants,
   fail-open, ignore-unknown-operators, case-sensitive-actions, negated-or, first-check-only,
-  rejects-set-operators
+  rejects-set-operators, several-bugs
 invariant bugs: allow-by-default, first-policy-only, allows-cancel-in-pairs,
   denies-cancel-in-pairs, case-insensitive-resources, ip-prefix-ignored,
   absent-key-negated-false, ifexists-ignored, forallvalues-as-foranyvalue,
@@ -175,6 +181,7 @@ fn parse_mode(args: &[String]) -> Result<Mode, String> {
         },
         // ---- end of readings modes ----
         "rejects-set-operators" => plain(Mode::RejectsSetOperators),
+        "several-bugs" => plain(Mode::SeveralBugs),
         other => match Bug::parse(other) {
             Some(bug) => plain(Mode::InvariantBug(bug)),
             None => Err(format!("unknown mode `{other}`")),
@@ -376,6 +383,9 @@ fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
     if mode == Mode::RejectsSetOperators {
         return rejects_set_operators::respond(oracle, case);
     }
+    if mode == Mode::SeveralBugs {
+        return several_bugs(oracle, case);
+    }
     let reference = oracle.answer(case);
     let is_error = matches!(reference.verdict, Verdict::Error(_));
     let rewritten = |rewrite: &dyn Fn(&CaseLine, &mut Vec<Value>) -> bool,
@@ -425,6 +435,28 @@ fn respond(mode: Mode, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
     };
     buggy.unwrap_or(reference)
 }
+
+// --- issue 11 (gate-cost bench) ---
+/// `several-bugs`: the answer of the first semantic bug that changes the reference's.
+fn several_bugs(oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+    let reference = oracle.answer(case);
+    for mode in [
+        Mode::DenyDoesNotOverride,
+        Mode::PrefixConfusion,
+        Mode::NotResourceDenyGrants,
+        Mode::FailOpen,
+        Mode::IgnoreUnknownOperators,
+        Mode::CaseSensitiveActions,
+        Mode::NegatedOr,
+    ] {
+        let answer = respond(mode, oracle, case);
+        if answer.verdict != reference.verdict {
+            return answer;
+        }
+    }
+    reference
+}
+// --- end issue 11 ---
 
 /// Every policy as a JSON object (a document given as text is parsed); `None` when one is not.
 fn as_objects(policies: &[Value]) -> Option<Vec<Value>> {
