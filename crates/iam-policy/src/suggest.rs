@@ -16,8 +16,8 @@ pub fn nearest<'a, T>(name: &str, candidates: impl IntoIterator<Item = (T, &'a s
     let mut best: Option<(f64, T)> = None;
     for (item, candidate) in candidates {
         let score = if eq_folded(candidate, name) {
-            // Above any similarity (at most 1).
-            2.0
+            // Wins over any similarity, and no later candidate can tie it: done.
+            return Some(item);
         } else if fuzzy {
             match closeness(&wanted, &fold(candidate)) {
                 Some(score) => score,
