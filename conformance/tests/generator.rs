@@ -399,7 +399,7 @@ fn untagged_cases_keep_their_answer_under_other_choices() {
         // ID-9 under spec v2 (`/128`; error): the `error` reading rejects any document with a
         // bare IPv6 range, whatever the request, so an untagged case that has one must be an
         // error (or rejected) under the reference too. Every reading of every point is checked
-        // over generated cases by `readings_distinguished.rs`.
+        // over generated cases by `readings.rs`.
         let bare = rewrite_condition_values(&case.case, is_ip_operator, |r| {
             (!r.contains('/') && r.parse::<Ipv6Addr>().is_ok()).then(|| format!("{r}/128"))
         });

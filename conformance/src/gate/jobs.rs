@@ -392,11 +392,11 @@ impl Collector<'_> {
 }
 
 /// Run one candidate on this thread.
-pub(super) fn run_inline(
-    candidate: &mut dyn Candidate,
-    config: &Config,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Report {
+/// The run's plan and an empty report collecting into it (one process or several alike).
+fn start<'a, 'p>(
+    config: &'a Config,
+    progress: &'p mut dyn FnMut(usize, usize),
+) -> (Plan<'a>, Collector<'p>) {
     let mut report = Report {
         shard: config.shard,
         comparison: comparison_name(config),
@@ -404,13 +404,22 @@ pub(super) fn run_inline(
         ..Report::default()
     };
     let plan = Plan::new(config, &mut report);
-    let mut collector = Collector {
+    let collector = Collector {
         report,
         problems: Vec::new(),
         done: 0,
         total: plan.slots(),
         progress,
     };
+    (plan, collector)
+}
+
+pub(super) fn run_inline(
+    candidate: &mut dyn Candidate,
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
+    let (plan, mut collector) = start(config, progress);
     if collector.report.candidate_failure.is_none() {
         let stop = AtomicBool::new(false);
         judge_share(&plan, (0, 1), candidate, &stop, &mut |judged| {
@@ -465,20 +474,7 @@ pub(super) fn run_parallel(
             },
         };
     }
-    let mut report = Report {
-        shard: config.shard,
-        comparison: comparison_name(config),
-        readings: ReadingsTally::new(declared(config)),
-        ..Report::default()
-    };
-    let plan = Plan::new(config, &mut report);
-    let mut collector = Collector {
-        report,
-        problems: Vec::new(),
-        done: 0,
-        total: plan.slots(),
-        progress,
-    };
+    let (plan, mut collector) = start(config, progress);
     let mut alive = vec![collector.report.candidate_failure.is_none(); jobs];
     if collector.report.candidate_failure.is_none() {
         let stop = AtomicBool::new(false);
