@@ -3,6 +3,11 @@
 //! of generated cases under the reference's readings, and every golden parse document under
 //! every other reading of each point, one at a time.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed setup or assertion should stop the test loudly"
+)]
+
 use iam_conformance::cases::Corpus;
 use iam_conformance::generate::{generate_cases, GeneratorConfig};
 use iam_policy::{Checked, ParseOptions, Point, Policy, Readings, Severity};
@@ -80,7 +85,12 @@ fn errors_only_keeps_the_policy_and_every_error_and_drops_only_the_lints() {
                     .all(|d| d.severity() == Severity::Error),
                 "{text}"
             );
-            if full.diagnostics.0.iter().any(|d| d.severity() != Severity::Error) {
+            if full
+                .diagnostics
+                .0
+                .iter()
+                .any(|d| d.severity() != Severity::Error)
+            {
                 with_lints += 1;
             }
             if full.policy.is_none() {
