@@ -159,7 +159,7 @@ pub fn error_slug(masked: &str) -> String {
 }
 
 /// The labels a decision group is keyed by: the case's labels without [`SHAPE_LABELS`].
-pub fn feature_labels(labels: &[String]) -> Vec<String> {
+pub(super) fn feature_labels(labels: &[String]) -> Vec<String> {
     labels
         .iter()
         .filter(|l| !SHAPE_LABELS.contains(&l.as_str()))
