@@ -546,5 +546,4 @@ fn resource_placeholders(resource: &str) -> Vec<&str> {
 }
 
 #[cfg(test)]
-#[path = "catalog_tests.rs"]
 mod tests;
