@@ -274,6 +274,30 @@ fn existence(#[case] vendor: &str, #[case] name: &str, #[case] expected: bool) {
     assert_eq!(action_exists(vendor, name), expected);
 }
 
+/// The sorted lookup answers exactly as a scan of the snapshot would, for every name, its case
+/// variants, and near misses one character longer, shorter or changed.
+#[test]
+fn iot_name_lookup_agrees_with_a_scan() {
+    let scan = |name: &str| iot_action_names().any(|n| n.eq_ignore_ascii_case(name));
+    let mut probes = vec![String::new(), "a".to_owned(), "zzzz".to_owned()];
+    for name in iot_action_names() {
+        probes.push(name.to_owned());
+        probes.push(name.to_ascii_uppercase());
+        probes.push(name.to_ascii_lowercase());
+        probes.push(format!("{name}s"));
+        probes.push(name[..name.len() - 1].to_owned());
+        probes.push(format!("{}_", &name[..name.len() - 1]));
+    }
+    let mut found = 0;
+    for probe in &probes {
+        assert_eq!(is_iot_action_name(probe), scan(probe), "`{probe}`");
+        found += usize::from(scan(probe));
+    }
+    // The probes include both answers, many times.
+    assert!(found >= 3 * iot_action_names().count());
+    assert!(probes.len() - found >= 3);
+}
+
 #[rstest]
 #[case("iot", "CreateJobs", Some(("iot", "CreateJob")))]
 #[case("iot", "ListJob", Some(("iot", "ListJobs")))]
