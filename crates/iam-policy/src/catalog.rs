@@ -580,5 +580,4 @@ fn resource_placeholders(resource: &str) -> Vec<&str> {
 }
 
 #[cfg(test)]
-#[path = "catalog_tests.rs"]
 mod tests;
