@@ -687,9 +687,21 @@ mod tests {
                 &points,
                 &crate::answer_set::DeclaredReadings::default(),
             );
-            let labels = crate::labels::case_labels(minimal, &oracle.answer(minimal), &points);
+            let reference = oracle.answer(minimal);
+            let labels = crate::labels::case_labels(minimal, &reference, &points);
+            // The candidate never errs; the reference may (a request it refuses).
+            let reference_error = crate::groups::masked_error(&reference);
+            let errors = crate::groups::Errors {
+                candidate: None,
+                reference: reference_error.as_deref(),
+            };
             assert_eq!(
-                Some(crate::groups::cause_key(&labels, &o.expected, &o.got, None)),
+                Some(crate::groups::cause_key(
+                    &labels,
+                    &o.expected,
+                    &o.got,
+                    errors
+                )),
                 o.group,
                 "{}",
                 o.id

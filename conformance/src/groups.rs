@@ -14,7 +14,7 @@ mod cause;
 
 pub use cause::{
     cause_key, code_family, decision_parts, describe_key, direction, error_signature, error_slug,
-    ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
+    Errors, ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
 };
 
 use iam_eval::Point;
@@ -95,9 +95,9 @@ pub fn find_group(
     labels: &[String],
     expected: &str,
     got: &str,
-    candidate_error: Option<&str>,
+    errors: Errors<'_>,
 ) -> Option<usize> {
-    let key = cause_key(labels, expected, got, candidate_error);
+    let key = cause_key(labels, expected, got, errors);
     groups.iter().position(|g| g.key == key)
 }
 
@@ -135,19 +135,25 @@ pub fn deciding_tags(
 }
 
 /// Add a disagreement to `groups`: to the group `key` when it exists, as a new group
-/// otherwise; returns the group's index.
+/// otherwise; returns the group's index. `reference` is the reference's answer to `minimal`.
 pub fn add(
     groups: &mut Vec<Group>,
     labels: Vec<String>,
-    expected: &str,
+    reference: &AnswerLine,
     candidate: &AnswerLine,
     minimal: &CaseLine,
     explanation: &str,
     id: &str,
 ) -> usize {
+    let expected = reference.verdict.word();
     let got = candidate.verdict.word();
     let candidate_error = masked_error(candidate);
-    let key = cause_key(&labels, expected, got, candidate_error.as_deref());
+    let reference_error = masked_error(reference);
+    let errors = Errors {
+        candidate: candidate_error.as_deref(),
+        reference: reference_error.as_deref(),
+    };
+    let key = cause_key(&labels, expected, got, errors);
     let found = groups.iter().position(|g| g.key == key);
     let index = match found {
         Some(i) => i,
@@ -213,6 +219,15 @@ mod tests {
         .unwrap()
     }
 
+    /// The reference's answer spelled `word`.
+    fn decision(word: &str) -> AnswerLine {
+        AnswerLine {
+            id: None,
+            verdict: Verdict::Decision(Decision::from_protocol_str(word).unwrap()),
+            matched: None,
+        }
+    }
+
     fn error(message: &str) -> AnswerLine {
         AnswerLine {
             id: None,
@@ -232,7 +247,7 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &allow,
             &case("a"),
             "",
@@ -241,7 +256,7 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into(), "op:Bool".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &allow,
             &case("b"),
             "",
@@ -257,7 +272,7 @@ mod tests {
                 &["op:Bool".into()],
                 "explicitDeny",
                 "allowed",
-                None
+                Errors::default()
             ),
             Some(1)
         );
@@ -267,12 +282,12 @@ mod tests {
                 &["Deny".into(), "op:Bool".into(), "policies:many".into()],
                 "allowed",
                 "implicitDeny",
-                None
+                Errors::default()
             ),
             Some(1)
         );
         assert_eq!(
-            find_group(&groups, &[], "allowed", "implicitDeny", None),
+            find_group(&groups, &[], "allowed", "implicitDeny", Errors::default()),
             Some(0)
         );
         // A case with a feature more than a group may owe its disagreement to that feature
@@ -280,7 +295,13 @@ mod tests {
         // one without features.
         let labels: Vec<String> = vec!["Deny".into(), "op:Bool".into(), "op:Date".into()];
         assert_eq!(
-            find_group(&groups, &labels, "explicitDeny", "allowed", None),
+            find_group(
+                &groups,
+                &labels,
+                "explicitDeny",
+                "allowed",
+                Errors::default()
+            ),
             None
         );
         assert_eq!(
@@ -289,7 +310,7 @@ mod tests {
                 &["op:Date".into()],
                 "allowed",
                 "implicitDeny",
-                None
+                Errors::default()
             ),
             None
         );
@@ -300,7 +321,7 @@ mod tests {
                 &["op:Bool".into()],
                 "implicitDeny",
                 "allowed",
-                None
+                Errors::default()
             ),
             None
         );
@@ -308,7 +329,7 @@ mod tests {
         let index = add(
             &mut groups,
             vec!["op:Bool".into()],
-            "allowed",
+            &decision("allowed"),
             &AnswerLine {
                 verdict: Verdict::Decision(Decision::ImplicitDeny),
                 ..allow.clone()
@@ -390,7 +411,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("bad `x` at 3"),
             &case("a"),
             "",
@@ -399,7 +420,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("bad `y` at 9"),
             &case("b"),
             "",
@@ -408,7 +429,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("other"),
             &case("c"),
             "",
@@ -418,7 +439,7 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into(), "op:Bool".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &error("policy 3: bad `w` at 12"),
             &case("d"),
             "",
@@ -431,7 +452,13 @@ mod tests {
         assert_eq!(groups[0].ids, ["a", "b", "d"]);
         let masked = masked_error(&error("bad `z` at 1"));
         assert_eq!(
-            find_group(&groups, &[], "allowed", "error", masked.as_deref()),
+            find_group(
+                &groups,
+                &[],
+                "allowed",
+                "error",
+                Errors::candidate(masked.as_deref())
+            ),
             Some(0)
         );
         assert_eq!(
@@ -440,7 +467,7 @@ mod tests {
                 &["op:Date".into()],
                 "implicitDeny",
                 "error",
-                masked.as_deref()
+                Errors::candidate(masked.as_deref())
             ),
             Some(0)
         );

@@ -13,12 +13,16 @@ const LOOKAHEAD: usize = 10_000;
 
 /// A disagreement's own cause key (of its unshrunk content).
 fn own_key(problem: &Problem) -> String {
-    let error = groups::masked_error(&problem.answer);
+    let candidate = groups::masked_error(&problem.answer);
+    let reference = groups::masked_error(&problem.reference);
     groups::cause_key(
         &problem.outcome.labels,
         &problem.outcome.expected,
         &problem.outcome.got,
-        error.as_deref(),
+        groups::Errors {
+            candidate: candidate.as_deref(),
+            reference: reference.as_deref(),
+        },
     )
 }
 
@@ -145,7 +149,7 @@ fn place_in_group(
             groups::add(
                 &mut report.groups,
                 labels,
-                &outcome.expected,
+                &minimal_reference,
                 &problem.answer,
                 &minimal,
                 &explanation,
