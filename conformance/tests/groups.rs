@@ -247,7 +247,7 @@ fn decision_groups_are_keyed_by_features_and_direction() {
 /// and the direction of its verdicts.
 fn assert_groups_are_the_minimal_cases_keys(report: &Value) {
     use iam_conformance::answer_set::DeclaredReadings;
-    use iam_conformance::groups::{cause_key, deciding_tags};
+    use iam_conformance::groups::{cause_key, deciding_tags, Errors};
     use iam_conformance::labels::case_labels;
     use iam_conformance::oracle::Oracle;
     use iam_conformance::protocol::CaseLine;
@@ -279,7 +279,7 @@ fn assert_groups_are_the_minimal_cases_keys(report: &Value) {
         let points = deciding_tags(&mut oracle, &minimal, &points, &DeclaredReadings::default());
         let minimal_labels = case_labels(&minimal, &oracle.answer(&minimal), &points);
         assert_eq!(
-            cause_key(&minimal_labels, expected, got, None),
+            cause_key(&minimal_labels, expected, got, Errors::default()),
             p["group"].as_str().unwrap(),
             "{p:#}"
         );
