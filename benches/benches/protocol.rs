@@ -8,7 +8,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "benchmark harness: a broken workload should stop the run loudly"
 )]
 
 use std::hint::black_box;

@@ -106,7 +106,10 @@ struct MatchedEntry {
     policy: usize,
     statement: usize,
     #[serde(default)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "accepted so golden files may name the statement; the match is by index"
+    )]
     sid: Option<String>,
 }
 

@@ -112,7 +112,6 @@ pub struct Weights {
 /// Relative weights of the condition operator families.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-#[allow(missing_docs)]
 pub struct FamilyWeights {
     pub string: u32,
     pub numeric: u32,

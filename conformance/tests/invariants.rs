@@ -116,7 +116,10 @@ fn cases(n: usize) -> Vec<GeneratedCase> {
 
 /// The case with every policy's text rewritten by `f` (objects through their text); a
 /// rewrite that breaks an object's JSON fails the test (it used to send `null` silently).
-#[allow(clippy::panic)] // a test helper: a broken rewrite is a broken test
+#[expect(
+    clippy::panic,
+    reason = "a test helper: a broken rewrite is a broken test"
+)]
 fn rewrite(case: &CaseLine, f: &dyn Fn(&str) -> String) -> CaseLine {
     let mut out = case.clone();
     for p in &mut out.policies {

@@ -1,9 +1,11 @@
 //! Shared pieces of the fuzz targets: the options a target reads from its first byte, and the
 //! checks every parsed document must pass.
 
-use iam_policy::{Checked, LineIndex, ParseOptions, PolicyKind};
+use iam_policy::{Checked, LineIndex, ParseOptions, Point, PolicyKind, Readings};
 
-/// The parse options selected by `byte` (no kind, or one of the four quotas).
+/// The parse options selected by `byte`: no kind or one of the four quotas (`byte % 5`), and
+/// either the reference's readings or one of 26 others (`byte / 5`), so the parser's
+/// non-default readings (ID-1 to ID-4, ID-9, ID-11, ID-13) are fuzzed too.
 pub fn options(byte: u8) -> ParseOptions {
     let kind = match byte % 5 {
         0 => None,
@@ -12,7 +14,24 @@ pub fn options(byte: u8) -> ParseOptions {
         3 => Some(PolicyKind::Group),
         _ => Some(PolicyKind::Role),
     };
-    ParseOptions { kind }
+    let choice = byte / 5;
+    let readings = if choice % 2 == 0 {
+        Readings::REFERENCE
+    } else {
+        other_readings(usize::from(choice / 2))
+    };
+    ParseOptions { kind, readings }
+}
+
+/// Readings where point `i` takes its reading `(seed + i) % n`: every reading of every point
+/// appears under some seed.
+pub fn other_readings(seed: usize) -> Readings {
+    let mut readings = Readings::REFERENCE;
+    for (i, point) in Point::ALL.iter().enumerate() {
+        let count = point.words().len().max(1);
+        readings.set_index(*point, (seed + i) % count);
+    }
+    readings
 }
 
 /// What every check of `bytes` must satisfy: each diagnostic's span lies within the bytes (on

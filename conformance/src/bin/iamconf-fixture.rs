@@ -75,15 +75,16 @@ use iam_eval::{Decision, Readings};
 use iam_policy::condition::Operator;
 use serde_json::{Map, Value};
 
+/// Modes that live in their own files, one module each (`fixture_modes/`).
+mod fixture_modes;
+
 // ---- Modes that break one evaluator invariant each (issue 10) -------------------------------
-#[path = "fixture_modes/invariant_bugs.rs"]
-mod invariant_bugs;
+use fixture_modes::invariant_bugs;
 use invariant_bugs::Bug;
 // ---- end of the invariant modes ---------------------------------------------------------------
 
 // ---- Mode `rejects-set-operators`: errors grouped by message, shrinking keeping the cause (issue 14)
-#[path = "fixture_modes/rejects_set_operators.rs"]
-mod rejects_set_operators;
+use fixture_modes::rejects_set_operators;
 // ---- end of mode `rejects-set-operators` --------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use iam_conformance::report;
 
 /// Output format of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CheckFormat {
+pub(super) enum CheckFormat {
     /// A summary for people (with a progress bar on a terminal).
     Human,
     /// One JSON document.
@@ -25,7 +25,7 @@ pub enum CheckFormat {
 
 /// What to compare besides the decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Compare {
+pub(super) enum Compare {
     /// Only the decision (allowed / explicitDeny / implicitDeny / error).
     Decision,
     /// The decision and the deciding statements (`matched`).
@@ -36,7 +36,7 @@ pub enum Compare {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// The evaluator under test: a command line speaking the evaluator protocol on stdin/stdout.
     /// Without it, iamconf checks its own reference against the golden corpus and the invariants.
     #[arg(long, value_name = "CMD")]
@@ -189,7 +189,7 @@ fn config(args: &CheckArgs) -> Result<Config, String> {
     Ok(config)
 }
 
-pub fn run(args: &CheckArgs) -> ExitCode {
+pub(super) fn run(args: &CheckArgs) -> ExitCode {
     if args.list_readings {
         let _ = write!(std::io::stdout().lock(), "{}", list_readings());
         return ExitCode::SUCCESS;

@@ -27,7 +27,7 @@ fn answer_call(oracle: &mut Oracle, text: &str) -> Option<String> {
 
 /// Answer each case line as it arrives; a bad line gets an error answer and the stream goes
 /// on. Exit 0 when standard input closes.
-pub fn run() -> ExitCode {
+pub(super) fn run() -> ExitCode {
     let stdin = std::io::stdin();
     let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let stdout = std::io::stdout();

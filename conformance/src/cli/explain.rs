@@ -14,7 +14,7 @@ use super::validate::read_limited;
 use super::Format;
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
+pub(super) struct ExplainArgs {
     /// Policy files attached to the caller (`-` reads one from stdin).
     #[arg(
         long = "policy",
@@ -227,7 +227,7 @@ pub(super) fn json_value(files: &[Loaded], e: &Explanation) -> Value {
 
 /// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the
 /// policies are rejected or the evaluation is an error, 2 on a usage error.
-pub fn run(args: &ExplainArgs) -> ExitCode {
+pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     if args.call.list_calls {
         return super::explain_call::list(args.format);
     }

@@ -13,7 +13,7 @@ use super::Format;
 
 /// The options of a call (flattened into `iamconf explain`).
 #[derive(Debug, clap::Args)]
-pub struct CallArgs {
+pub(super) struct CallArgs {
     /// A whole API call instead of one request: the operation (`CreateJob`;
     /// `iot:DescribeJobExecution` or `iotjobsdata:DescribeJobExecution` for the two planes).
     #[arg(long, requires_all = ["region", "account"])]
@@ -160,7 +160,7 @@ fn json_call(
 
 /// Explain a call. Exit 0 when a decision was reached, 1 when the policies are rejected or a
 /// check is an error, 2 when the call itself is not one AWS would take (usage).
-pub fn run(args: &ExplainArgs) -> ExitCode {
+pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let Some(operation) = &args.call.call else {
         return usage("give `--action` and `--resource`, or `--call` (see `--list-calls`)");
     };
@@ -222,7 +222,7 @@ fn operation_json(o: &Operation) -> Value {
 }
 
 /// `--list-calls`: every operation, its action and its parameters (`*` marks required ones).
-pub fn list(format: Format) -> ExitCode {
+pub(super) fn list(format: Format) -> ExitCode {
     let all = operations::operations();
     let text = match format {
         Format::Json => {

@@ -9,7 +9,7 @@ use iam_conformance::report;
 
 /// Output format of the merged report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MergeFormat {
+pub(super) enum MergeFormat {
     /// A summary for people.
     Human,
     /// One JSON document (the format of `iamconf check --format json`, without `shard`).
@@ -21,7 +21,7 @@ pub enum MergeFormat {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct MergeArgs {
+pub(super) struct MergeArgs {
     /// The JSON reports of `iamconf check --shard K/N --format json`, one per shard.
     #[arg(required = true, value_name = "REPORT")]
     reports: Vec<PathBuf>,
@@ -36,7 +36,7 @@ pub struct MergeArgs {
     known_failures: Option<PathBuf>,
 }
 
-pub fn run(args: &MergeArgs) -> ExitCode {
+pub(super) fn run(args: &MergeArgs) -> ExitCode {
     let mut parts = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
         let read = std::fs::read_to_string(path)

@@ -16,7 +16,7 @@ mod validate;
 /// iamconf: the conformance suite for IAM policy evaluation as it applies to AWS IoT Jobs.
 #[derive(Debug, Parser)]
 #[command(name = "iamconf", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -47,7 +47,7 @@ enum Command {
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// For people.
     Human,
     /// For machines.
@@ -92,7 +92,7 @@ struct ValidateArgs {
 }
 
 /// Run the parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+pub(crate) fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Validate(args) => {
             validate::run(&args.files, args.format, args.kind.map(Into::into))

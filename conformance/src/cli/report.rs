@@ -10,7 +10,7 @@ use iam_conformance::gate::{self, Config};
 use iam_conformance::matrix::{self, Column};
 
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub(super) struct ReportArgs {
     /// Evaluators, each `NAME=CMD` (compared by decision) or `NAME:allowed=CMD` (compared as
     /// allowed / not allowed, for evaluators that answer only yes or no).
     #[arg(required = true, value_name = "NAME=CMD")]
@@ -51,7 +51,7 @@ fn write(path: &PathBuf, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
-pub fn run(args: &ReportArgs) -> ExitCode {
+pub(super) fn run(args: &ReportArgs) -> ExitCode {
     match report(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -79,7 +79,7 @@ fn check_file(path: &Path, kind: Option<PolicyKind>) -> FileReport {
 }
 
 /// Validate each file; print diagnostics; exit 0 (all valid), 1 (any invalid).
-pub fn run(files: &[PathBuf], format: Format, kind: Option<PolicyKind>) -> ExitCode {
+pub(super) fn run(files: &[PathBuf], format: Format, kind: Option<PolicyKind>) -> ExitCode {
     let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, kind)).collect();
     let all_valid = reports.iter().all(|r| r.valid);
     let stdout = std::io::stdout();

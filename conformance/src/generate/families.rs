@@ -34,7 +34,6 @@ pub const PERIOD: usize = 20;
 
 /// The families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
 pub enum Family {
     DigitsOnlyDate,
     JsonNumberValues,
@@ -204,12 +203,12 @@ pub(crate) struct Draft {
 
 impl Draft {
     /// Set a context key.
-    pub fn set(&mut self, key: &str, value: impl Into<Value>) {
+    pub(crate) fn set(&mut self, key: &str, value: impl Into<Value>) {
         self.request.context.insert(key.to_owned(), value.into());
     }
 
     /// Set a context key unless `value` is [`ABSENT`].
-    pub fn set_unless_absent(&mut self, key: &str, value: &str) {
+    pub(crate) fn set_unless_absent(&mut self, key: &str, value: &str) {
         if value != ABSENT {
             self.set(key, value);
         }
@@ -236,7 +235,7 @@ pub(crate) enum Aim {
 
 impl Aim {
     /// Whether the statement's action and resource elements match the request.
-    pub fn applies(self) -> bool {
+    pub(crate) fn applies(self) -> bool {
         !matches!(self, Aim::OtherAction | Aim::OtherResource)
     }
 }

@@ -12,7 +12,7 @@ use super::GeneratorConfig;
 
 /// What to do with one statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FocusDraw {
+pub(super) struct FocusDraw {
     /// Aim this statement at the request.
     on: bool,
     /// Miss by one element (else cover the request).
@@ -31,7 +31,7 @@ pub struct FocusDraw {
 const SLOTS: usize = 64;
 
 /// The draws for a case's statements, in order.
-pub fn arb_focus(config: &GeneratorConfig) -> BoxedStrategy<Vec<FocusDraw>> {
+pub(super) fn arb_focus(config: &GeneratorConfig) -> BoxedStrategy<Vec<FocusDraw>> {
     let w = &config.weights;
     let slots = config
         .max_policies
@@ -58,7 +58,7 @@ pub fn arb_focus(config: &GeneratorConfig) -> BoxedStrategy<Vec<FocusDraw>> {
 }
 
 /// Aim the statements of `policies` at `request`, one draw per statement in order.
-pub fn apply(policies: &mut [GenPolicy], request: &GenRequest, draws: &[FocusDraw]) {
+pub(super) fn apply(policies: &mut [GenPolicy], request: &GenRequest, draws: &[FocusDraw]) {
     let statements = policies.iter_mut().flat_map(|p| p.statements.iter_mut());
     for (s, d) in statements.zip(draws) {
         if !d.on {

@@ -26,7 +26,6 @@ pub enum Form {
 
 /// One fault of a malformed document, each with the `ID-n` its rejection depends on, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum Fault {
     TrailingComma,
     MissingComma,

@@ -182,7 +182,7 @@ impl<'a> Errors<'a> {
 }
 
 /// The labels a decision group is keyed by: the case's labels without [`SHAPE_LABELS`].
-pub fn feature_labels(labels: &[String]) -> Vec<String> {
+pub(super) fn feature_labels(labels: &[String]) -> Vec<String> {
     labels
         .iter()
         .filter(|l| !SHAPE_LABELS.contains(&l.as_str()))

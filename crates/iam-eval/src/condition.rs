@@ -33,7 +33,7 @@ pub(crate) struct Env<'a, const REFERENCE: bool> {
 impl<const REFERENCE: bool> Env<'_, REFERENCE> {
     /// The readings to follow.
     #[inline(always)]
-    pub fn readings(&self) -> &Readings {
+    pub(crate) fn readings(&self) -> &Readings {
         if REFERENCE {
             &Readings::REFERENCE
         } else {

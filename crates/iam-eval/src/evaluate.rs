@@ -7,60 +7,22 @@
 //! warm (errors aside).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use iam_policy::model::{ActionClause, ActionMatcher, Effect, Policy, ResourceMatcher, Statement};
 use iam_policy::readings::{OutsideCatalog, Point, Readings};
 use iam_policy::text::cmp_folded;
 use iam_policy::variable::TemplatePart;
+use rustc_hash::FxBuildHasher;
 
 use crate::condition::{self, ConditionError, Env};
 use crate::request::Request;
 use crate::resource::resource_matches;
 use crate::response::{Decision, EvaluationError, Response, StatementRef};
 
-/// A multiplicative hash over 8-byte words (the rustc "Fx" scheme): the index's keys are short
-/// and come from the policies, so speed matters more than flooding resistance.
-#[derive(Default)]
-pub(crate) struct FxLike(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxLike {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxLike {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            for (w, b) in word.iter_mut().zip(rest) {
-                *w = *b;
-            }
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-}
-
-type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<FxLike>>;
+/// The index's maps: their keys are short and come from the policies, so speed matters more
+/// than flooding resistance (rustc's Fx hash).
+type FxMap<V> = HashMap<Box<str>, V, FxBuildHasher>;
 
 /// One statement with what evaluation needs beside it.
 #[derive(Debug, Clone)]

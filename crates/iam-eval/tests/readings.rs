@@ -2,7 +2,10 @@
 //! end to end: a policy and a request, and the answer under each reading of the point.
 
 // Test helpers outside `#[test]` functions may unwrap.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed setup or assertion should stop the test loudly"
+)]
 
 use iam_eval::{Context, ContextValue, Decision, Evaluator, Point, ReferenceUnder, Request};
 use rstest::rstest;

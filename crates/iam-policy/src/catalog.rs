@@ -124,9 +124,44 @@ pub fn lookup_action(vendor: &str, name: &str) -> Option<&'static ActionInfo> {
         .find(|a| a.vendor.eq_ignore_ascii_case(vendor) && a.name.eq_ignore_ascii_case(name))
 }
 
-/// Every `iot` action name of the SAR snapshot, catalog or not.
+/// Every `iot` action name of the SAR snapshot, catalog or not, in the snapshot's order.
 pub fn iot_action_names() -> impl Iterator<Item = &'static str> {
-    IOT_ACTION_NAMES.split_whitespace()
+    iot_names().in_order.iter().copied()
+}
+
+/// The snapshot's `iot` action names, split once: in the snapshot's order (which "did you
+/// mean" ties follow) and sorted case-insensitively (for lookups in logarithmic time).
+struct IotNames {
+    in_order: Vec<&'static str>,
+    folded_sorted: Vec<&'static str>,
+}
+
+fn iot_names() -> &'static IotNames {
+    static NAMES: std::sync::OnceLock<IotNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let in_order: Vec<&'static str> = IOT_ACTION_NAMES.split_whitespace().collect();
+        let mut folded_sorted = in_order.clone();
+        folded_sorted.sort_unstable_by(|a, b| cmp_folded(a, b));
+        IotNames {
+            in_order,
+            folded_sorted,
+        }
+    })
+}
+
+/// Compares ASCII case-insensitively, without allocating.
+fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Whether `name` is an `iot` action name of the snapshot (case-insensitive).
+fn is_iot_action_name(name: &str) -> bool {
+    iot_names()
+        .folded_sorted
+        .binary_search_by(|n| cmp_folded(n, name))
+        .is_ok()
 }
 
 /// Whether `vendor:name` is a real action (case-insensitive): a catalog action, or any other
@@ -134,8 +169,7 @@ pub fn iot_action_names() -> impl Iterator<Item = &'static str> {
 /// vendors the catalog does not cover.
 pub fn action_exists(vendor: &str, name: &str) -> bool {
     lookup_action(vendor, name).is_some()
-        || (vendor.eq_ignore_ascii_case("iot")
-            && iot_action_names().any(|n| n.eq_ignore_ascii_case(name)))
+        || (vendor.eq_ignore_ascii_case("iot") && is_iot_action_name(name))
 }
 
 /// The action nearest to `vendor:name`, as (vendor, name) in their catalog spelling, for "did
@@ -546,5 +580,4 @@ fn resource_placeholders(resource: &str) -> Vec<&str> {
 }
 
 #[cfg(test)]
-#[path = "catalog_tests.rs"]
 mod tests;

@@ -6,7 +6,6 @@ use crate::suggest::closest;
 
 /// Every IAM condition operator, without qualifier or `IfExists`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
 pub enum OperatorKind {
     StringEquals,
     StringNotEquals,

@@ -10,11 +10,11 @@
 //! error recovery). `serde_json` stops at the first error and keeps no spans; the
 //! span-keeping parsers are lenient (JSON5, comments) or also stop at the first error. A
 //! policy author with three trailing commas and a missing comma should see four diagnostics
-//! at once, so this module is a small hand-written lexer (`json_lex.rs`: tokens, escapes,
+//! at once, so this module is a small hand-written lexer (`json/lex.rs`: tokens, escapes,
 //! numbers, and the problems of a single token) plus an iterative parser here (an explicit
 //! stack of open containers, so no recursion whatever the input).
 //!
-//! The parser writes the values onto a flat tape (`json_tape.rs`: one vector for the whole
+//! The parser writes the values onto a flat tape (`json/tape.rs`: one vector for the whole
 //! document, strings borrowed where they hold no escape), which the policy parser reads
 //! directly; [`parse_json`] turns the tape into a [`JsonValue`] tree for other readers.
 //!
@@ -68,9 +68,7 @@ use tape::{Entry, Node};
 
 use crate::readings::DuplicateKeys;
 
-#[path = "json_lex.rs"]
 mod lex;
-#[path = "json_tape.rs"]
 pub(crate) mod tape;
 
 /// Deepest nesting accepted (arrays and objects).
@@ -930,7 +928,6 @@ impl<'a> Parser<'a> {
 }
 
 #[cfg(test)]
-#[path = "json_tests.rs"]
 mod tests;
 
 /// A token's text for a message, formatted only when a message is.

@@ -156,7 +156,10 @@ impl Builder<'_> {
     fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(code, span, message));
         let last = self.diagnostics.len() - 1;
-        #[allow(clippy::indexing_slicing)] // just pushed
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "the diagnostic at `last` was just pushed"
+        )]
         &mut self.diagnostics[last]
     }
 

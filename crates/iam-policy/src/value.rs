@@ -618,5 +618,4 @@ fn read_base64(text: &str) -> Result<Vec<u8>, String> {
 }
 
 #[cfg(test)]
-#[path = "value_tests.rs"]
 mod tests;

@@ -316,5 +316,4 @@ fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 #[cfg(test)]
-#[path = "variable_tests.rs"]
 mod tests;

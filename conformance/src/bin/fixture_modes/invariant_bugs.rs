@@ -13,7 +13,7 @@ use iam_policy::Policy;
 
 /// One deliberately broken behaviour, and the invariant that catches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bug {
+pub(crate) enum Bug {
     /// No policy at all: `allowed` (default_deny).
     AllowByDefault,
     /// Only the first policy is read (order_and_duplicates_do_not_matter).
@@ -42,7 +42,7 @@ pub enum Bug {
 
 impl Bug {
     /// Every bug, by its mode name.
-    pub const ALL: [(&'static str, Bug); 12] = [
+    pub(crate) const ALL: [(&'static str, Bug); 12] = [
         ("allow-by-default", Bug::AllowByDefault),
         ("first-policy-only", Bug::FirstPolicyOnly),
         ("allows-cancel-in-pairs", Bug::AllowsCancelInPairs),
@@ -61,12 +61,12 @@ impl Bug {
     ];
 
     /// The bug of a mode name.
-    pub fn parse(name: &str) -> Option<Bug> {
+    pub(crate) fn parse(name: &str) -> Option<Bug> {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
     }
 
     /// The buggy answer to `case`.
-    pub fn respond(self, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+    pub(crate) fn respond(self, oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
         let decision = |d: Decision| AnswerLine {
             id: Some(case.id.clone()),
             verdict: Verdict::Decision(d),

@@ -13,7 +13,7 @@ use iam_conformance::oracle::Oracle;
 use iam_conformance::protocol::{AnswerLine, CaseLine, Verdict};
 
 /// The answer of the mode to `case`.
-pub fn respond(oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
+pub(crate) fn respond(oracle: &mut Oracle, case: &CaseLine) -> AnswerLine {
     let error = |message: String| AnswerLine {
         id: Some(case.id.clone()),
         verdict: Verdict::Error(message),

@@ -4,7 +4,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "helpers shared by several test binaries (each uses some); a failed setup should stop the test loudly"
 )]
 
 use iam_eval::{Context, ContextValue, Decision, PolicySet, Request, Response};
@@ -15,7 +16,7 @@ use iam_policy::variable::{Template, TemplatePart, Variable};
 use iam_policy::{Family, Operator};
 
 /// A test template parser: `${key}`, `${key, 'default'}`, `${*}`, `${?}`, `${$}`.
-pub fn template(text: &str) -> Template {
+pub(crate) fn template(text: &str) -> Template {
     let mut parts = Vec::new();
     let mut rest = text;
     let mut literal = String::new();
@@ -50,7 +51,7 @@ pub fn template(text: &str) -> Template {
     Template { parts }
 }
 
-pub fn action(text: &str) -> ActionPattern {
+pub(crate) fn action(text: &str) -> ActionPattern {
     let matcher = if text == "*" {
         ActionMatcher::Any
     } else {
@@ -71,7 +72,7 @@ fn after_fifth_colon(text: &str) -> Option<usize> {
     text.match_indices(':').nth(4).map(|(i, _)| i + 1)
 }
 
-pub fn resource(text: &str, variables: bool) -> ResourcePattern {
+pub(crate) fn resource(text: &str, variables: bool) -> ResourcePattern {
     let matcher = if text == "*" {
         ResourceMatcher::Any
     } else {
@@ -126,13 +127,13 @@ fn typed<T>(texts: &[&str], f: impl Fn(&str) -> T) -> Vec<Typed<T>> {
 }
 
 /// Epoch seconds as an instant (policy side, while `value::parse_instant` is being built).
-pub fn instant(text: &str) -> value::Instant {
+pub(crate) fn instant(text: &str) -> value::Instant {
     value::parse_instant(text).unwrap_or_else(|_| {
         value::Instant(text.parse::<i128>().expect("epoch seconds") * 1_000_000_000)
     })
 }
 
-pub fn cond_v(op: &str, key: &str, values: &[&str], variables: bool) -> Condition {
+pub(crate) fn cond_v(op: &str, key: &str, values: &[&str], variables: bool) -> Condition {
     let operator = Operator::parse(op).expect("operator");
     let values = match operator.kind.family() {
         Family::String | Family::Arn => ConditionValues::Text(
@@ -161,15 +162,15 @@ pub fn cond_v(op: &str, key: &str, values: &[&str], variables: bool) -> Conditio
     }
 }
 
-pub fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+pub(crate) fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
     cond_v(op, key, values, true)
 }
 
 /// A statement builder.
 #[derive(Clone)]
-pub struct S(pub Statement);
+pub(crate) struct S(pub Statement);
 
-pub fn stmt(effect: Effect, actions: &[&str], resources: &[&str]) -> S {
+pub(crate) fn stmt(effect: Effect, actions: &[&str], resources: &[&str]) -> S {
     S(Statement {
         sid: None,
         effect,
@@ -186,33 +187,33 @@ pub fn stmt(effect: Effect, actions: &[&str], resources: &[&str]) -> S {
     })
 }
 
-pub fn allow(actions: &[&str], resources: &[&str]) -> S {
+pub(crate) fn allow(actions: &[&str], resources: &[&str]) -> S {
     stmt(Effect::Allow, actions, resources)
 }
 
-pub fn deny(actions: &[&str], resources: &[&str]) -> S {
+pub(crate) fn deny(actions: &[&str], resources: &[&str]) -> S {
     stmt(Effect::Deny, actions, resources)
 }
 
 impl S {
-    pub fn sid(mut self, sid: &str) -> S {
+    pub(crate) fn sid(mut self, sid: &str) -> S {
         self.0.sid = Some(sid.to_owned());
         self
     }
-    pub fn not_action(mut self) -> S {
+    pub(crate) fn not_action(mut self) -> S {
         self.0.actions.negated = true;
         self
     }
-    pub fn not_resource(mut self) -> S {
+    pub(crate) fn not_resource(mut self) -> S {
         self.0.resources.negated = true;
         self
     }
-    pub fn when(mut self, c: Condition) -> S {
+    pub(crate) fn when(mut self, c: Condition) -> S {
         self.0.conditions.push(c);
         self
     }
     /// Rebuild the resources as a policy without live variables would have them.
-    pub fn literal_resources(mut self) -> S {
+    pub(crate) fn literal_resources(mut self) -> S {
         for p in &mut self.0.resources.patterns {
             *p = resource(&p.text.clone(), false);
         }
@@ -220,7 +221,7 @@ impl S {
     }
 }
 
-pub fn policy(statements: Vec<S>) -> Policy {
+pub(crate) fn policy(statements: Vec<S>) -> Policy {
     Policy {
         version: Some(Version::V2012_10_17),
         id: None,
@@ -228,38 +229,38 @@ pub fn policy(statements: Vec<S>) -> Policy {
     }
 }
 
-pub fn policy_2008(statements: Vec<S>) -> Policy {
+pub(crate) fn policy_2008(statements: Vec<S>) -> Policy {
     Policy {
         version: Some(Version::V2008_10_17),
         ..policy(statements)
     }
 }
 
-pub fn set(statements: Vec<S>) -> PolicySet {
+pub(crate) fn set(statements: Vec<S>) -> PolicySet {
     PolicySet::new(vec![policy(statements)])
 }
 
-pub fn ctx(pairs: &[(&str, ContextValue)]) -> Context {
+pub(crate) fn ctx(pairs: &[(&str, ContextValue)]) -> Context {
     Context::from_pairs(pairs.iter().cloned()).unwrap()
 }
 
-pub fn single(v: &str) -> ContextValue {
+pub(crate) fn single(v: &str) -> ContextValue {
     ContextValue::Single(v.to_owned())
 }
 
-pub fn multi(v: &[&str]) -> ContextValue {
+pub(crate) fn multi(v: &[&str]) -> ContextValue {
     ContextValue::Multi(v.iter().map(|s| (*s).to_owned()).collect())
 }
 
-pub fn req(action: &str, resource: &str, context: Context) -> Request {
+pub(crate) fn req(action: &str, resource: &str, context: Context) -> Request {
     Request::new(action, resource, context).unwrap()
 }
 
-pub const JOB: &str = "arn:aws:iot:us-east-1:123456789012:job/firmware-42";
-pub const THING: &str = "arn:aws:iot:us-east-1:123456789012:thing/MyIoTThing";
+pub(crate) const JOB: &str = "arn:aws:iot:us-east-1:123456789012:job/firmware-42";
+pub(crate) const THING: &str = "arn:aws:iot:us-east-1:123456789012:thing/MyIoTThing";
 
 /// Evaluate and check that `decide` and `evaluate` agree.
-pub fn eval(set: &PolicySet, request: &Request) -> Response {
+pub(crate) fn eval(set: &PolicySet, request: &Request) -> Response {
     let response = set.evaluate(request);
     assert_eq!(set.decide(request), response.decision, "decide disagrees");
     assert_eq!(response.decision.is_none(), !response.errors.is_empty());
@@ -270,7 +271,7 @@ pub fn eval(set: &PolicySet, request: &Request) -> Response {
 }
 
 /// Whether one condition holds: `Some(true)` Allow, `Some(false)` ImplicitDeny, `None` error.
-pub fn holds(c: Condition, value: Option<ContextValue>) -> Option<bool> {
+pub(crate) fn holds(c: Condition, value: Option<ContextValue>) -> Option<bool> {
     let set = set(vec![allow(&["iot:DescribeJob"], &["*"]).when(c.clone())]);
     let context = match value {
         Some(v) => ctx(&[(c.key.as_str(), v)]),
