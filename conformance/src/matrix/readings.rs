@@ -75,7 +75,7 @@ pub fn row_reading(column: &Column, label: &str) -> Option<String> {
 const INTRO: &str = "For each implementation-defined point (`ID-n`, docs/semantics.md §11), the permitted readings each evaluator's answers are consistent with (with how many cases told the reading apart from another), `a bug, not a reading` when a case depending on the point was answered outside every permitted answer, and `not observed` when no case of the run depended on the point. A `--readings` line of the readings settled on one is under the table.";
 
 /// The readings section as markdown: one row per point, one column per evaluator.
-pub fn markdown(columns: &[Column]) -> String {
+pub(super) fn markdown(columns: &[Column]) -> String {
     let mut out = format!(
         "\n## Inferred readings\n\n{INTRO}\n\n| point | permitted readings (reference first) |"
     );
@@ -115,7 +115,7 @@ pub fn markdown(columns: &[Column]) -> String {
 }
 
 /// The readings section as HTML.
-pub fn html(columns: &[Column]) -> String {
+pub(super) fn html(columns: &[Column]) -> String {
     let mut out = format!(
         "<h2>Inferred readings</h2>\n<p>{}</p>\n<table><tr><th>point</th><th>permitted readings</th>",
         escape(INTRO)
