@@ -23,6 +23,19 @@ pub fn reading_text(column: &Column, point: Point) -> String {
         Inference::Bug => {
             let (outside, example) =
                 tally.map_or((0, None), |t| (t.outside, t.example_outside.as_deref()));
+            if outside == 0 {
+                // Each case was answered by some reading, but no one reading answers them all.
+                let ruled: Vec<String> = (0..words.len())
+                    .map(|i| {
+                        let n = tally.and_then(|t| t.ruled_out.get(i)).copied().unwrap_or(0);
+                        format!("{} by {n} case{}", word(i), plural(n))
+                    })
+                    .collect();
+                return format!(
+                    "a bug, not a reading (no one reading gives every answer: ruled out {})",
+                    ruled.join(", ")
+                );
+            }
             let example = example.map_or(String::new(), |e| format!(", e.g. `{e}`"));
             format!(
                 "a bug, not a reading ({outside} case{} answered outside every permitted answer{example})",
@@ -190,5 +203,66 @@ mod tests {
         let text = markdown(std::slice::from_ref(&column));
         assert_eq!(text.matches("| not observed |").count(), Point::ALL.len());
         assert!(text.contains("- x: no point settled on one reading"));
+    }
+
+    #[test]
+    fn a_bug_names_its_example_or_the_readings_each_case_ruled_out() {
+        use crate::inferred::PointTally;
+        let mut report = Report::default();
+        report.readings.points.insert(
+            Point::Id6,
+            PointTally {
+                cases: 4,
+                ruled_out: vec![2, 3],
+                told_apart: vec![2, 1],
+                outside: 0,
+                example_outside: None,
+            },
+        );
+        report.readings.points.insert(
+            Point::Id9,
+            PointTally {
+                cases: 0,
+                ruled_out: vec![0; Point::Id9.words().len()],
+                told_apart: vec![0; Point::Id9.words().len()],
+                outside: 3,
+                example_outside: Some("eval/ip/x".into()),
+            },
+        );
+        report.readings.points.insert(
+            Point::Id7,
+            PointTally {
+                cases: 5,
+                ruled_out: vec![5, 0, 5],
+                told_apart: vec![0, 5, 0],
+                outside: 0,
+                example_outside: None,
+            },
+        );
+        let column = Column {
+            name: "x".into(),
+            command: "x".into(),
+            report,
+        };
+        assert_eq!(
+            reading_text(&column, Point::Id6),
+            "a bug, not a reading (no one reading gives every answer: ruled out `sensitive` by 2 cases, `insensitive` by 3 cases)"
+        );
+        assert_eq!(
+            reading_text(&column, Point::Id9),
+            "a bug, not a reading (3 cases answered outside every permitted answer, e.g. `eval/ip/x`)"
+        );
+        assert_eq!(
+            reading_text(&column, Point::Id7),
+            "`never` (5 cases told it apart)"
+        );
+        assert_eq!(
+            row_reading(&column, "ID-7").as_deref(),
+            Some("reads `never`")
+        );
+        assert_eq!(
+            row_reading(&column, "ID-6").as_deref(),
+            Some("a bug, not a reading")
+        );
     }
 }
