@@ -289,6 +289,34 @@ fn in_process_evaluators_are_held_to_the_invariants() {
     assert_eq!(report.invariants.tallies.len(), 1);
 }
 
+/// An invariant violation's shrink stops at its time cap (`--shrink-time`) as well as at its
+/// attempts: with no time at all the base case is reported as it broke, unshrunk; with the
+/// default cap the same violation is shrunk.
+#[test]
+fn invariant_shrinks_stop_at_the_time_cap() {
+    let config = Config {
+        golden: false,
+        generated: 0,
+        invariant_cases: 60,
+        filter: Some("explicit_deny_overrides".into()),
+        ..Config::default()
+    };
+    let shrunk = iam_conformance::check(&DenyLoses, &config);
+    let v = &shrunk.invariants.violations[0];
+    assert!(v.shrunk, "{:?}", v.base);
+    let capped = Config {
+        shrink_time: Some(std::time::Duration::ZERO),
+        ..config
+    };
+    let unshrunk = iam_conformance::check(&DenyLoses, &capped);
+    assert!(!unshrunk.passed());
+    let u = &unshrunk.invariants.violations[0];
+    assert_eq!(u.base_id, v.base_id);
+    assert!(!u.shrunk, "{:?}", u.base);
+    assert!(u.base.policies.len() >= v.base.policies.len());
+    assert_ne!(u.base, v.base);
+}
+
 /// With `--strict` the candidate is held to the reference's readings: no base case is left out.
 #[test]
 fn strict_runs_every_base_case() {

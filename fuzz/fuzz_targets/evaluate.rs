@@ -2,15 +2,16 @@
 //! that matter (with arbitrary text now and then). Checks that evaluation fails closed (an
 //! error is never a decision, a rejected document makes the set an error, an added Deny of
 //! everything leaves no Allow) and that the decision does not depend on the order of
-//! policies, statements or values, nor on a repeated policy.
+//! policies, statements or values, nor on a repeated policy. Half the inputs are evaluated under
+//! the reference's readings, half under other permitted readings (ID-1 to ID-21): every reading
+//! must fail closed too.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use iam_conformance::protocol::CaseLine;
-use iam_eval::{
-    Context, ContextValue, Decision, Evaluator, PolicySet, ReferenceEvaluator, Request,
-};
-use iam_policy::Policy;
+use iam_eval::{Context, ContextValue, Decision, Evaluator, PolicySet, ReferenceUnder, Request};
+use iam_policy::{Policy, Readings};
+use iamconf_fuzz::other_readings;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 
@@ -313,10 +314,11 @@ fn request(u: &mut Unstructured<'_>) -> arbitrary::Result<Option<Request>> {
     Ok(Request::new(&action, &resource, context).ok())
 }
 
-/// The decision, or `None` for an error, checking the response's own consistency.
-fn decide(texts: &[String], request: &Request) -> Option<Decision> {
+/// The decision under `readings`, or `None` for an error, checking the response's own
+/// consistency.
+fn decide(texts: &[String], request: &Request, readings: Readings) -> Option<Decision> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let response = ReferenceEvaluator.evaluate(&refs, request);
+    let response = ReferenceUnder(readings).evaluate(&refs, request);
     assert_eq!(
         response.decision.is_none(),
         !response.errors.is_empty(),
@@ -326,7 +328,7 @@ fn decide(texts: &[String], request: &Request) -> Option<Decision> {
         response.is_allowed(),
         response.decision == Some(Decision::Allow)
     );
-    match PolicySet::from_texts(&refs) {
+    match PolicySet::from_texts_with(&refs, readings) {
         Ok(set) => {
             assert_eq!(set.decide(request), response.decision);
             let mut again = iam_eval::Response::new();
@@ -383,19 +385,20 @@ fn structured(data: &[u8]) -> arbitrary::Result<Option<(Vec<String>, Vec<String>
     Ok(Some((texts, reordered, request)))
 }
 
-fn check(texts: Vec<String>, mut reordered: Vec<String>, request: &Request) {
-    let decision = decide(&texts, request);
+fn check(texts: Vec<String>, mut reordered: Vec<String>, request: &Request, readings: Readings) {
+    let decide = |texts: &[String]| decide(texts, request, readings);
+    let decision = decide(&texts);
 
     // Order and repetition do not matter.
     assert_eq!(
-        decide(&reordered, request),
+        decide(&reordered),
         decision,
         "reversed: {reordered:?}"
     );
     if let Some(first) = texts.first() {
         reordered.push(first.clone());
         assert_eq!(
-            decide(&reordered, request),
+            decide(&reordered),
             decision,
             "repeated: {reordered:?}"
         );
@@ -404,10 +407,10 @@ fn check(texts: Vec<String>, mut reordered: Vec<String>, request: &Request) {
     // Fail closed: a rejected document spoils the set; a Deny of everything leaves no Allow.
     let mut spoiled = texts.clone();
     spoiled.push("{\"Statement\": [}".to_owned());
-    assert_eq!(decide(&spoiled, request), None);
+    assert_eq!(decide(&spoiled), None);
     let mut denied = texts;
     denied.push(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#.to_owned());
-    let with_deny = decide(&denied, request);
+    let with_deny = decide(&denied);
     assert!(
         matches!(with_deny, None | Some(Decision::ExplicitDeny)),
         "deny of everything gave {with_deny:?}"
@@ -425,7 +428,13 @@ fuzz_target!(|data: &[u8]| {
     } else {
         structured(data).ok().flatten()
     };
+    // The last byte picks the readings: the reference's for even bytes, else one of 128
+    // combinations that together use every reading of every point.
+    let readings = match data.last() {
+        Some(&byte) if byte % 2 == 1 => other_readings(usize::from(byte / 2)),
+        _ => Readings::REFERENCE,
+    };
     if let Some((texts, reordered, request)) = input {
-        check(texts, reordered, &request);
+        check(texts, reordered, &request, readings);
     }
 });

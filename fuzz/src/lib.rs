@@ -20,7 +20,11 @@ pub fn options(byte: u8) -> ParseOptions {
     } else {
         other_readings(usize::from(choice / 2))
     };
-    ParseOptions { kind, readings }
+    ParseOptions {
+        kind,
+        readings,
+        errors_only: false,
+    }
 }
 
 /// Readings where point `i` takes its reading `(seed + i) % n`: every reading of every point

@@ -110,8 +110,9 @@ pub(super) struct CheckArgs {
     /// with the same seed and ids as the whole run. `iamconf merge` joins the shards' JSON reports.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
-    /// Most seconds to spend shrinking one disagreement. Default: the shrinks share about as
-    /// much time as the run before them took.
+    /// Most seconds to spend shrinking one disagreement or invariant violation. Default: the
+    /// disagreements' shrinks share about as much time as the run before them took, and each
+    /// invariant violation's shrink takes at most 10 s.
     #[arg(long, value_name = "SECONDS")]
     shrink_time: Option<f64>,
     /// Do not run the evaluator invariants.

@@ -8,7 +8,7 @@
 //! invariant's name with the base case, the variant, and the candidate's answers to both, after
 //! shrinking the base case (kept within scope) while the relation still breaks.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -18,12 +18,16 @@ use crate::gate::Config;
 use crate::generate::{generate_cases_at, GeneratedCase};
 use crate::oracle::Oracle;
 use crate::protocol::{CaseLine, Verdict};
-use crate::shrink::shrink;
+use crate::shrink::{shrink_within, Limits};
 
 /// Most violations of one invariant reported in full (shrunk); the rest are counted.
 pub const REPORTED_PER_INVARIANT: usize = 2;
 /// Most smaller base cases tried when shrinking one violation.
 pub const SHRINK_ATTEMPTS: usize = 300;
+/// Most time one violation's shrink takes, unless `--shrink-time` ([`Config::shrink_time`])
+/// sets another: with a slow or buggy evaluator each attempt re-checks the invariant with all
+/// its variants, so attempts alone do not bound the time.
+pub const SHRINK_TIME: Duration = Duration::from_secs(10);
 
 /// How one invariant went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,7 +345,11 @@ fn violation(
         sent += checked.sent;
         Ok(checked.result.is_err())
     };
-    let minimal = shrink(&base.case, SHRINK_ATTEMPTS, &mut still_fails)?;
+    let limits = Limits {
+        attempts: SHRINK_ATTEMPTS,
+        time: Some(config.shrink_time.unwrap_or(SHRINK_TIME)),
+    };
+    let minimal = shrink_within(&base.case, limits, &mut still_fails)?.case;
     let shrunk = minimal.policies != base.case.policies || minimal.request != base.case.request;
     let (message, checked) = if shrunk {
         let g = GeneratedCase {

@@ -89,8 +89,10 @@ impl PolicySet {
     ) -> Result<PolicySet, Vec<EvaluationError>> {
         let mut parsed = Vec::with_capacity(texts.len());
         let mut errors = Vec::new();
+        // Only the errors decide whether a set compiles: the lints are not computed.
         let options = ParseOptions {
             readings,
+            errors_only: true,
             ..ParseOptions::default()
         };
         for (index, text) in texts.iter().enumerate() {

@@ -94,6 +94,11 @@ pub struct ParseOptions {
     /// The readings of the implementation-defined points the parser decides (ID-1 to ID-4,
     /// ID-9, ID-11, ID-13); the reference's by default.
     pub readings: Readings,
+    /// Report errors only: the lint warnings (placeholder ARNs, unknown actions with their
+    /// "did you mean", resource types, call grants, ...) are neither computed nor reported.
+    /// The policy, and every error, are exactly those of a full check; an evaluator, which
+    /// keeps only the errors, sets it.
+    pub errors_only: bool,
 }
 
 /// The result of checking a document: the policy when it has no error, and every diagnostic

@@ -6,7 +6,7 @@
 //! document with any error yields no policy.
 
 use crate::condition::looks_like_operator;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Span};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, LineIndex, Severity, Span};
 use crate::suggest::closest;
 
 use crate::json::tape::{Kind as JsonKind, Member as JsonMember, Value as JsonValue};
@@ -39,6 +39,7 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         diagnostics: outcome.diagnostics,
         variables: false,
         readings: options.readings,
+        lints: !options.errors_only,
     };
     let policy = match fatal {
         None if !outcome.nodes.is_empty() => builder.policy(JsonValue::new(&outcome.nodes, 0)),
@@ -46,6 +47,9 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
     };
     let mut diagnostics = builder.diagnostics;
     size_checks(text, options, &mut diagnostics);
+    if options.errors_only {
+        diagnostics.retain(|d| d.code.severity() == Severity::Error);
+    }
     let mut diagnostics = Diagnostics(diagnostics);
     if !diagnostics.0.is_empty() {
         diagnostics.finish(&LineIndex::new(text));
@@ -150,6 +154,8 @@ struct Builder<'a> {
     variables: bool,
     /// The readings of the implementation-defined points.
     readings: Readings,
+    /// Whether to compute and report lint warnings (not under [`ParseOptions::errors_only`]).
+    lints: bool,
 }
 
 impl Builder<'_> {
@@ -164,6 +170,9 @@ impl Builder<'_> {
     }
 
     fn report(&mut self, diagnostic: Diagnostic) {
+        if !self.lints && diagnostic.code.severity() != Severity::Error {
+            return;
+        }
         self.diagnostics.push(diagnostic);
     }
 
@@ -411,7 +420,7 @@ impl Builder<'_> {
         // problem of the statement is reported in one pass.
         let actions = actions.and_then(|a| self.actions(a));
         let resources = resources.and_then(|r| self.resources(r));
-        if let (Some(a), Some(r)) = (&actions, &resources) {
+        if let (true, Some(a), Some(r)) = (self.lints, &actions, &resources) {
             // The resource types of every entry, when each has one (read once for both lints).
             let types = self.lint_resource_types(&a.1, &r.1);
             if let (Some(types), Some(Effect::Allow)) = (types, effect) {

@@ -98,11 +98,13 @@ impl KeyInfo {
 
     /// The prefix of a family, `/` included (`aws:RequestTag/`).
     pub fn family_prefix(&self) -> Option<&'static str> {
+        // The cheap test first: every key is looked up against all of [`KEYS`], and most
+        // names do not end in `}` (a substring search per key was a tenth of the self-check).
+        if !self.name.ends_with('}') {
+            return None;
+        }
         let start = self.name.find("/${")?;
-        self.name
-            .ends_with('}')
-            .then(|| self.name.get(..=start))
-            .flatten()
+        self.name.get(..=start)
     }
 
     /// Whether `key` (a request's or a policy's key name) is this key or a member of this
