@@ -3,19 +3,25 @@
 //! A group's key is the disagreement's cause ([`cause`]): the candidate's error message
 //! (masked) where it answers an error, the family of the reference's diagnostic codes where it
 //! decides on a document the reference rejects, and otherwise the feature labels of the shrunk
-//! (minimal) case with the direction of the difference. The first disagreement of a new group
-//! is shrunk, keeping its cause ([`keeps_cause`]); a later one joins an existing group without
-//! being shrunk when it has the same cause (for a decision: a group whose labels are all among
-//! its own), so a run with hundreds of failures shrinks about once per cause.
+//! (minimal) case with the direction of the difference. A disagreement joins a group only when
+//! its own cause key is the group's ([`find_group`]): for a decision, when its own feature
+//! labels are exactly the group's. Any other disagreement is shrunk, keeping its cause
+//! ([`keeps_cause`]), and the shrunk case's key then names its group (an existing one, or a new
+//! one); so no case sits in a group whose cause it does not show. A run with hundreds of
+//! failures shrinks about once per distinct case content, within the run's shrink budget.
 
 mod cause;
 
 pub use cause::{
     cause_key, code_family, decision_parts, describe_key, direction, error_signature, error_slug,
-    ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
+    Errors, ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
 };
 
+use iam_eval::Point;
+
+use crate::answer_set::{Answerer, DeclaredReadings};
 use crate::labels::{diagnostic_codes, mask_message};
+use crate::oracle::Oracle;
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
 /// One group of disagreements.
@@ -80,45 +86,74 @@ pub fn keeps_cause(
 }
 
 /// The index of the existing group a disagreement with these answers and (unshrunk) labels
-/// belongs to: the group of the same cause; for a decision, the one with the most labels, all
-/// of them among `labels`, and the same direction.
+/// belongs to without being shrunk: the group whose key is the disagreement's own cause key.
+/// For a decision that is the group whose feature labels are exactly the case's, with the same
+/// direction: a case that carries more features than a group may owe its disagreement to one
+/// of the others, so it is shrunk first ([`keeps_cause`]) and grouped by what it shrinks to.
 pub fn find_group(
     groups: &[Group],
     labels: &[String],
     expected: &str,
     got: &str,
-    candidate_error: Option<&str>,
+    errors: Errors<'_>,
 ) -> Option<usize> {
-    let key = cause_key(labels, expected, got, candidate_error);
-    match decision_parts(&key) {
-        Some((_, wanted)) => groups
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let (group_labels, direction) = decision_parts(&g.key)?;
-                (direction == wanted && group_labels.iter().all(|l| labels.iter().any(|x| x == l)))
-                    .then_some((i, group_labels.len()))
-            })
-            .max_by_key(|(_, n)| *n)
-            .map(|(i, _)| i),
-        None => groups.iter().position(|g| g.key == key),
+    let key = cause_key(labels, expected, got, errors);
+    groups.iter().position(|g| g.key == key)
+}
+
+/// The implementation-defined tags of a case (`ID-n`) that its (minimal) content still
+/// depends on, for its group's key: a tag is left out when every two of the case's permitted
+/// answers that read its point differently give the same verdict, so that the point decides
+/// nothing in it. Tags of points without readings, or declared, are kept.
+pub fn deciding_tags(
+    oracle: &mut Oracle,
+    case: &CaseLine,
+    tags: &[String],
+    declared: &DeclaredReadings,
+) -> Vec<String> {
+    let points: Vec<Point> = tags.iter().filter_map(|t| Point::from_id(t)).collect();
+    if points.is_empty() {
+        return tags.to_vec();
     }
+    let set = Answerer::new().answers(oracle, case, &points, declared);
+    tags.iter()
+        .filter(|tag| {
+            let Some(slot) =
+                Point::from_id(tag).and_then(|p| set.free.iter().position(|f| *f == p))
+            else {
+                return true;
+            };
+            set.answers.iter().any(|a| {
+                set.answers.iter().any(|b| {
+                    a.readings.get(slot) != b.readings.get(slot)
+                        && a.answer.verdict.word() != b.answer.verdict.word()
+                })
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// Add a disagreement to `groups`: to the group `key` when it exists, as a new group
-/// otherwise; returns the group's index.
+/// otherwise; returns the group's index. `reference` is the reference's answer to `minimal`.
 pub fn add(
     groups: &mut Vec<Group>,
     labels: Vec<String>,
-    expected: &str,
+    reference: &AnswerLine,
     candidate: &AnswerLine,
     minimal: &CaseLine,
     explanation: &str,
     id: &str,
 ) -> usize {
+    let expected = reference.verdict.word();
     let got = candidate.verdict.word();
     let candidate_error = masked_error(candidate);
-    let key = cause_key(&labels, expected, got, candidate_error.as_deref());
+    let reference_error = masked_error(reference);
+    let errors = Errors {
+        candidate: candidate_error.as_deref(),
+        reference: reference_error.as_deref(),
+    };
+    let key = cause_key(&labels, expected, got, errors);
     let found = groups.iter().position(|g| g.key == key);
     let index = match found {
         Some(i) => i,
@@ -184,6 +219,15 @@ mod tests {
         .unwrap()
     }
 
+    /// The reference's answer spelled `word`.
+    fn decision(word: &str) -> AnswerLine {
+        AnswerLine {
+            id: None,
+            verdict: Verdict::Decision(Decision::from_protocol_str(word).unwrap()),
+            matched: None,
+        }
+    }
+
     fn error(message: &str) -> AnswerLine {
         AnswerLine {
             id: None,
@@ -193,7 +237,7 @@ mod tests {
     }
 
     #[test]
-    fn later_disagreements_join_the_most_specific_matching_group() {
+    fn a_disagreement_joins_only_the_group_of_its_own_cause() {
         let mut groups = Vec::new();
         let allow = AnswerLine {
             id: None,
@@ -203,7 +247,7 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &allow,
             &case("a"),
             "",
@@ -212,19 +256,14 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into(), "op:Bool".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &allow,
             &case("b"),
             "",
             "b",
         );
-        let labels: Vec<String> = vec!["Deny".into(), "op:Bool".into(), "op:Date".into()];
-        assert_eq!(
-            find_group(&groups, &labels, "explicitDeny", "allowed", None),
-            Some(1)
-        );
         // `Deny` says how the case is built, not what it exercises: it is not part of the
-        // key, so a case without it joins the same groups.
+        // key, so a case without it has the same cause.
         assert_eq!(groups[0].key, "-;applies-less");
         assert_eq!(groups[1].key, "op:Bool;applies-less");
         assert_eq!(
@@ -233,9 +272,37 @@ mod tests {
                 &["op:Bool".into()],
                 "explicitDeny",
                 "allowed",
-                None
+                Errors::default()
             ),
             Some(1)
+        );
+        assert_eq!(
+            find_group(
+                &groups,
+                &["Deny".into(), "op:Bool".into(), "policies:many".into()],
+                "allowed",
+                "implicitDeny",
+                Errors::default()
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            find_group(&groups, &[], "allowed", "implicitDeny", Errors::default()),
+            Some(0)
+        );
+        // A case with a feature more than a group may owe its disagreement to that feature
+        // (`op:Date` here): it joins no group unshrunk, neither the most specific one nor the
+        // one without features.
+        let labels: Vec<String> = vec!["Deny".into(), "op:Bool".into(), "op:Date".into()];
+        assert_eq!(
+            find_group(
+                &groups,
+                &labels,
+                "explicitDeny",
+                "allowed",
+                Errors::default()
+            ),
+            None
         );
         assert_eq!(
             find_group(
@@ -243,14 +310,65 @@ mod tests {
                 &["op:Date".into()],
                 "allowed",
                 "implicitDeny",
-                None
+                Errors::default()
             ),
-            Some(0)
+            None
         );
         // The other direction (the candidate applies more than the reference) is another cause.
         assert_eq!(
-            find_group(&groups, &labels, "implicitDeny", "allowed", None),
+            find_group(
+                &groups,
+                &["op:Bool".into()],
+                "implicitDeny",
+                "allowed",
+                Errors::default()
+            ),
             None
+        );
+        // Once shrunk to `op:Bool` alone, the case has the group's cause and `add` puts it there.
+        let index = add(
+            &mut groups,
+            vec!["op:Bool".into()],
+            &decision("allowed"),
+            &AnswerLine {
+                verdict: Verdict::Decision(Decision::ImplicitDeny),
+                ..allow.clone()
+            },
+            &case("c"),
+            "",
+            "c",
+        );
+        assert_eq!(index, 1);
+        assert_eq!(groups[1].ids, ["b", "c"]);
+    }
+
+    #[test]
+    fn a_tag_stays_in_the_key_only_while_its_point_decides_something() {
+        let case_with = |sids: &[&str]| {
+            let statements: Vec<_> = sids
+                .iter()
+                .map(|sid| json!({"Sid": sid, "Effect": "Allow", "Action": "iot:DescribeJob", "Resource": "*"}))
+                .collect();
+            CaseLine::from_value(&json!({"id": "c",
+                "policies": [{"Version": "2012-10-17", "Statement": statements}],
+                "request": {"action": "iot:DescribeJob", "resource": "*"}}))
+            .unwrap()
+        };
+        let mut oracle = Oracle::new();
+        let tags = vec!["ID-2".to_owned()];
+        let declared = DeclaredReadings::default();
+        // `A` and `a`: a duplicate Sid under one reading of ID-2, two Sids under the other.
+        assert_eq!(
+            deciding_tags(&mut oracle, &case_with(&["A", "a"]), &tags, &declared),
+            tags
+        );
+        // Shrunk to one statement, the case no longer depends on ID-2.
+        assert!(deciding_tags(&mut oracle, &case_with(&["A"]), &tags, &declared).is_empty());
+        // Declared, the point has one reading: its tag is kept as given.
+        let fixed = DeclaredReadings::parse("ID-2=sensitive").unwrap();
+        assert_eq!(
+            deciding_tags(&mut oracle, &case_with(&["A"]), &tags, &fixed),
+            tags
         );
     }
 
@@ -293,7 +411,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("bad `x` at 3"),
             &case("a"),
             "",
@@ -302,7 +420,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("bad `y` at 9"),
             &case("b"),
             "",
@@ -311,7 +429,7 @@ mod tests {
         add(
             &mut groups,
             vec![],
-            "allowed",
+            &decision("allowed"),
             &error("other"),
             &case("c"),
             "",
@@ -321,7 +439,7 @@ mod tests {
         add(
             &mut groups,
             vec!["Deny".into(), "op:Bool".into()],
-            "explicitDeny",
+            &decision("explicitDeny"),
             &error("policy 3: bad `w` at 12"),
             &case("d"),
             "",
@@ -334,7 +452,13 @@ mod tests {
         assert_eq!(groups[0].ids, ["a", "b", "d"]);
         let masked = masked_error(&error("bad `z` at 1"));
         assert_eq!(
-            find_group(&groups, &[], "allowed", "error", masked.as_deref()),
+            find_group(
+                &groups,
+                &[],
+                "allowed",
+                "error",
+                Errors::candidate(masked.as_deref())
+            ),
             Some(0)
         );
         assert_eq!(
@@ -343,7 +467,7 @@ mod tests {
                 &["op:Date".into()],
                 "implicitDeny",
                 "error",
-                masked.as_deref()
+                Errors::candidate(masked.as_deref())
             ),
             Some(0)
         );

@@ -2,7 +2,13 @@
 //! columns are evaluators, each cell `passed/total` over the cases carrying that label, linked
 //! to the evaluator's largest failure group with that label; then, per evaluator, each failure
 //! group with its minimal case, the reference's explanation and the project's explanation of it
-//! (from an explanations file: lines `EVALUATOR group=KEY-GLOB text`).
+//! (from an explanations file: lines `EVALUATOR group=KEY-GLOB text`). Each evaluator's
+//! inferred readings of the implementation-defined points are in the cells of the points'
+//! rows (`ID-n`) and in a table of their own ([`readings`]).
+
+mod readings;
+
+pub use readings::{reading_text, row_reading};
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -201,7 +207,7 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
             failing_groups(&c.report).len()
         );
     }
-    out.push_str("\n## Compliance matrix\n\nRows are feature labels (a case counts in every row whose label it carries); cells are passed/total, linked to the evaluator's largest failure group with that label.\n\n| feature |");
+    out.push_str("\n## Compliance matrix\n\nRows are feature labels (a case counts in every row whose label it carries); cells are passed/total, linked to the evaluator's largest failure group with that label; in the row of an implementation-defined point (`ID-n`), the readings the evaluator's answers are consistent with (see Inferred readings).\n\n| feature |");
     for c in columns {
         let _ = write!(out, " {} |", c.name);
     }
@@ -217,15 +223,20 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
             let (passed, total, link) = cell(c, label.as_deref());
             match link.filter(|_| passed < total) {
                 Some(a) => {
-                    let _ = write!(out, " [{passed}/{total}](#{a}) |");
+                    let _ = write!(out, " [{passed}/{total}](#{a})");
                 }
                 None => {
-                    let _ = write!(out, " {passed}/{total} |");
+                    let _ = write!(out, " {passed}/{total}");
                 }
             }
+            if let Some(reading) = label.as_deref().and_then(|l| row_reading(c, l)) {
+                let _ = write!(out, "; {reading}");
+            }
+            out.push_str(" |");
         }
         out.push('\n');
     }
+    out.push_str(&readings::markdown(columns));
     for c in columns {
         let _ = writeln!(out, "\n## {}: failure groups\n", c.name);
         let groups = failing_groups(&c.report);
@@ -303,7 +314,7 @@ fn escape(text: &str) -> String {
 /// A self-contained HTML page of the same content (inline style, no script, no link outside).
 pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) -> String {
     let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iamconf: implementations</title>\n<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px}td.ok{background:#dfd}td.bad{background:#fdd}pre{background:#f4f4f4;padding:6px;white-space:pre-wrap}</style></head><body>\n<h1>Implementations</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iamconf: implementations</title>\n<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px}td.ok{background:#dfd}td.bad{background:#fdd}td.none{color:#777}pre{background:#f4f4f4;padding:6px;white-space:pre-wrap}</style></head><body>\n<h1>Implementations</h1>\n",
     );
     let _ = writeln!(out, "<pre>{}</pre>", escape(preamble.trim()));
     out.push_str("<table><tr><th>feature</th>");
@@ -330,17 +341,22 @@ pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) ->
                 Some(a) => {
                     let _ = write!(
                         out,
-                        "<td class=\"{class}\"><a href=\"#{a}\">{passed}/{total}</a></td>"
+                        "<td class=\"{class}\"><a href=\"#{a}\">{passed}/{total}</a>"
                     );
                 }
                 None => {
-                    let _ = write!(out, "<td class=\"{class}\">{passed}/{total}</td>");
+                    let _ = write!(out, "<td class=\"{class}\">{passed}/{total}");
                 }
             }
+            if let Some(reading) = label.as_deref().and_then(|l| row_reading(c, l)) {
+                let _ = write!(out, "<br><small>{}</small>", escape(&reading));
+            }
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
+    out.push_str(&readings::html(columns));
     for c in columns {
         let _ = writeln!(
             out,

@@ -457,13 +457,18 @@ mod tests {
             whole.skipped_implementation_defined
         );
         // Groups form within each shard (a case joins a group only its own shard formed), so
-        // the merged report's group keys may differ from the whole run's; the verdicts do not.
+        // the merged report's group keys may differ from the whole run's, and so may which
+        // cases were shrunk (a case that has the key of a group formed before it joins it
+        // unshrunk); the verdicts do not.
         let without_groups = |r: &Report| {
             r.problems
                 .iter()
                 .cloned()
                 .map(|mut o| {
                     o.group = None;
+                    o.minimal = None;
+                    o.shrunk = false;
+                    o.explanation = None;
                     o
                 })
                 .collect::<Vec<_>>()

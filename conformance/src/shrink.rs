@@ -13,6 +13,8 @@
 
 use std::time::{Duration, Instant};
 
+pub mod operators;
+
 use serde_json::{Map, Value};
 
 use crate::protocol::CaseLine;

@@ -384,7 +384,11 @@ mod tests {
                 let index = crate::groups::add(
                     &mut report.groups,
                     labels.clone(),
-                    "implicitDeny",
+                    &AnswerLine {
+                        id: None,
+                        verdict: Verdict::Decision(Decision::ImplicitDeny),
+                        matched: None,
+                    },
                     &answer,
                     &minimal,
                     &explanation,

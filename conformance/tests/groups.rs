@@ -233,11 +233,60 @@ fn decision_groups_are_keyed_by_features_and_direction() {
             "{g}"
         );
     }
+    // Cases share a group only with the group's cause (its feature labels exactly): fewer
+    // groups than failures, and every failing case's group is its own minimal case's key.
     let failed = report["failed"].as_u64().unwrap();
     assert!(
-        failed as usize > 2 * groups.len(),
+        failed as usize > groups.len(),
         "{failed} failures in {groups:?}"
     );
+    assert_groups_are_the_minimal_cases_keys(&report);
+}
+
+/// Every failing decision case's group is the cause key of its own minimal case: its feature
+/// labels (with the case's implementation-defined points that still decide something in it)
+/// and the direction of its verdicts.
+fn assert_groups_are_the_minimal_cases_keys(report: &Value) {
+    use iam_conformance::answer_set::DeclaredReadings;
+    use iam_conformance::groups::{cause_key, deciding_tags, Errors};
+    use iam_conformance::labels::case_labels;
+    use iam_conformance::oracle::Oracle;
+    use iam_conformance::protocol::CaseLine;
+
+    let mut oracle = Oracle::new();
+    let problems = report["problems"].as_array().unwrap();
+    let mut checked = 0;
+    for p in problems.iter().filter(|p| p["status"] == "failed") {
+        let got = p["got"].as_str().unwrap();
+        let expected = p["expected"].as_str().unwrap();
+        let labels: Vec<String> = p["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_owned())
+            .collect();
+        if got == "error" || expected == "error" || labels.iter().any(|l| l == "call") {
+            continue;
+        }
+        let minimal = CaseLine::from_value(&json!({
+            "id": p["id"], "policies": p["minimal"]["policies"], "request": p["minimal"]["request"]
+        }))
+        .unwrap();
+        let points: Vec<String> = labels
+            .iter()
+            .filter(|l| l.starts_with("ID-"))
+            .cloned()
+            .collect();
+        let points = deciding_tags(&mut oracle, &minimal, &points, &DeclaredReadings::default());
+        let minimal_labels = case_labels(&minimal, &oracle.answer(&minimal), &points);
+        assert_eq!(
+            cause_key(&minimal_labels, expected, got, Errors::default()),
+            p["group"].as_str().unwrap(),
+            "{p:#}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no decision case checked: {report:#}");
 }
 
 fn write(path: &Path, text: &str) -> String {
@@ -297,4 +346,79 @@ fn a_listed_group_that_no_longer_fails_is_reported() {
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.stdout.matches("STALE KNOWN FAILURE group=").count(), 2);
+}
+
+/// A corpus of two golden files for `several-bugs`: the first draws its `prefix-confusion`
+/// bug (`iot:*` reaching `iotjobsdata:`, no feature label), the second its `negated-or` bug (a
+/// negated operator with two values read as an OR), in a case that also names the first
+/// file's features and none of `iot:*`.
+fn two_causes_corpus(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let eval = dir.join("eval").join("fixture");
+    std::fs::create_dir_all(&eval).unwrap();
+    let thing = "arn:aws:iot:us-east-1:123456789012:thing/t1";
+    let job = "arn:aws:iot:us-east-1:123456789012:job/j1";
+    let prefix = json!({
+        "description": "iot:* does not reach iotjobsdata:",
+        "source": "conformance/tests/groups.rs",
+        "implementation_defined": [],
+        "policies": [{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iot:*", "Resource": "*"}
+        ]}],
+        "requests": [
+            {"name": "data-plane", "action": "iotjobsdata:DescribeJobExecution", "resource": thing,
+             "context": {}, "expect": "implicitDeny"}
+        ]
+    });
+    let negated = json!({
+        "description": "StringNotEquals with two values is true only when the value is neither",
+        "source": "conformance/tests/groups.rs",
+        "implementation_defined": [],
+        "policies": [{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iot:DescribeJob", "Resource": job,
+             "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": ["red", "blue"]}}}
+        ]}],
+        "requests": [
+            {"name": "red", "action": "iot:DescribeJob", "resource": job,
+             "context": {"aws:PrincipalTag/team": "red"}, "expect": "implicitDeny"}
+        ]
+    });
+    std::fs::write(eval.join("a-prefix.json"), format!("{prefix:#}\n")).unwrap();
+    std::fs::write(eval.join("b-negated.json"), format!("{negated:#}\n")).unwrap();
+    dir
+}
+
+/// A decision joins a group only when it has the group's cause: the `negated-or` case carries
+/// every feature label of the group the `prefix-confusion` case formed (it has none) and
+/// disagrees in the same direction, but it is not put there unshrunk: it is shrunk and forms
+/// the group of its own cause. Every failing case's group is the cause key of its own minimal
+/// case (its feature labels and the direction of the two verdicts).
+#[test]
+fn a_decision_joins_a_group_only_with_the_groups_cause() {
+    let corpus = two_causes_corpus("two-causes");
+    let report = json_check(
+        &fixture("several-bugs"),
+        &["--corpus", corpus.to_str().unwrap()],
+    );
+    assert_eq!(report["failed"], 2, "{report:#}");
+    let problems = report["problems"].as_array().unwrap();
+    let group_of = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p["id"].as_str().unwrap().contains(id))
+            .unwrap_or_else(|| panic!("no problem `{id}`: {report:#}"))["group"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(group_of("a-prefix"), "-;applies-more");
+    assert_eq!(group_of("b-negated"), "negated,op:String;applies-more");
+    assert_eq!(
+        failing_groups(&report),
+        BTreeSet::from([
+            "-;applies-more".to_owned(),
+            "negated,op:String;applies-more".to_owned()
+        ])
+    );
+    assert_groups_are_the_minimal_cases_keys(&report);
 }

@@ -14,7 +14,7 @@ use crate::candidate::{Candidate, CandidateFailure};
 use crate::groups;
 use crate::labels::case_labels;
 use crate::oracle::Oracle;
-use crate::protocol::{AnswerLine, CaseLine};
+use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
 use super::{differs, Config, Origin, Outcome, Report, Status};
 
@@ -283,13 +283,29 @@ fn group(
     labels.push(FEATURE.to_owned());
     labels.sort();
     labels.dedup();
+    // The reference's answer the group is keyed by: the shown check's, or (no check
+    // differs) the call's expected decision.
+    let reference = if reference_answer.verdict.word() == expected {
+        reference_answer
+    } else {
+        AnswerLine {
+            id: None,
+            verdict: iam_eval::Decision::from_protocol_str(expected)
+                .map_or_else(|| Verdict::Error(String::new()), Verdict::Decision),
+            matched: None,
+        }
+    };
     let candidate_error = groups::masked_error(combined);
+    let reference_error = groups::masked_error(&reference);
     let found = groups::find_group(
         &report.groups,
         &labels,
         expected,
         combined.verdict.word(),
-        candidate_error.as_deref(),
+        groups::Errors {
+            candidate: candidate_error.as_deref(),
+            reference: reference_error.as_deref(),
+        },
     );
     let index = match found {
         Some(i) => {
@@ -301,7 +317,7 @@ fn group(
             groups::add(
                 &mut report.groups,
                 labels.clone(),
-                expected,
+                &reference,
                 combined,
                 line,
                 &explanation,

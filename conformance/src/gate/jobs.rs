@@ -4,9 +4,9 @@
 //!    job asks its own candidate and its own reference, and hands back per case only what the
 //!    report keeps (a count, or the outcome of a problem). The report takes the results in
 //!    case order, job after job, so it is the same with one job as with many.
-//! 2. **Group and shrink**: in case order, a disagreement joins the failure group it fits
-//!    ([`crate::groups`]) or, while there are fewer than [`crate::gate::SHRINK_LIMIT`] groups, is shrunk and
-//!    starts a new one. The shrinks run in parallel: the jobs shrink the next disagreements
+//! 2. **Group and shrink**: in case order, a disagreement joins the failure group whose key is
+//!    its own cause key ([`crate::groups`]) or, within [`crate::gate::SHRINK_LIMIT`] shrinks,
+//!    is shrunk and joins the group of its shrunk case's key (a new one if none has it). The shrinks run in parallel: the jobs shrink the next disagreements
 //!    that fit no group yet side by side, each shrink capped by attempts and by time, and the
 //!    groups are then formed in case order as one job would (a speculative shrink whose case
 //!    joins a group formed just before it is dropped).
@@ -43,6 +43,10 @@ mod grouping;
 mod invariant_jobs;
 
 use grouping::group_and_shrink;
+
+/// Most tries, after a shrink, at dropping an operator's set qualifier or `IfExists` the
+/// disagreement does not need ([`crate::shrink::operators`]).
+const MODIFIER_TRIES: usize = 8;
 
 /// How many results a job may queue ahead of the report.
 const QUEUE: usize = 256;
@@ -699,8 +703,11 @@ fn shrink_share(
                 config,
             ) && !agreements(&set, &answer, config).contains(&true))
         };
-        let (minimal, failure) = match shrink_within(&problem.case, limits, &mut interesting) {
-            Ok(shrunk) => (shrunk.case, None),
+        let shrunk = shrink_within(&problem.case, limits, &mut interesting).and_then(|s| {
+            crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, &mut interesting)
+        });
+        let (minimal, failure) = match shrunk {
+            Ok(minimal) => (minimal, None),
             // Keep the disagreement found so far; this candidate answers no more.
             Err(failure) => (problem.case.clone(), Some(failure)),
         };

@@ -8,8 +8,10 @@
 //! - `accepts-invalid:<family>`: the reference rejects a document the candidate decides on.
 //!   Grouped by the family of the reference's diagnostic codes (`document`, `structure`,
 //!   `element`, `condition`); the codes stay as the cases' `malformed:<code>` labels.
-//! - `accepts-unreadable-request`: the reference errs on the request (a value its condition
-//!   cannot read), the candidate decides.
+//! - `accepts-unreadable-request:<message>`: the reference errs on the request (an invalid
+//!   request, such as two context keys that differ only by case, or a value its condition
+//!   cannot read), the candidate decides. Grouped by the reference's error message, masked as a
+//!   candidate's is, so that each group is one kind of request.
 //! - `LABELS;applies-less` / `LABELS;applies-more` / `LABELS;same-answer`: both decide,
 //!   differently. The candidate gives a weaker answer than the reference (a statement the
 //!   reference applies does not apply: `explicitDeny` > `allowed` > `implicitDeny`), a stronger
@@ -21,8 +23,9 @@
 pub const REJECTS_VALID: &str = "rejects-valid:";
 /// The prefix of the group of a document the reference rejects and the candidate decides on.
 pub const ACCEPTS_INVALID: &str = "accepts-invalid:";
-/// The group of a request the reference cannot read and the candidate decides on.
-pub const ACCEPTS_UNREADABLE_REQUEST: &str = "accepts-unreadable-request";
+/// The prefix of the group of a request the reference cannot read and the candidate decides
+/// on (the reference's masked message follows).
+pub const ACCEPTS_UNREADABLE_REQUEST: &str = "accepts-unreadable-request:";
 
 /// Labels that say how a case is built (its answer's shape) rather than which feature it
 /// exercises: kept on the case, left out of a decision group's key.
@@ -158,6 +161,26 @@ pub fn error_slug(masked: &str) -> String {
     out.trim_matches('_').to_owned()
 }
 
+/// The two error messages of a disagreement, masked: the candidate's and the reference's
+/// (`None` where it decided).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Errors<'a> {
+    /// The candidate's masked error message.
+    pub candidate: Option<&'a str>,
+    /// The reference's masked error message.
+    pub reference: Option<&'a str>,
+}
+
+impl<'a> Errors<'a> {
+    /// Only the candidate's error.
+    pub fn candidate(message: Option<&'a str>) -> Self {
+        Self {
+            candidate: message,
+            reference: None,
+        }
+    }
+}
+
 /// The labels a decision group is keyed by: the case's labels without [`SHAPE_LABELS`].
 pub(super) fn feature_labels(labels: &[String]) -> Vec<String> {
     labels
@@ -168,13 +191,13 @@ pub(super) fn feature_labels(labels: &[String]) -> Vec<String> {
 }
 
 /// The group key of a disagreement: `labels` are the (shrunk) case's labels, `expected` and
-/// `got` the two verdict words, `candidate_error` the candidate's masked error message.
-pub fn cause_key(
-    labels: &[String],
-    expected: &str,
-    got: &str,
-    candidate_error: Option<&str>,
-) -> String {
+/// `got` the two verdict words, `errors` the candidate's and the reference's error messages,
+/// masked ([`crate::labels::mask_message`]), where they answered one.
+pub fn cause_key(labels: &[String], expected: &str, got: &str, errors: Errors<'_>) -> String {
+    let Errors {
+        candidate: candidate_error,
+        reference: reference_error,
+    } = errors;
     let candidate_errs = got == "error" && expected != "error";
     let reference_errs = expected == "error" && got != "error";
     if candidate_errs {
@@ -186,7 +209,10 @@ pub fn cause_key(
     if reference_errs {
         return match code_family(labels.iter().map(String::as_str)) {
             Some(family) => format!("{ACCEPTS_INVALID}{family}"),
-            None => ACCEPTS_UNREADABLE_REQUEST.to_owned(),
+            None => format!(
+                "{ACCEPTS_UNREADABLE_REQUEST}{}",
+                error_slug(reference_error.unwrap_or(""))
+            ),
         };
     }
     let features = feature_labels(labels);
@@ -202,7 +228,7 @@ pub fn cause_key(
 pub fn decision_parts(key: &str) -> Option<(Vec<&str>, &str)> {
     if key.starts_with(REJECTS_VALID)
         || key.starts_with(ACCEPTS_INVALID)
-        || key == ACCEPTS_UNREADABLE_REQUEST
+        || key.starts_with(ACCEPTS_UNREADABLE_REQUEST)
     {
         return None;
     }
@@ -225,9 +251,10 @@ pub fn describe_key(key: &str) -> String {
             "the evaluator decides on a document the reference rejects ({family} errors)"
         );
     }
-    if key == ACCEPTS_UNREADABLE_REQUEST {
-        return "the evaluator decides on a request the reference cannot read (an error)"
-            .to_owned();
+    if let Some(slug) = key.strip_prefix(ACCEPTS_UNREADABLE_REQUEST) {
+        return format!(
+            "the evaluator decides on a request the reference refuses with an error (`{slug}`)"
+        );
     }
     match decision_parts(key) {
         Some((labels, direction)) => {
@@ -261,19 +288,26 @@ mod tests {
             &strings(&["Deny", "op:String"]),
             "explicitDeny",
             "error",
-            Some("policy #: unsupported `…` at #"),
+            Errors::candidate(Some("policy #: unsupported `…` at #")),
         );
         let other = cause_key(
             &[],
             "allowed",
             "error",
-            Some("check #: policy #: unsupported `…` at #; check #: policy #: unsupported"),
+            Errors::candidate(Some(
+                "check #: policy #: unsupported `…` at #; check #: policy #: unsupported",
+            )),
         );
         assert_eq!(one, "rejects-valid:unsupported_at_#");
         assert_eq!(one, other);
         assert_ne!(
             one,
-            cause_key(&[], "allowed", "error", Some("missing field `…`"))
+            cause_key(
+                &[],
+                "allowed",
+                "error",
+                Errors::candidate(Some("missing field `…`"))
+            )
         );
     }
 
@@ -283,13 +317,13 @@ mod tests {
             &strings(&["malformed:invalid-bool", "op:Bool"]),
             "error",
             "allowed",
-            None,
+            Errors::default(),
         );
         let date_value = cause_key(
             &strings(&["Deny", "malformed:invalid-date"]),
             "error",
             "explicitDeny",
-            None,
+            Errors::default(),
         );
         assert_eq!(bool_value, "accepts-invalid:condition");
         assert_eq!(bool_value, date_value);
@@ -298,18 +332,58 @@ mod tests {
                 &strings(&["malformed:invalid-bool", "malformed:missing-action"]),
                 "error",
                 "implicitDeny",
-                None
+                Errors::candidate(None)
             ),
             "accepts-invalid:structure"
         );
         assert_eq!(
-            cause_key(&strings(&["malformed:new-code"]), "error", "allowed", None),
+            cause_key(
+                &strings(&["malformed:new-code"]),
+                "error",
+                "allowed",
+                Errors::candidate(None)
+            ),
             "accepts-invalid:other"
         );
+        // A request the reference refuses is grouped by the reference's masked message: two
+        // context keys that differ only by case are one group, an unreadable value another.
+        let duplicate = |expected_got: (&str, &str)| {
+            cause_key(
+                &strings(&["error:request"]),
+                expected_got.0,
+                expected_got.1,
+                Errors {
+                    candidate: None,
+                    reference: Some(
+                        "context key `…` duplicates `…`: context keys are case-insensitive",
+                    ),
+                },
+            )
+        };
         assert_eq!(
-            cause_key(&strings(&["error:request"]), "error", "allowed", None),
-            ACCEPTS_UNREADABLE_REQUEST
+            duplicate(("error", "allowed")),
+            "accepts-unreadable-request:context_key_duplicates_:_context_keys_are_case-insensitive"
         );
+        assert_eq!(
+            duplicate(("error", "allowed")),
+            duplicate(("error", "implicitDeny"))
+        );
+        let unreadable = cause_key(
+            &strings(&["error:request", "op:IpAddress"]),
+            "error",
+            "allowed",
+            Errors {
+                candidate: None,
+                reference: Some("policy # statement # condition key `…`: `…` is not an IP address"),
+            },
+        );
+        assert!(
+            unreadable.starts_with(ACCEPTS_UNREADABLE_REQUEST),
+            "{unreadable}"
+        );
+        assert_ne!(unreadable, duplicate(("error", "allowed")));
+        assert!(describe_key(&unreadable).contains("refuses with an error"));
+        assert_eq!(decision_parts(&unreadable), None);
     }
 
     #[test]
@@ -318,18 +392,31 @@ mod tests {
             &strings(&["Deny", "op:IpAddress", "policies:many"]),
             "explicitDeny",
             "allowed",
-            None,
+            Errors::default(),
         );
         assert_eq!(key, "op:IpAddress;applies-less");
         assert_eq!(
-            cause_key(&strings(&["op:IpAddress"]), "allowed", "implicitDeny", None),
+            cause_key(
+                &strings(&["op:IpAddress"]),
+                "allowed",
+                "implicitDeny",
+                Errors::candidate(None)
+            ),
             key
         );
         assert_eq!(
-            cause_key(&strings(&["call"]), "implicitDeny", "allowed", None),
+            cause_key(
+                &strings(&["call"]),
+                "implicitDeny",
+                "allowed",
+                Errors::candidate(None)
+            ),
             "-;applies-more"
         );
-        assert_eq!(cause_key(&[], "allowed", "allowed", None), "-;same-answer");
+        assert_eq!(
+            cause_key(&[], "allowed", "allowed", Errors::candidate(None)),
+            "-;same-answer"
+        );
         assert_eq!(
             decision_parts("op:IpAddress,negated;applies-less"),
             Some((vec!["op:IpAddress", "negated"], "applies-less"))

@@ -11,21 +11,31 @@ use crate::protocol::CaseLine;
 /// How far ahead the estimate of the shrinks still needed looks.
 const LOOKAHEAD: usize = 10_000;
 
-/// The group a disagreement fits among `groups`, if any.
-fn fitting_group(groups: &[Group], problem: &Problem) -> Option<usize> {
-    let error = groups::masked_error(&problem.answer);
-    groups::find_group(
-        groups,
+/// A disagreement's own cause key (of its unshrunk content).
+fn own_key(problem: &Problem) -> String {
+    let candidate = groups::masked_error(&problem.answer);
+    let reference = groups::masked_error(&problem.reference);
+    groups::cause_key(
         &problem.outcome.labels,
         &problem.outcome.expected,
         &problem.outcome.got,
-        error.as_deref(),
+        groups::Errors {
+            candidate: candidate.as_deref(),
+            reference: reference.as_deref(),
+        },
     )
 }
 
-/// Form the failure groups in run order, shrinking the first disagreement of each new group
-/// (at most [`SHRINK_LIMIT`] groups are shrunk): `shrink_wave` shrinks up to one per worker
-/// side by side, each within its share of `budget`.
+/// The group a disagreement with the cause key `key` fits among `groups` unshrunk, if any
+/// ([`groups::find_group`]).
+fn fitting_group(groups: &[Group], key: &str) -> Option<usize> {
+    groups.iter().position(|g| g.key == key)
+}
+
+/// Form the failure groups in run order, shrinking each disagreement whose own cause key is no
+/// group's yet (at most [`SHRINK_LIMIT`] shrinks; past it, such a disagreement is grouped by
+/// its own, unshrunk, content): `shrink_wave` shrinks up to one per worker side by side, each
+/// within its share of `budget`.
 pub(super) fn group_and_shrink(
     plan: &Plan<'_>,
     report: &mut Report,
@@ -35,7 +45,19 @@ pub(super) fn group_and_shrink(
 ) {
     let mut oracle = Oracle::new();
     let mut shrunk: Vec<Option<CaseLine>> = vec![None; problems.len()];
+    // Each disagreement's own cause key, which decides whether it joins a group unshrunk.
+    let keys: Vec<Option<String>> = problems
+        .iter()
+        .map(|p| p.disagrees.then(|| own_key(p)))
+        .collect();
+    let fits = |groups: &[Group], i: usize| {
+        keys.get(i)
+            .and_then(Option::as_deref)
+            .and_then(|k| fitting_group(groups, k))
+    };
     let mut cursor = 0;
+    // Shrinks started so far.
+    let mut shrinks = 0;
     while cursor < problems.len() {
         // The next disagreements that fit no group yet (the groups can only grow, so the
         // first of them is certain to need its shrink; the others may join it).
@@ -43,23 +65,22 @@ pub(super) fn group_and_shrink(
             .filter(|&i| {
                 problems
                     .get(i)
-                    .is_some_and(|p| p.disagrees && fitting_group(&report.groups, p).is_none())
+                    .is_some_and(|p| p.disagrees && fits(&report.groups, i).is_none())
             })
-            .take(
-                budget
-                    .workers
-                    .min(SHRINK_LIMIT.saturating_sub(report.groups.len())),
-            )
+            .take(budget.workers.min(SHRINK_LIMIT.saturating_sub(shrinks)))
             .collect();
         // About how many shrinks remain: the disagreements ahead that fit no group yet (some
         // will join the groups this wave forms), looking a bounded way ahead.
-        let needed = problems
-            .iter()
-            .skip(cursor)
+        let needed = (cursor..problems.len())
             .take(LOOKAHEAD)
-            .filter(|p| p.disagrees && fitting_group(&report.groups, p).is_none())
-            .take(SHRINK_LIMIT.saturating_sub(report.groups.len()))
+            .filter(|&i| {
+                problems
+                    .get(i)
+                    .is_some_and(|p| p.disagrees && fits(&report.groups, i).is_none())
+            })
+            .take(SHRINK_LIMIT.saturating_sub(shrinks))
             .count();
+        shrinks += wave.len();
         for (index, minimal, failure) in shrink_wave(&wave, problems, budget.limits(needed)) {
             if let (None, Some(failure)) = (&report.candidate_failure, failure) {
                 report.candidate_failure = Some(failure.to_string());
@@ -77,14 +98,15 @@ pub(super) fn group_and_shrink(
                 cursor += 1;
                 continue;
             }
-            let existing = fitting_group(&report.groups, problem);
-            let shrink = existing.is_none() && report.groups.len() < SHRINK_LIMIT;
-            let minimal = match (shrink, shrunk.get_mut(cursor).and_then(Option::take)) {
-                (true, Some(minimal)) => minimal,
+            let existing = fits(&report.groups, cursor);
+            let minimal = match (existing, shrunk.get_mut(cursor).and_then(Option::take)) {
+                (None, Some(minimal)) => minimal,
                 // Not shrunk (the candidate stopped answering): the case as it is.
-                (true, None) if wave.contains(&cursor) => problem.case.clone(),
-                (true, None) => break,
-                (false, _) => problem.case.clone(),
+                (None, None) if wave.contains(&cursor) => problem.case.clone(),
+                // Its shrink comes in the next wave.
+                (None, None) if shrinks < SHRINK_LIMIT => break,
+                // Past the limit of shrinks, or of its group: the case as it is.
+                _ => problem.case.clone(),
             };
             place_in_group(plan, report, &mut oracle, problem, existing, minimal);
             cursor += 1;
@@ -117,15 +139,17 @@ fn place_in_group(
         }
         None => {
             let minimal_reference = oracle.answer(&minimal);
-            let labels = case_labels(
+            let tags = groups::deciding_tags(
+                oracle,
                 &minimal,
-                &minimal_reference,
                 &problem.implementation_defined,
+                &crate::gate::readings::declared(config),
             );
+            let labels = case_labels(&minimal, &minimal_reference, &tags);
             groups::add(
                 &mut report.groups,
                 labels,
-                &outcome.expected,
+                &minimal_reference,
                 &problem.answer,
                 &minimal,
                 &explanation,
