@@ -138,7 +138,7 @@ fn describe_failure(out: &mut String, o: &Outcome) {
             (false, true) => "minimal case",
             (false, false) => "case",
         };
-        let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
+        let pretty = format!("{:#}", case_json(minimal));
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
     if let Some(explanation) = &o.explanation {
@@ -158,16 +158,33 @@ fn indent(text: &str, by: usize) -> String {
         .join("\n")
 }
 
-/// A case as the reports show it: its policies and request (the id is the outcome's).
+/// A case as the reports show it (see [`CaseLine::report_json`]).
 pub fn case_json(case: &CaseLine) -> Value {
-    json!({
-        "policies": case.policies,
-        "request": {"action": case.request.action, "resource": case.request.resource, "context": case.request.context},
-    })
+    case.report_json()
 }
 
 /// The report as one JSON document (`iamconf merge` reads it back).
 pub fn json_report(report: &Report) -> String {
+    json_report_with(report, None)
+}
+
+/// [`json_report`] with the problems a self-check found (`self_check_problems`; any of them
+/// makes the run not conform), when one ran.
+pub fn json_report_with(report: &Report, self_check: Option<&[String]>) -> String {
+    let mut doc = json_value(report);
+    if let (Some(problems), Some(object)) = (self_check, doc.as_object_mut()) {
+        object.insert("self_check_problems".into(), problems.into());
+        if !problems.is_empty() {
+            object.insert("conforms".into(), false.into());
+        }
+    }
+    // The alternate form of `Value`'s `Display` is `to_string_pretty` without its `Result`:
+    // writing a `Value` to a `String` cannot fail, so no empty-string fallback is needed.
+    format!("{doc:#}")
+}
+
+/// The report's JSON value.
+fn json_value(report: &Report) -> Value {
     let cases: Vec<Value> = report
         .problems
         .iter()
@@ -196,7 +213,7 @@ pub fn json_report(report: &Report) -> String {
         })
         .collect();
     let counts = &report.counts;
-    let doc = json!({
+    json!({
         "conforms": report.passed(),
         "shard": report.shard.map(|s| s.to_string()),
         "total": counts.total(),
@@ -229,127 +246,7 @@ pub fn json_report(report: &Report) -> String {
         "problems": cases,
         "stale_known_groups": report.stale_known_groups,
         "invariants": crate::invariants::summary::json(&report.invariants),
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push(' '),
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The report as JUnit XML: one testcase per problem case, one for all the cases that passed
-/// (the report keeps no more of them than their number), and a candidate failure as its own
-/// testcase.
-pub fn junit(report: &Report) -> String {
-    let failures = report.count(|s| matches!(s, Status::Failed | Status::UnexpectedPass(_)))
-        + usize::from(report.candidate_failure.is_some());
-    let (invariant_cases, invariant_tests, invariant_failures) =
-        crate::invariants::summary::junit_cases(&report.invariants, &xml_escape);
-    let stale = report.stale_known_groups.len();
-    let failures = failures + invariant_failures + stale;
-    let tests = report.counts.total()
-        + usize::from(report.candidate_failure.is_some())
-        + invariant_tests
-        + stale;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites><testsuite name=\"iamconf\" tests=\"{tests}\" failures=\"{failures}\" skipped=\"{}\" time=\"{:.3}\">",
-        report.count(|s| matches!(s, Status::ExpectedFailure(_))),
-        report.elapsed.as_secs_f64()
-    );
-    if report.counts.passed > 0 {
-        let _ = writeln!(
-            out,
-            "<testcase classname=\"iamconf\" name=\"{} cases passed\"/>",
-            report.counts.passed
-        );
-    }
-    for o in &report.problems {
-        let (class, name) = o.id.split_once('#').unwrap_or(("generated", o.id.as_str()));
-        let _ = write!(
-            out,
-            "<testcase classname=\"{}\" name=\"{}\">",
-            xml_escape(class),
-            xml_escape(name)
-        );
-        if o.status != Status::Passed {
-            let _ = write!(
-                out,
-                "<properties><property name=\"labels\" value=\"{}\"/><property name=\"group\" value=\"{}\"/></properties>",
-                xml_escape(&o.labels.join(" ")),
-                xml_escape(o.group.as_deref().unwrap_or(""))
-            );
-        }
-        match &o.status {
-            Status::Passed => {}
-            Status::Failed => {
-                let mut body = o.detail.clone();
-                if let Some(m) = &o.minimal {
-                    body.push('\n');
-                    body.push_str(&serde_json::to_string_pretty(&case_json(m)).unwrap_or_default());
-                }
-                if let Some(e) = &o.explanation {
-                    body.push('\n');
-                    body.push_str(e);
-                }
-                let _ = write!(
-                    out,
-                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                    xml_escape(&o.detail),
-                    xml_escape(o.group.as_deref().unwrap_or("")),
-                    xml_escape(&body)
-                );
-            }
-            Status::ExpectedFailure(reason) => {
-                let _ = write!(
-                    out,
-                    "<skipped message=\"known failure: {}\"/>",
-                    xml_escape(reason)
-                );
-            }
-            Status::UnexpectedPass(reason) => {
-                let _ = write!(
-                    out,
-                    "<failure message=\"unexpected pass: listed as a known failure ({})\"/>",
-                    xml_escape(reason)
-                );
-            }
-        }
-        out.push_str("</testcase>\n");
-    }
-    out.push_str(&invariant_cases);
-    for line in &report.stale_known_groups {
-        let _ = writeln!(
-            out,
-            "<testcase classname=\"known-failures\" name=\"{}\"><failure message=\"stale known failure: no failure of this run is in this group; remove the line\"/></testcase>",
-            xml_escape(line)
-        );
-    }
-    if let Some(failure) = &report.candidate_failure {
-        let _ = writeln!(
-            out,
-            "<testcase classname=\"evaluator\" name=\"process\"><failure message=\"{}\">{}</failure></testcase>",
-            xml_escape(failure),
-            xml_escape(&report.stderr_tail)
-        );
-    }
-    out.push_str("</testsuite></testsuites>\n");
-    out
+    })
 }
 
 pub use crate::saved::{save_case, SAVED_GROUP};

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use super::through::{case_json, InvariantRun, Violation};
+use super::through::{InvariantRun, Violation};
+use crate::protocol::CaseLine;
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
@@ -15,7 +16,7 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 fn pretty(case: &crate::protocol::CaseLine) -> String {
-    serde_json::to_string_pretty(&case_json(case)).unwrap_or_default()
+    format!("{:#}", case.report_json())
 }
 
 /// One violation, for people.
@@ -120,73 +121,12 @@ pub fn json(run: &InvariantRun) -> Value {
             "message": v.message,
             "base_id": v.base_id,
             "base_index": v.base_index,
-            "base": case_json(&v.base),
+            "base": v.base.report_json(),
             "shrunk": v.shrunk,
             "base_answer": v.base_answer,
-            "variant": v.variant.as_ref().map(case_json),
+            "variant": v.variant.as_ref().map(CaseLine::report_json),
             "variant_answer": v.variant_answer,
             "reference": v.reference,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// JUnit `<testcase>` elements, one per invariant (`classname="invariant"`), with the count of
-/// tests and of failures they add.
-pub fn junit_cases(run: &InvariantRun, escape: &dyn Fn(&str) -> String) -> (String, usize, usize) {
-    let mut out = String::new();
-    let mut failures = 0;
-    for t in &run.tallies {
-        let _ = write!(
-            out,
-            "<testcase classname=\"invariant\" name=\"{}\">",
-            escape(t.name)
-        );
-        let group = format!("invariant:{}", t.name);
-        let properties = format!(
-            "<properties><property name=\"labels\" value=\"{g}\"/><property name=\"group\" value=\"{g}\"/></properties>",
-            g = escape(&group)
-        );
-        match (t.violations, run.known_reason(t.name)) {
-            (0, None) => {}
-            (0, Some(reason)) if t.base_cases > 0 => {
-                failures += 1;
-                let _ = write!(
-                    out,
-                    "{properties}<failure message=\"{}\"/>",
-                    escape(&format!(
-                        "invariant {} held but is listed as a known failure ({reason}): remove the line",
-                        t.name
-                    ))
-                );
-            }
-            (0, Some(_)) => {}
-            (_, Some(reason)) => {
-                let _ = write!(
-                    out,
-                    "<skipped message=\"{}\"/>",
-                    escape(&format!("known failure: {reason}"))
-                );
-            }
-            (n, None) => {
-                failures += 1;
-                let body: String = run
-                    .violations
-                    .iter()
-                    .filter(|v| v.invariant == t.name)
-                    .map(describe)
-                    .collect();
-                let _ = write!(
-                    out,
-                    "{properties}<failure message=\"{}\">{}</failure>",
-                    escape(&format!(
-                        "invariant {} violated on {n} base case(s)",
-                        t.name
-                    )),
-                    escape(&body)
-                );
-            }
-        }
-        out.push_str("</testcase>\n");
-    }
-    (out, run.tallies.len(), failures)
 }
