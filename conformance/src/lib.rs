@@ -39,6 +39,7 @@ pub mod generate;
 pub mod groups;
 pub mod inferred;
 pub mod invariants;
+pub mod junit;
 pub mod known;
 pub mod labels;
 pub mod matrix;

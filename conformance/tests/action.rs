@@ -63,9 +63,19 @@ fn the_action_script_gates_a_broken_evaluator_and_adopts_its_failures() {
     );
     // The shrunk failing cases are saved as golden case files (a violated invariant is a
     // testcase of its own, classname `invariant`, with no case file).
-    let case_failures = junit
-        .split("<testcase ")
-        .filter(|t| t.contains("<failure ") && !t.starts_with("classname=\"invariant\""))
+    let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
+    let case_failures = parsed.test_suites[0]
+        .test_cases
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.status,
+                quick_junit::TestCaseStatus::NonSuccess {
+                    kind: quick_junit::NonSuccessKind::Failure,
+                    ..
+                }
+            ) && t.classname.as_ref().map(|c| c.as_str()) != Some("invariant")
+        })
         .count();
     assert!(case_failures > 0 && case_failures < failures, "{junit}");
     let saved = std::fs::read_dir(out.join("failures/eval/failures"))

@@ -209,9 +209,38 @@ fn no_invariants_skips_them_and_the_json_report_lists_them() {
             "40",
         ],
     );
+    // The invariant is a testcase of its own (classname `invariant`), labelled and grouped by
+    // its name, and failing.
+    let junit = quick_junit::Report::deserialize_from_str(&run.stdout).unwrap();
+    let case = junit.test_suites[0]
+        .test_cases
+        .iter()
+        .find(|t| t.name.as_str() == "default_deny")
+        .unwrap_or_else(|| panic!("no default_deny testcase: {}", run.stdout));
+    assert_eq!(
+        case.classname.as_ref().map(|c| c.as_str()),
+        Some("invariant")
+    );
+    let properties: Vec<(&str, &str)> = case
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        properties,
+        [
+            ("labels", "invariant:default_deny"),
+            ("group", "invariant:default_deny")
+        ]
+    );
     assert!(
-        run.stdout
-            .contains("<testcase classname=\"invariant\" name=\"default_deny\"><properties><property name=\"labels\" value=\"invariant:default_deny\"/><property name=\"group\" value=\"invariant:default_deny\"/></properties><failure"),
+        matches!(
+            case.status,
+            quick_junit::TestCaseStatus::NonSuccess {
+                kind: quick_junit::NonSuccessKind::Failure,
+                ..
+            }
+        ),
         "{}",
         run.stdout
     );
