@@ -8,7 +8,6 @@ use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite}
 use crate::gate::{Report, Status};
 use crate::invariants::summary::describe;
 use crate::invariants::through::InvariantRun;
-use crate::report::case_json;
 
 /// The name of the report and of its one suite.
 const SUITE: &str = "iamconf";
@@ -82,7 +81,7 @@ fn problem_case(o: &crate::gate::Outcome) -> TestCase {
             let mut body = o.detail.clone();
             if let Some(m) = &o.minimal {
                 body.push('\n');
-                body.push_str(&serde_json::to_string_pretty(&case_json(m)).unwrap_or_default());
+                body.push_str(&format!("{:#}", m.report_json()));
             }
             if let Some(e) = &o.explanation {
                 body.push('\n');

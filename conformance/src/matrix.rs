@@ -261,7 +261,7 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
                 member_labels_line(&c.report, g, 12)
             );
             if let Some(m) = &g.candidate_message {
-                let short: String = m.chars().take(300).collect();
+                let short = iam_policy::text::truncate(m, 300);
                 let _ = writeln!(
                     out,
                     "- the evaluator's error: `{}`",
@@ -292,16 +292,13 @@ const CASE_CHARS: usize = 4_000;
 
 /// A minimal case as compact JSON, at most [`CASE_CHARS`] characters.
 fn case_text(case: &crate::protocol::CaseLine) -> String {
-    let text = serde_json::json!({"policies": case.policies, "request": {
-        "action": case.request.action, "resource": case.request.resource,
-        "context": case.request.context}})
-    .to_string();
+    let text = case.report_json().to_string();
     let count = text.chars().count();
     if count <= CASE_CHARS {
         return text;
     }
-    let cut: String = text.chars().take(CASE_CHARS).collect();
-    format!("{cut}… ({} more characters)", count - CASE_CHARS)
+    let cut = iam_policy::text::truncate(&text, CASE_CHARS);
+    format!("{cut} ({} more characters)", count - CASE_CHARS)
 }
 
 fn escape(text: &str) -> String {

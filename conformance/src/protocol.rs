@@ -98,6 +98,16 @@ pub fn type_name(value: &Value) -> &'static str {
 }
 
 impl CaseLine {
+    /// The case as the reports show it: its policies and request, without its id (the
+    /// outcome's or the violation's).
+    pub fn report_json(&self) -> Value {
+        json!({
+            "policies": self.policies,
+            "request": {"action": self.request.action, "resource": self.request.resource,
+                        "context": self.request.context},
+        })
+    }
+
     /// Read a case line. On error, the id when it could be read, and what is wrong.
     pub fn parse(line: &str) -> Result<CaseLine, (Option<String>, String)> {
         let value: Value = serde_json::from_str(line)

@@ -138,7 +138,7 @@ fn describe_failure(out: &mut String, o: &Outcome) {
             (false, true) => "minimal case",
             (false, false) => "case",
         };
-        let pretty = serde_json::to_string_pretty(&case_json(minimal)).unwrap_or_default();
+        let pretty = format!("{:#}", case_json(minimal));
         let _ = writeln!(out, "  {label}:\n{}", indent(&pretty, 4));
     }
     if let Some(explanation) = &o.explanation {
@@ -158,16 +158,33 @@ fn indent(text: &str, by: usize) -> String {
         .join("\n")
 }
 
-/// A case as the reports show it: its policies and request (the id is the outcome's).
+/// A case as the reports show it (see [`CaseLine::report_json`]).
 pub fn case_json(case: &CaseLine) -> Value {
-    json!({
-        "policies": case.policies,
-        "request": {"action": case.request.action, "resource": case.request.resource, "context": case.request.context},
-    })
+    case.report_json()
 }
 
 /// The report as one JSON document (`iamconf merge` reads it back).
 pub fn json_report(report: &Report) -> String {
+    json_report_with(report, None)
+}
+
+/// [`json_report`] with the problems a self-check found (`self_check_problems`; any of them
+/// makes the run not conform), when one ran.
+pub fn json_report_with(report: &Report, self_check: Option<&[String]>) -> String {
+    let mut doc = json_value(report);
+    if let (Some(problems), Some(object)) = (self_check, doc.as_object_mut()) {
+        object.insert("self_check_problems".into(), problems.into());
+        if !problems.is_empty() {
+            object.insert("conforms".into(), false.into());
+        }
+    }
+    // The alternate form of `Value`'s `Display` is `to_string_pretty` without its `Result`:
+    // writing a `Value` to a `String` cannot fail, so no empty-string fallback is needed.
+    format!("{doc:#}")
+}
+
+/// The report's JSON value.
+fn json_value(report: &Report) -> Value {
     let cases: Vec<Value> = report
         .problems
         .iter()
@@ -196,7 +213,7 @@ pub fn json_report(report: &Report) -> String {
         })
         .collect();
     let counts = &report.counts;
-    let doc = json!({
+    json!({
         "conforms": report.passed(),
         "shard": report.shard.map(|s| s.to_string()),
         "total": counts.total(),
@@ -229,9 +246,7 @@ pub fn json_report(report: &Report) -> String {
         "problems": cases,
         "stale_known_groups": report.stale_known_groups,
         "invariants": crate::invariants::summary::json(&report.invariants),
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    })
 }
 
-pub use crate::junit::junit;
 pub use crate::saved::{save_case, SAVED_GROUP};

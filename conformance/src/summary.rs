@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use iam_policy::text::truncate;
+
 use crate::gate::{Report, Status};
 use crate::groups::{describe_key, Group, REJECTS_VALID};
 
@@ -186,7 +188,7 @@ fn invariants_within(run: &crate::invariants::through::InvariantRun, room: usize
         out.push_str(&full);
     } else {
         for v in &firsts {
-            let message: String = v.message.chars().take(120).collect();
+            let message = truncate(&v.message, 120);
             let _ = writeln!(
                 out,
                 "INVARIANT VIOLATED {} (first on base case {}): {}",
@@ -212,7 +214,7 @@ pub fn headline(group: &Group) -> String {
         group.got
     );
     if let (Some(masked), false) = (&group.candidate_error, group.key.starts_with(REJECTS_VALID)) {
-        let short: String = masked.chars().take(60).collect();
+        let short = truncate(masked, 60);
         line.push_str(&format!(": {}", short.replace('\n', " ")));
     }
     line.push(')');
@@ -279,23 +281,11 @@ fn describe_group(
         member_labels_line(report, group, 8)
     );
     if let Some(message) = &group.candidate_message {
-        let short: String = message
-            .chars()
-            .take(CASE_WIDTH)
-            .map(|c| if c == '\n' { ' ' } else { c })
-            .collect();
+        let short = truncate(message, CASE_WIDTH).replace('\n', " ");
         let _ = writeln!(out, "  the candidate's error: {short}");
     }
-    let case = serde_json::json!({
-        "policies": group.minimal.policies,
-        "request": {"action": group.minimal.request.action,
-                    "resource": group.minimal.request.resource,
-                    "context": group.minimal.request.context},
-    });
-    let mut line = case.to_string();
-    if line.chars().count() > CASE_WIDTH {
-        line = line.chars().take(CASE_WIDTH).collect::<String>() + "…";
-    }
+    let case = group.minimal.report_json().to_string();
+    let line = truncate(&case, CASE_WIDTH);
     let _ = writeln!(out, "  minimal case:\n    {line}");
     let lines: Vec<&str> = group.explanation.lines().collect();
     let _ = writeln!(out, "  the reference explains:");

@@ -10,7 +10,7 @@ use iam_conformance::cases::{check_parse_case, Corpus};
 use iam_conformance::gate::{self, parse_known_failures, Config, Shard};
 use iam_conformance::generate::{generate_cases_at, GeneratorConfig};
 use iam_conformance::invariants::self_checks;
-use iam_conformance::report;
+use iam_conformance::{junit, report};
 
 /// Output format of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -260,22 +260,15 @@ pub(super) fn run(args: &CheckArgs) -> ExitCode {
                 t + &iam_conformance::summary::grouped(&report)
             }
         }
-        CheckFormat::Json => {
-            let mut doc: serde_json::Value =
-                serde_json::from_str(&report::json_report(&report)).unwrap_or_default();
-            if let (Some(c), Some(object)) = (&self_checked, doc.as_object_mut()) {
-                object.insert("self_check_problems".into(), c.problems.clone().into());
-                if !c.problems.is_empty() {
-                    object.insert("conforms".into(), false.into());
-                }
-            }
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        }
+        CheckFormat::Json => report::json_report_with(
+            &report,
+            self_checked.as_ref().map(|c| c.problems.as_slice()),
+        ),
         CheckFormat::Junit => {
             for p in problems {
                 eprintln!("{p}\n");
             }
-            report::junit(&report)
+            junit::junit(&report)
         }
     };
     if let Some(path) = &args.write_known_failures {

@@ -193,7 +193,7 @@ fn verdict_json(v: &Verdict) -> Value {
 }
 
 fn json_output(files: &[Loaded], e: &Explanation) -> String {
-    serde_json::to_string_pretty(&json_value(files, e)).unwrap_or_default()
+    format!("{:#}", json_value(files, e))
 }
 
 /// The explanation as a JSON object.

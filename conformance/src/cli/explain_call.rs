@@ -187,8 +187,10 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let text = match args.format {
         Format::Human => human_call(&files, &expanded, decision, &explanations),
         Format::Json => {
-            serde_json::to_string_pretty(&json_call(&files, &expanded, decision, &explanations))
-                .unwrap_or_default()
+            format!(
+                "{:#}",
+                json_call(&files, &expanded, decision, &explanations)
+            )
         }
     };
     println!("{}", text.trim_end());
@@ -226,8 +228,10 @@ pub(super) fn list(format: Format) -> ExitCode {
     let all = operations::operations();
     let text = match format {
         Format::Json => {
-            serde_json::to_string_pretty(&Value::Array(all.iter().map(operation_json).collect()))
-                .unwrap_or_default()
+            format!(
+                "{:#}",
+                Value::Array(all.iter().map(operation_json).collect())
+            )
         }
         Format::Human => {
             let mut out = String::from(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use iam_conformance::merge::{known_failures, merge, read_report};
-use iam_conformance::report;
+use iam_conformance::{junit, report};
 
 /// Output format of the merged report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,7 +60,7 @@ pub(super) fn run(args: &MergeArgs) -> ExitCode {
     let problems = &merged.self_check_problems;
     let report = &merged.report;
     let writes = [
-        (&args.junit, report::junit(report)),
+        (&args.junit, junit::junit(report)),
         (&args.known_failures, known_failures(report)),
     ];
     for (path, text) in writes {
@@ -80,18 +80,8 @@ pub(super) fn run(args: &MergeArgs) -> ExitCode {
             }
             t + &report::human(report)
         }
-        MergeFormat::Json => {
-            let mut doc: serde_json::Value =
-                serde_json::from_str(&report::json_report(report)).unwrap_or_default();
-            if let Some(object) = doc.as_object_mut() {
-                object.insert("self_check_problems".into(), problems.clone().into());
-                if !problems.is_empty() {
-                    object.insert("conforms".into(), false.into());
-                }
-            }
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        }
-        MergeFormat::Junit => report::junit(report),
+        MergeFormat::Json => report::json_report_with(report, Some(problems)),
+        MergeFormat::Junit => junit::junit(report),
         MergeFormat::KnownFailures => known_failures(report),
     };
     let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());

@@ -28,7 +28,9 @@ use std::net::IpAddr;
 
 use iam_policy::arn;
 use iam_policy::catalog::{self, ContextShape};
-use iam_policy::pattern::{matches_tokens, tokenize, GlobSyntax, GlobToken};
+use iam_policy::pattern::{
+    fold_head, fold_tokens, matches_tokens, never_crosses, tokenize, GlobSyntax, GlobToken,
+};
 use iam_policy::value;
 use iam_policy::variable::Template;
 
@@ -304,11 +306,15 @@ pub fn wildcard_in_resource_type(pattern: &str) -> bool {
     })
 }
 
+/// The ARN head the `insensitive` reading of ID-6 folds: `arn`, partition, service and
+/// region (the text before the fourth colon).
+const ARN_HEAD: usize = 4;
+
 /// One resource entry's tokens against the request's resource, over the readings of ID-6
 /// and ID-7.
 fn resource_readings(tokens: &[GlobToken], resource: &str, reasons: &mut Vec<&'static str>) -> Tri {
-    let folded = fold_tokens(tokens);
-    let folded_resource = fold_head(resource);
+    let folded = fold_tokens(tokens, ARN_HEAD);
+    let folded_resource = fold_head(resource, ARN_HEAD);
     let never = never_crosses(tokens, resource);
     let always = matches_tokens(tokens, GlobSyntax::Text, resource);
     let never_folded = never_crosses(&folded, &folded_resource);
@@ -343,60 +349,6 @@ fn single(value: &CtxValue) -> Option<&str> {
             _ => None,
         },
     }
-}
-
-/// The strictest reading of ID-7: no wildcard matches a colon.
-fn never_crosses(tokens: &[GlobToken], value: &str) -> bool {
-    let mut segments = tokens.split(|t| *t == GlobToken::Literal(':'));
-    let mut parts = value.split(':');
-    loop {
-        match (segments.next(), parts.next()) {
-            (None, None) => return true,
-            (Some(s), Some(p)) => {
-                if !matches_tokens(s, GlobSyntax::Text, p) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-}
-
-/// Tokens with the literals of the first four segments (`arn`, partition, service, region)
-/// lowercased: the other reading of ID-6.
-fn fold_tokens(tokens: &[GlobToken]) -> Vec<GlobToken> {
-    let mut colons = 0;
-    tokens
-        .iter()
-        .map(|t| match t {
-            GlobToken::Literal(':') => {
-                colons += 1;
-                *t
-            }
-            GlobToken::Literal(c) if colons < 4 => {
-                GlobToken::Literal(c.to_lowercase().next().unwrap_or(*c))
-            }
-            other => *other,
-        })
-        .collect()
-}
-
-/// A value with its first four segments lowercased (as [`fold_tokens`]).
-fn fold_head(value: &str) -> String {
-    let mut colons = 0;
-    value
-        .chars()
-        .map(|c| {
-            if c == ':' {
-                colons += 1;
-                c
-            } else if colons < 4 {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 fn condition_tags(c: &GenCondition, request: &GenRequest, tags: &mut Vec<&'static str>) {
@@ -497,10 +449,10 @@ fn arn_head_differs(patterns: &[String], values: &[String]) -> bool {
     patterns.iter().any(|p| {
         let p_head = head(p);
         let tokens = tokenize(&p_head);
-        let folded = fold_tokens(&tokens);
+        let folded = fold_tokens(&tokens, ARN_HEAD);
         values.iter().any(|v| {
             let v_head = head(v);
-            never_crosses(&tokens, &v_head) != never_crosses(&folded, &fold_head(&v_head))
+            never_crosses(&tokens, &v_head) != never_crosses(&folded, &fold_head(&v_head, ARN_HEAD))
         })
     })
 }
@@ -546,7 +498,7 @@ mod tests {
             Some(16)
         );
         assert_eq!(
-            fold_head("arn:AWS:IoT:US-east-1:A:job/X"),
+            fold_head("arn:AWS:IoT:US-east-1:A:job/X", ARN_HEAD),
             "arn:aws:iot:us-east-1:A:job/X"
         );
     }

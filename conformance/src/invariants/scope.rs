@@ -20,10 +20,10 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
-use iam_policy::catalog;
 use iam_policy::condition::{Family, Operator};
 use iam_policy::diagnostic::Code;
 use iam_policy::pattern::{Glob, GlobSyntax};
+use iam_policy::{arn, catalog};
 use iam_policy::{value, Policy};
 
 use crate::protocol::{CaseLine, RequestLine};
@@ -151,7 +151,7 @@ fn request_points(request: &RequestLine, found: &mut BTreeSet<&'static str>) {
     {
         found.insert("ID-3");
     }
-    if request.resource.starts_with("arn:") && request.resource.matches(':').count() < 5 {
+    if request.resource.starts_with("arn:") && arn::split(&request.resource, false).is_none() {
         found.insert("ID-15");
     }
     for value in request.context.values() {
@@ -202,7 +202,7 @@ fn arn_pair_points(pattern: &str, value: &str, found: &mut BTreeSet<&'static str
     if wildcard && value.matches(':').count() > pattern_colons {
         found.insert("ID-7");
     }
-    if let Some(resource) = pattern.splitn(6, ':').nth(5) {
+    if let Some(resource) = arn::resource_part(pattern) {
         let kind = resource.split('/').next().unwrap_or(resource);
         if kind.contains(['*', '?']) {
             found.insert("ID-17");

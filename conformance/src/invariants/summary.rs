@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use super::through::{case_json, InvariantRun, Violation};
+use super::through::{InvariantRun, Violation};
+use crate::protocol::CaseLine;
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
@@ -15,7 +16,7 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 fn pretty(case: &crate::protocol::CaseLine) -> String {
-    serde_json::to_string_pretty(&case_json(case)).unwrap_or_default()
+    format!("{:#}", case.report_json())
 }
 
 /// One violation, for people.
@@ -120,10 +121,10 @@ pub fn json(run: &InvariantRun) -> Value {
             "message": v.message,
             "base_id": v.base_id,
             "base_index": v.base_index,
-            "base": case_json(&v.base),
+            "base": v.base.report_json(),
             "shrunk": v.shrunk,
             "base_answer": v.base_answer,
-            "variant": v.variant.as_ref().map(case_json),
+            "variant": v.variant.as_ref().map(CaseLine::report_json),
             "variant_answer": v.variant_answer,
             "reference": v.reference,
         })).collect::<Vec<_>>(),

@@ -10,8 +10,6 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-
 use super::{all, scope, Invariant};
 use crate::candidate::{Candidate, CandidateFailure};
 use crate::gate::Config;
@@ -403,15 +401,6 @@ fn violation(
         },
         sent,
     ))
-}
-
-/// A case as the report shows it (without its id).
-pub fn case_json(case: &CaseLine) -> Value {
-    json!({
-        "policies": case.policies,
-        "request": {"action": case.request.action, "resource": case.request.resource,
-                    "context": case.request.context},
-    })
 }
 
 #[cfg(test)]

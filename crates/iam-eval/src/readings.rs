@@ -7,7 +7,8 @@
 
 use std::net::IpAddr;
 
-use iam_policy::pattern::{matches_tokens, Glob, GlobSyntax, GlobToken};
+pub(crate) use iam_policy::pattern::{fold_head, fold_tokens};
+use iam_policy::pattern::{matches_tokens, never_crosses, Glob, GlobSyntax, GlobToken};
 use iam_policy::readings::{ArnCase, ArnReach, MappedIpv4, Readings};
 
 /// Whether resource ARNs match by the compiled globs (the reference's ID-6 and ID-7).
@@ -50,64 +51,10 @@ fn reach(tokens: &[GlobToken], resource: &str, arn_reach: ArnReach) -> bool {
     }
 }
 
-/// The `never` reading of ID-7: the pattern's colon-separated segments match the value's,
-/// one for one, and no wildcard matches a colon.
-pub(crate) fn never_crosses(tokens: &[GlobToken], value: &str) -> bool {
-    let mut segments = tokens.split(|t| *t == GlobToken::Literal(':'));
-    let mut parts = value.split(':');
-    loop {
-        match (segments.next(), parts.next()) {
-            (None, None) => return true,
-            (Some(s), Some(p)) if matches_tokens(s, GlobSyntax::Text, p) => {}
-            _ => return false,
-        }
-    }
-}
-
-/// The tokens with the literals before the `colons`-th colon lowercased (the `insensitive`
-/// reading of ID-6 folds `arn`, partition, service and region: `colons` = 4).
-pub(crate) fn fold_tokens(tokens: &[GlobToken], colons: usize) -> Vec<GlobToken> {
-    let mut seen = 0;
-    tokens
-        .iter()
-        .map(|t| match *t {
-            GlobToken::Literal(':') => {
-                seen += 1;
-                *t
-            }
-            GlobToken::Literal(c) if seen < colons => GlobToken::Literal(lower(c)),
-            other => other,
-        })
-        .collect()
-}
-
-/// The text with the characters before the `colons`-th colon lowercased.
-pub(crate) fn fold_head(value: &str, colons: usize) -> String {
-    let mut seen = 0;
-    value
-        .chars()
-        .map(|c| {
-            if c == ':' {
-                seen += 1;
-                c
-            } else if seen < colons {
-                lower(c)
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// One character lowercased to one character (a multi-character lowering keeps its first).
-fn lower(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
-}
-
 /// An `Arn*` condition's six compiled globs against a request value, under the `insensitive`
 /// reading of ID-6: the first four components compare case-insensitively.
 pub(crate) fn arn_folded(globs: &[Glob; 6], candidate: &str) -> bool {
-    let mut components = candidate.splitn(6, ':');
+    let mut components = iam_policy::arn::components(candidate);
     globs.iter().enumerate().all(|(i, g)| {
         let Some(c) = components.next() else {
             return false;

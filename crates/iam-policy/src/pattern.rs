@@ -18,6 +18,7 @@
 //! 256 tokens, and in a reusable per-thread buffer above) and never backtracks exponentially.
 //! [`matches_tokens`] dispatches to the same engines without compiling.
 
+mod folding;
 mod nfa;
 mod segments;
 
@@ -25,6 +26,7 @@ use std::sync::OnceLock;
 
 use memchr::memmem::Finder;
 
+pub use folding::{fold_head, fold_tokens, never_crosses};
 use segments::{match_pieces, CompiledPiece, TokenPiece};
 
 /// One token of a glob.
@@ -298,6 +300,8 @@ pub fn matches_tokens(tokens: &[GlobToken], syntax: GlobSyntax, candidate: &str)
         .iter()
         .filter(|t| matches!(t, GlobToken::AnyRun))
         .count();
+    // `split` yields one piece more than there are stars (at least one, two with a star), so
+    // `next` and, with a star, `next_back` always find one: the defaults are never used.
     let mut pieces = tokens.split(|t| matches!(t, GlobToken::AnyRun));
     let head = piece(pieces.next().unwrap_or_default());
     if stars == 0 {
@@ -378,6 +382,8 @@ fn compile(tokens: &[GlobToken], syntax: GlobSyntax) -> Plan {
         GlobSyntax::Arn => return Plan::Nfa(Box::new(nfa::BitNfa::new(&tokens))),
     };
     let compile_piece = |piece: &[GlobToken]| CompiledPiece::new(piece, any_excludes_colon);
+    // As in `matches_tokens`: `split` yields one piece more than there are stars, so the
+    // defaults are never used.
     let mut pieces = tokens.split(|t| *t == GlobToken::AnyRun);
     let head = compile_piece(pieces.next().unwrap_or_default());
     let tail = if tokens.contains(&GlobToken::AnyRun) {

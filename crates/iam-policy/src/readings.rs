@@ -57,9 +57,10 @@ macro_rules! reading {
                 }
             }
 
-            /// The position of this reading in [`Self::ALL`].
-            pub fn index(self) -> usize {
-                Self::ALL.iter().position(|r| *r == self).unwrap_or(0)
+            /// The position of this reading in [`Self::ALL`]: its declaration order, which
+            /// `ALL` follows (no search, so no fallback to the reference's reading).
+            pub const fn index(self) -> usize {
+                self as usize
             }
         }
     };
@@ -426,6 +427,8 @@ fn quoted(words: &[&str]) -> String {
 impl Readings {
     /// The word of the reading of `point`.
     pub fn word(&self, point: Point) -> &'static str {
+        // `words()` and the index come from the same `reading!` list, so the word is always
+        // there; the empty default exists only because indexing is denied.
         point
             .words()
             .get(self.index(point))

@@ -14,6 +14,13 @@ pub fn folded(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
     text.chars().flat_map(char::to_lowercase)
 }
 
+/// One character folded to one character: the first of its lowercase (where a character
+/// lowercases to several, as `İ` does, the rest are dropped). For glob tokens and other
+/// per-character work that must keep one character for one; [`fold`] keeps them all.
+pub fn fold_char(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
 /// `text` folded (lowercase per character).
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {

@@ -160,7 +160,7 @@ fn place_in_group(
     outcome.group = report.groups.get(index).map(|g| g.key.clone());
     outcome.explanation = Some(explanation);
     if let Some(dir) = &config.save_failures {
-        match crate::report::save_case(dir, &minimal, &oracle.answer(&minimal)) {
+        match crate::saved::save_case(dir, &minimal, &oracle.answer(&minimal)) {
             Ok(path) => outcome.saved = Some(path),
             Err(e) => {
                 outcome.detail.push_str(&format!(

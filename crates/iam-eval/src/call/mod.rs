@@ -225,7 +225,7 @@ impl Reader<'_> {
 
     /// Check that `arn` is a concrete ARN of one of `types`.
     fn arn(&self, param: &'static Param, arn: &str, types: &[&str]) -> Result<(), CallError> {
-        if !arn.starts_with("arn:") || arn.split(':').count() < 6 {
+        if !matches!(iam_policy::arn::split(arn, false), Some(["arn", ..])) {
             return Err(self.invalid(param, arn, "is not an ARN"));
         }
         if arn.contains(['*', '?']) {

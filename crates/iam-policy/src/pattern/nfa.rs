@@ -244,6 +244,23 @@ impl BitNfa {
     }
 
     fn run(&self, value: &str, current: &mut [u64], next: &mut [u64]) -> bool {
+        // Every state set is `words` long by construction (`new`, `with_sets`), so the
+        // `get(word_index)` below always finds its word: their `unwrap_or(0)` exists only
+        // because indexing is denied, and this checks the invariant they rest on.
+        debug_assert!(
+            [
+                current.len(),
+                next.len(),
+                self.any.len(),
+                self.star.len(),
+                self.crossing.len()
+            ]
+            .iter()
+            .all(|&len| len == self.words)
+                && self.char_masks.len() == self.chars.len() * self.words,
+            "a state set of the NFA is not {} words long",
+            self.words
+        );
         let mut current = current;
         let mut next = next;
         // The start state, and the state after a leading star.
