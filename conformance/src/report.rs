@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use iam_policy::text::indent;
 use serde_json::{json, Value};
 
 use crate::gate::{Origin, Outcome, Report, Status};
@@ -84,16 +85,17 @@ pub fn human(report: &Report) -> String {
             total - failed
         );
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        if report.passed() {
-            "conforms"
-        } else {
-            "DOES NOT CONFORM"
-        }
-    );
+    let _ = writeln!(out, "{}", verdict_line(report));
     out
+}
+
+/// The last line of a human report: whether the candidate conforms.
+pub fn verdict_line(report: &Report) -> &'static str {
+    if report.passed() {
+        "conforms"
+    } else {
+        "DOES NOT CONFORM"
+    }
 }
 
 /// What the summary says about capped and left-out cases (empty when none).
@@ -148,14 +150,6 @@ fn describe_failure(out: &mut String, o: &Outcome) {
         let _ = writeln!(out, "  saved as {}", path.display());
     }
     out.push('\n');
-}
-
-fn indent(text: &str, by: usize) -> String {
-    let pad = " ".repeat(by);
-    text.lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A case as the reports show it (see [`CaseLine::report_json`]).

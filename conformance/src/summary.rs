@@ -154,15 +154,7 @@ pub fn grouped(report: &Report) -> String {
     if !readings.is_empty() {
         let _ = writeln!(out, "readings the answers are consistent with:\n{readings}");
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        if report.passed() {
-            "conforms"
-        } else {
-            "DOES NOT CONFORM"
-        }
-    );
+    let _ = writeln!(out, "{}", crate::report::verdict_line(report));
     out
 }
 

@@ -1,7 +1,7 @@
 //! Hostile candidates: processes that trickle, close their output but live on, or leave a
 //! child holding the pipe. Each gets a verdict within its timeout, and no process of theirs
 //! outlives the gate (the candidate runs in its own process group, which the gate ends), with
-//! several evaluator processes side by side (`--jobs`) too.
+//! one evaluator process (`--jobs 1`) and several side by side (`--jobs 2`).
 
 #![cfg(target_os = "linux")]
 // Test helpers outside `#[test]` functions may unwrap, index and panic too.
@@ -56,6 +56,7 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
     #[case] mode: &str,
     #[case] says: &str,
     #[case] processes: usize,
+    #[values(1, 2)] jobs: usize,
 ) {
     let evaluator = format!("{FIXTURE} {mode}");
     let started = Instant::now();
@@ -67,7 +68,7 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
             "--timeout",
             "1",
             "--jobs",
-            "2",
+            &jobs.to_string(),
         ])
         .args(["--cases", "0", "--filter", "eval/seed/"])
         .stdin(Stdio::null())
@@ -80,8 +81,12 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
     assert!(stdout.contains(says), "{mode}: {stdout}");
     assert!(elapsed < TIMEOUT + SLACK, "{mode}: {elapsed:?}");
     let pids = announced_pids(&stdout);
-    // Two evaluator processes (`--jobs 2`), each with its own.
-    assert_eq!(pids.len(), 2 * processes, "{mode}: {stdout}");
+    // One evaluator process per job, each with its own.
+    assert_eq!(
+        pids.len(),
+        jobs * processes,
+        "{mode} --jobs {jobs}: {stdout}"
+    );
     // SIGKILL is delivered before kill(2) returns, but the kernel may take a moment to tear
     // the process down: poll briefly.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -89,7 +94,10 @@ fn hostile_candidates_get_a_verdict_and_leave_no_process(
         std::thread::sleep(Duration::from_millis(20));
     }
     let left: Vec<u32> = pids.into_iter().filter(|&pid| alive(pid)).collect();
-    assert!(left.is_empty(), "{mode}: processes left running: {left:?}");
+    assert!(
+        left.is_empty(),
+        "{mode} --jobs {jobs}: processes left running: {left:?}"
+    );
 }
 
 /// The check above can fail: a process outside the gate's reach is seen alive.

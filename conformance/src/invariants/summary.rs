@@ -2,18 +2,11 @@
 
 use std::fmt::Write as _;
 
+use iam_policy::text::indent;
 use serde_json::{json, Value};
 
 use super::through::{InvariantRun, Violation};
 use crate::protocol::CaseLine;
-
-fn indent(text: &str, by: usize) -> String {
-    let pad = " ".repeat(by);
-    text.lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn pretty(case: &crate::protocol::CaseLine) -> String {
     format!("{:#}", case.report_json())

@@ -1,6 +1,6 @@
 //! Text routines with one home: case folding, which every case-insensitive comparison of the
 //! parser and the evaluator uses (actions, condition keys, `...IgnoreCase` values), and the
-//! truncation of long input quoted in messages.
+//! truncation and indentation of long input quoted in messages.
 //!
 //! Folding is per character (`char::to_lowercase`), never `str::to_lowercase`: the latter
 //! lowercases a final capital sigma to `ς` by context, so a text folded whole and the same text
@@ -44,6 +44,15 @@ pub fn cmp_folded(a: &str, b: &str) -> Ordering {
     folded(a).cmp(folded(b))
 }
 
+/// Every line of `text` indented by `by` spaces (for a block quoted in a message).
+pub fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// At most `max_chars` characters of `text`, with `…` in place of the rest.
 pub fn truncate(text: &str, max_chars: usize) -> Cow<'_, str> {
     match text.char_indices().nth(max_chars) {
@@ -68,6 +77,12 @@ mod tests {
         assert!(eq_folded("AwS:SourceIP", "aws:sourceip"));
         assert_eq!(cmp_folded("B", "a"), Ordering::Greater);
         assert_eq!(cmp_folded("Straße", "STRASSE"), Ordering::Greater);
+    }
+
+    #[test]
+    fn indentation_pads_every_line() {
+        assert_eq!(indent("a\nb", 2), "  a\n  b");
+        assert_eq!(indent("", 4), "");
     }
 
     #[test]
