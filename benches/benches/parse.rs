@@ -14,7 +14,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use iam_benches::{gen, seed};
-use iam_policy::Policy;
+use iam_policy::{ParseOptions, Policy};
 
 fn seeds(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse/seed");
@@ -36,6 +36,14 @@ fn managed(c: &mut Criterion) {
         b.iter(|| Policy::check(black_box(&doc), &options))
     });
     group.bench_function("parse", |b| b.iter(|| Policy::parse(black_box(&doc))));
+    // As the evaluator parses: the policy and errors only, no lint computed.
+    let errors_only = ParseOptions {
+        errors_only: true,
+        ..options
+    };
+    group.bench_function("errors-only", |b| {
+        b.iter(|| Policy::check(black_box(&doc), &errors_only))
+    });
     group.finish();
 }
 

@@ -19,7 +19,7 @@ use iam_conformance::protocol::{AnswerLine, CaseLine};
 use iam_eval::{Decision, PolicySet, ReferenceEvaluator, Request, Response};
 use iam_policy::pattern::Glob;
 use iam_policy::pattern::GlobSyntax;
-use iam_policy::{Effect, Policy};
+use iam_policy::{Effect, ParseOptions, Policy};
 
 use crate::{gen, generated, seed};
 
@@ -146,6 +146,11 @@ pub const WORKLOADS: &[(&str, &str, u32)] = &[
         "Policy::check of a 6,144-character managed policy, quota enforced",
         50,
     ),
+    (
+        "parse-managed-errors-only",
+        "the same check with ParseOptions::errors_only, as the evaluator parses (no lints)",
+        50,
+    ),
     ("parse-100k", "Policy::parse of a 100 KB document", 5),
     (
         "eval-seed",
@@ -206,7 +211,11 @@ pub fn prepare(name: &str) -> Option<Prepared> {
         "pattern-adversarial-segments" => adversarial(GlobSyntax::Text),
         "pattern-adversarial-nfa" => adversarial(GlobSyntax::Arn),
         "parse-seed" => parse_seed(),
-        "parse-managed" => parse_managed(),
+        "parse-managed" => parse_managed(gen::managed_options()),
+        "parse-managed-errors-only" => parse_managed(ParseOptions {
+            errors_only: true,
+            ..gen::managed_options()
+        }),
         "parse-100k" => parse_sized(100_000),
         "eval-seed" => eval_seed(),
         "eval-statements-10" => eval_statements(10),
@@ -291,10 +300,9 @@ fn parse_seed() -> Prepared {
     parse_all(docs, answers)
 }
 
-fn parse_managed() -> Prepared {
+fn parse_managed(options: ParseOptions) -> Prepared {
     let documents = vec![gen::managed_policy(), REJECTED_DOCUMENT.to_owned()];
     let answers = vec![json_parse_code(&documents[0]), 0];
-    let options = gen::managed_options();
     Prepared::new(
         answers,
         Box::new(move || {

@@ -1,6 +1,7 @@
 //! The reference evaluator behind the protocol: answers case lines, compiling each distinct
 //! policy set once.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -84,20 +85,22 @@ impl Oracle {
 
     fn compiled_set(&mut self, case: &CaseLine) -> Compiled {
         let texts = case.policy_texts()?;
-        if let Some(found) = self.compiled.get(&texts) {
-            return found.clone();
-        }
         let limit = if self.cache_limit == 0 {
             CACHE_LIMIT
         } else {
             self.cache_limit
         };
-        if self.compiled.len() >= limit {
+        if self.compiled.len() >= limit && !self.compiled.contains_key(&texts) {
             self.compiled.clear();
         }
-        let compiled = compile_under(&texts, self.readings).map(Arc::new);
-        self.compiled.insert(texts, compiled.clone());
-        compiled
+        // One lookup (one hash of the texts) whether the set is cached or not.
+        match self.compiled.entry(texts) {
+            Entry::Occupied(found) => found.get().clone(),
+            Entry::Vacant(slot) => {
+                let compiled = compile_under(slot.key(), self.readings).map(Arc::new);
+                slot.insert(compiled).clone()
+            }
+        }
     }
 
     /// The reference's full response to a case (errors as `Err`).

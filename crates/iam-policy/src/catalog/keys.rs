@@ -208,7 +208,15 @@ pub fn condition_keys() -> &'static [KeyInfo] {
 /// The key (or family, for `aws:RequestTag/env` and the like) called `name`,
 /// case-insensitively; `None` for a key the catalog does not know.
 pub fn condition_key(name: &str) -> Option<&'static KeyInfo> {
-    KEYS.iter().find(|k| k.names(name))
+    // `names`, with the test that rejects most keys (the length of a plain key) inline: a
+    // request's every context key is looked up here.
+    KEYS.iter().find(|k| {
+        if k.name.ends_with('}') {
+            k.names(name)
+        } else {
+            k.name.len() == name.len() && k.name.eq_ignore_ascii_case(name)
+        }
+    })
 }
 
 /// Whether a request for `action` may carry the key `name`: a global key, a key the action
@@ -249,6 +257,31 @@ mod tests {
                 assert!(condition_key(key).is_some(), "{} {key}", t.name);
             }
         }
+    }
+
+    /// The inlined quick test of `condition_key` finds what `KeyInfo::names` finds, first
+    /// match first, for every key as written, re-cased, as a family member, and near misses.
+    #[test]
+    fn condition_key_finds_what_names_finds() {
+        let mut names: Vec<String> = Vec::new();
+        for k in condition_keys() {
+            names.push(k.name.to_owned());
+            names.push(k.name.to_uppercase());
+            names.push(k.name.to_lowercase());
+            names.push(format!("{}x", k.name));
+            names.push(k.name.chars().skip(1).collect());
+            if let Some(prefix) = k.family_prefix() {
+                names.push(prefix.to_owned());
+                names.push(format!("{prefix}Env"));
+                names.push(format!("{}env", prefix.to_lowercase()));
+            }
+        }
+        names.extend(["", "aws:", "iot:k", "}", "aws:x}"].map(String::from));
+        for name in &names {
+            let slow = condition_keys().iter().find(|k| k.names(name));
+            assert_eq!(condition_key(name), slow, "{name}");
+        }
+        assert!(names.iter().filter(|n| condition_key(n).is_some()).count() > 150);
     }
 
     #[test]
