@@ -9,6 +9,9 @@ use iam_conformance::candidate::ProcessCandidate;
 use iam_conformance::gate::{self, Config};
 use iam_conformance::matrix::{self, Column};
 
+/// The time each shrink of a report's runs may take.
+const REPORT_SHRINK_TIME: Duration = Duration::from_secs(5);
+
 #[derive(Debug, clap::Args)]
 pub(super) struct ReportArgs {
     /// Evaluators, each `NAME=CMD` (compared by decision) or `NAME:allowed=CMD` (compared as
@@ -89,6 +92,9 @@ fn report(args: &ReportArgs) -> Result<(), String> {
             // The matrix shows cases and readings, not the evaluator invariants: running
             // them would only cost time.
             invariant_cases: 0,
+            // Each shrink gets its own time rather than a share of the run's, so that the
+            // groups (keyed by the shrunk cases) depend on the evaluator, not on the load.
+            shrink_time: Some(REPORT_SHRINK_TIME),
             ..Config::default()
         };
         let mut candidate = ProcessCandidate::spawn(command, timeout).map_err(|e| e.to_string())?;
