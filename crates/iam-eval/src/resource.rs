@@ -1,7 +1,7 @@
 //! Whether a statement's resource element matches the request (§5, §9), on the reference's
 //! path (the readings as constants) or under other readings of ID-6, ID-7, ID-12 and ID-17.
 
-use iam_policy::model::{ResourceClause, ResourceMatcher};
+use iam_policy::model::{ArnTemplate, ResourceClause, ResourceMatcher, ResourcePattern};
 use iam_policy::readings::{NotResourceMissingVariable, Readings};
 
 use crate::readings;
@@ -51,11 +51,7 @@ fn reference_resource_matches(
             // ID-12: an entry whose variable has no value matches nothing (so under
             // `NotResource` it excludes nothing).
             ResourceMatcher::Template(t) => {
-                let (head, tail) = if variables {
-                    (t.head.as_str(), Source::Live(&t.tail))
-                } else {
-                    (p.text.as_str(), Source::Literal(""))
-                };
+                let (head, tail) = template_parts(p, t, variables);
                 template::resource::<true>(
                     head,
                     tail,
@@ -101,11 +97,7 @@ fn resource_matches_under(
                     unresolved = true;
                     missing(key);
                 };
-                let (head, tail) = if variables {
-                    (t.head.as_str(), Source::Live(&t.tail))
-                } else {
-                    (p.text.as_str(), Source::Literal(""))
-                };
+                let (head, tail) = template_parts(p, t, variables);
                 template::resource::<false>(
                     head,
                     tail,
@@ -125,4 +117,18 @@ fn resource_matches_under(
         return None;
     }
     Some(any != resources.negated)
+}
+
+/// The literal head and the rest of resource entry `p` with template `t`: its head and live
+/// tail when variables are live, else its whole text as written, all pattern.
+fn template_parts<'a>(
+    p: &'a ResourcePattern,
+    t: &'a ArnTemplate,
+    variables: bool,
+) -> (&'a str, Source<'a>) {
+    if variables {
+        (t.head.as_str(), Source::Live(&t.tail))
+    } else {
+        (p.text.as_str(), Source::Literal(""))
+    }
 }
