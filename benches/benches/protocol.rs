@@ -1,5 +1,5 @@
 //! Layer 4, the protocol: seed cases per second through the code path of `iamconf evaluate`
-//! (`CaseLine::parse` → `Oracle::answer` → `AnswerLine::to_line`), and the gate's own cost
+//! (`LineEvaluator::answer`: line in, answer line out), and the gate's own cost
 //! per case (`gate::run` with the in-process reference, and that candidate alone, to subtract).
 //! The end-to-end figure through the release binary is `iam-bench-workload e2e` (BENCHMARKS.md).
 
@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iam_benches::{generated, seed};
 use iam_conformance::candidate::{Candidate, InProcess};
 use iam_conformance::gate::{self, Config, Status};
-use iam_conformance::oracle::Oracle;
+use iam_conformance::line_evaluator::LineEvaluator;
 use iam_conformance::protocol::CaseLine;
 use iam_eval::ReferenceEvaluator;
 
@@ -26,19 +26,20 @@ fn evaluate_lines(c: &mut Criterion) {
     let lines = seed::case_lines();
     let mut group = c.benchmark_group("protocol/evaluate");
     group.throughput(Throughput::Elements(lines.len() as u64));
-    let mut oracle = Oracle::new();
+    let mut evaluator = LineEvaluator::new();
+    let mut out = String::new();
     group.bench_function("seed-cases", |b| {
         b.iter(|| {
             for line in &lines {
-                let case = CaseLine::parse(black_box(line)).expect("a case line");
-                black_box(oracle.answer(&case).to_line());
+                out.clear();
+                black_box(evaluator.answer(black_box(line), &mut out));
             }
         })
     });
     group.finish();
 }
 
-/// Distinct generated cases (1-3 policies each): a fresh oracle per pass, so every case is
+/// Distinct generated cases (1-3 policies each): a fresh evaluator per pass, so every case is
 /// parsed and compiled, as in a gate run or a real stream.
 fn evaluate_generated(c: &mut Criterion) {
     let lines = generated::case_lines(1_000);
@@ -47,10 +48,11 @@ fn evaluate_generated(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("generated-cases", |b| {
         b.iter(|| {
-            let mut oracle = Oracle::new();
+            let mut evaluator = LineEvaluator::new();
+            let mut out = String::new();
             for line in &lines {
-                let case = CaseLine::parse(black_box(line)).expect("a case line");
-                black_box(oracle.answer(&case).to_line());
+                out.clear();
+                black_box(evaluator.answer(black_box(line), &mut out));
             }
         })
     });

@@ -14,7 +14,7 @@ use std::hint::black_box;
 use iam_conformance::candidate::{Candidate, CandidateFailure, InProcess};
 use iam_conformance::gate::{self, Config};
 use iam_conformance::invariants::matching::naive_glob;
-use iam_conformance::oracle::Oracle;
+use iam_conformance::line_evaluator::{LineEvaluator, LineOutcome};
 use iam_conformance::protocol::{AnswerLine, CaseLine};
 use iam_eval::{Decision, PolicySet, ReferenceEvaluator, Request, Response};
 use iam_policy::pattern::Glob;
@@ -189,12 +189,12 @@ pub const WORKLOADS: &[(&str, &str, u32)] = &[
     ),
     (
         "protocol-seed",
-        "case line → CaseLine::parse → Oracle::answer → to_line, every seed case",
+        "case line → LineEvaluator::answer → answer line (`iamconf evaluate`), every seed case",
         100,
     ),
     (
         "protocol-generated",
-        "200 distinct generated cases (1-3 policies): line → CaseLine::parse → Oracle::answer → to_line, no cache hit",
+        "200 distinct generated cases (1-3 policies): line → LineEvaluator::answer → answer line, no cache hit",
         5,
     ),
     (
@@ -437,22 +437,37 @@ fn protocol_seed() -> Prepared {
     let cases = seed::seed_cases(&seed::corpus());
     let lines: Vec<String> = cases.iter().map(|c| c.case.to_line()).collect();
     let answers = cases.iter().map(|c| word_code(&c.expect)).collect();
-    let mut oracle = Oracle::new();
+    let mut evaluator = LineEvaluator::new();
+    let mut out = String::new();
     let mut run = move || {
         let mut fold = Fold::default();
         for line in &lines {
-            let answer = match CaseLine::parse(black_box(line)) {
-                Ok(case) => oracle.answer(&case),
-                Err(_) => continue,
-            };
-            black_box(answer.to_line());
-            fold.push(word_code(answer.verdict.word()));
+            if let Some(word) = answer_line(&mut evaluator, black_box(line), &mut out) {
+                fold.push(word_code(word));
+            }
         }
         fold.0
     };
     // Warm the oracle's cache of compiled policy sets, as a long-running evaluator's is.
     run();
     Prepared::new(answers, Box::new(run))
+}
+
+/// One line through `iamconf evaluate`'s code path: the verdict word of its answer line
+/// (`None` for a blank line).
+fn answer_line(
+    evaluator: &mut LineEvaluator,
+    line: &str,
+    out: &mut String,
+) -> Option<&'static str> {
+    out.clear();
+    let word = match evaluator.answer(line, out) {
+        LineOutcome::Blank => return None,
+        LineOutcome::Decision(decision) => decision.as_protocol_str(),
+        LineOutcome::Error => "error",
+    };
+    black_box(&*out);
+    Some(word)
 }
 
 /// Distinct cases, as in a gate run or a real stream: a fresh oracle each run, so that every
@@ -467,15 +482,13 @@ fn protocol_generated() -> Prepared {
     Prepared::new(
         answers,
         Box::new(move || {
-            let mut oracle = Oracle::new();
+            let mut evaluator = LineEvaluator::new();
+            let mut out = String::new();
             let mut fold = Fold::default();
             for line in &lines {
-                let answer = match CaseLine::parse(black_box(line)) {
-                    Ok(case) => oracle.answer(&case),
-                    Err(_) => continue,
-                };
-                black_box(answer.to_line());
-                fold.push(word_code(generated::verdict_word(&answer.verdict)));
+                if let Some(word) = answer_line(&mut evaluator, black_box(line), &mut out) {
+                    fold.push(word_code(word));
+                }
             }
             fold.0
         }),

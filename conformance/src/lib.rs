@@ -42,6 +42,7 @@ pub mod invariants;
 pub mod junit;
 pub mod known;
 pub mod labels;
+pub mod line_evaluator;
 pub mod matrix;
 pub mod merge;
 pub mod oracle;

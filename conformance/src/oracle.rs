@@ -42,7 +42,12 @@ pub fn compile(texts: &[String]) -> Result<PolicySet, String> {
 /// [`compile`] under `readings`.
 pub fn compile_under(texts: &[String], readings: Readings) -> Result<PolicySet, String> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    PolicySet::from_texts_with(&refs, readings).map_err(|errors| {
+    compile_texts(&refs, readings)
+}
+
+/// [`compile_under`] from borrowed texts.
+pub fn compile_texts(texts: &[&str], readings: Readings) -> Result<PolicySet, String> {
+    PolicySet::from_texts_with(texts, readings).map_err(|errors| {
         errors
             .iter()
             .map(ToString::to_string)

@@ -19,6 +19,7 @@
 //! [`matches_tokens`] dispatches to the same engines without compiling.
 
 mod folding;
+mod from_text;
 mod nfa;
 mod segments;
 
@@ -52,9 +53,12 @@ pub enum GlobSyntax {
 /// A glob compiled once. Two globs are equal when their tokens and syntax are.
 #[derive(Clone)]
 pub struct Glob {
-    /// The tokens; left empty (and derived from the plan on demand) for the globs of
-    /// [`Glob::new`] that compile straight from the text (`Exact`, `Prefix`).
+    /// The tokens of a glob built from tokens; left empty (and derived on demand from the
+    /// pattern or the plan) for the globs of [`Glob::new`].
     tokens: OnceLock<Vec<GlobToken>>,
+    /// The pattern text of a [`Glob::new`] glob with a wildcard (`None` when the plan holds
+    /// the text: `Exact`, `Prefix`).
+    pattern: Option<Box<str>>,
     syntax: GlobSyntax,
     strategy: Plan,
 }
@@ -80,6 +84,8 @@ impl std::fmt::Debug for Glob {
 /// The tokens of a glob, stored or derived from its plan, without allocating.
 enum TokenIter<'g> {
     Stored(std::slice::Iter<'g, GlobToken>),
+    /// The tokens of pattern text.
+    Pattern(std::str::Chars<'g>),
     /// Literal characters, then a star when `star`.
     Derived {
         chars: std::str::Chars<'g>,
@@ -93,6 +99,7 @@ impl Iterator for TokenIter<'_> {
     fn next(&mut self) -> Option<GlobToken> {
         match self {
             TokenIter::Stored(iter) => iter.next().copied(),
+            TokenIter::Pattern(chars) => chars.next().map(token),
             TokenIter::Derived { chars, star } => match chars.next() {
                 Some(c) => Some(GlobToken::Literal(c)),
                 None if *star => {
@@ -148,10 +155,18 @@ impl Glob {
             // The tokens are derived from the plan when asked for.
             Some(strategy) => Self {
                 tokens: OnceLock::new(),
+                pattern: None,
                 syntax,
                 strategy,
             },
-            None => Self::from_tokens(&tokenize(pattern), syntax),
+            // The tokens are derived from the pattern when asked for.
+            None => Self {
+                tokens: OnceLock::new(),
+                strategy: from_text::plan(pattern, syntax)
+                    .unwrap_or_else(|| compile(&tokenize(pattern), syntax)),
+                pattern: Some(pattern.into()),
+                syntax,
+            },
         }
     }
 
@@ -165,6 +180,7 @@ impl Glob {
     pub fn from_tokens(tokens: &[GlobToken], syntax: GlobSyntax) -> Self {
         Self {
             tokens: OnceLock::from(tokens.to_vec()),
+            pattern: None,
             syntax,
             strategy: compile(tokens, syntax),
         }
@@ -180,7 +196,10 @@ impl Glob {
         if let Some(tokens) = self.tokens.get() {
             return TokenIter::Stored(tokens.iter());
         }
-        // Only the `Exact` and `Prefix` globs of `Glob::new` leave the tokens unset.
+        if let Some(pattern) = &self.pattern {
+            return TokenIter::Pattern(pattern.chars());
+        }
+        // Only the `Exact` and `Prefix` globs of `Glob::new` leave both unset.
         match &self.strategy {
             Plan::Prefix(text) => TokenIter::Derived {
                 chars: text.chars(),
@@ -381,17 +400,18 @@ fn compile(tokens: &[GlobToken], syntax: GlobSyntax) -> Plan {
         GlobSyntax::Arn if every_star_crosses(&tokens) => true,
         GlobSyntax::Arn => return Plan::Nfa(Box::new(nfa::BitNfa::new(&tokens))),
     };
-    let compile_piece = |piece: &[GlobToken]| CompiledPiece::new(piece, any_excludes_colon);
+    let compile_piece =
+        |piece: &[GlobToken], searched| CompiledPiece::new(piece, any_excludes_colon, searched);
     // As in `matches_tokens`: `split` yields one piece more than there are stars, so the
     // defaults are never used.
     let mut pieces = tokens.split(|t| *t == GlobToken::AnyRun);
-    let head = compile_piece(pieces.next().unwrap_or_default());
+    let head = compile_piece(pieces.next().unwrap_or_default(), false);
     let tail = if tokens.contains(&GlobToken::AnyRun) {
-        Some(compile_piece(pieces.next_back().unwrap_or_default()))
+        Some(compile_piece(pieces.next_back().unwrap_or_default(), false))
     } else {
         None
     };
-    let middle = pieces.map(compile_piece).collect();
+    let middle = pieces.map(|piece| compile_piece(piece, true)).collect();
     Plan::Segments(Box::new(SegmentPlan { head, tail, middle }))
 }
 

@@ -144,13 +144,14 @@ impl Piece for TokenPiece<'_> {
     }
 }
 
-/// A piece compiled once: literal pieces keep an owned `memmem` finder.
+/// A piece compiled once: literal pieces that are searched for (the middle pieces) keep an
+/// owned `memmem` finder; the head and the tail, only compared in place, keep none.
 #[derive(Debug, Clone)]
 pub(super) enum CompiledPiece {
     /// Literal text.
     Literal {
         text: Box<str>,
-        finder: Box<Finder<'static>>,
+        finder: Option<Box<Finder<'static>>>,
     },
     /// Text with `?`.
     Mixed {
@@ -160,17 +161,22 @@ pub(super) enum CompiledPiece {
 }
 
 impl CompiledPiece {
-    /// Compile a piece (tokens without a star).
-    pub(super) fn new(tokens: &[GlobToken], any_excludes_colon: bool) -> Self {
+    /// Compile a piece (tokens without a star); `searched` for a middle piece.
+    pub(super) fn new(tokens: &[GlobToken], any_excludes_colon: bool, searched: bool) -> Self {
         match literal_text(tokens) {
-            Some(text) => CompiledPiece::Literal {
-                finder: Box::new(owned_finder(&text)),
-                text,
-            },
+            Some(text) => Self::literal(text, searched),
             None => CompiledPiece::Mixed {
                 tokens: tokens.into(),
                 any_excludes_colon,
             },
+        }
+    }
+
+    /// A literal piece; `searched` for a middle piece.
+    pub(super) fn literal(text: Box<str>, searched: bool) -> Self {
+        CompiledPiece::Literal {
+            finder: searched.then(|| Box::new(owned_finder(&text))),
+            text,
         }
     }
 
@@ -195,9 +201,11 @@ impl Piece for CompiledPiece {
 
     fn find(&self, s: &str) -> Option<(usize, usize)> {
         match self {
-            CompiledPiece::Literal { text, finder } => {
-                finder.find(s.as_bytes()).map(|at| (at, at + text.len()))
+            CompiledPiece::Literal { text, finder } => match finder {
+                Some(finder) => finder.find(s.as_bytes()),
+                None => memmem::find(s.as_bytes(), text.as_bytes()),
             }
+            .map(|at| (at, at + text.len())),
             CompiledPiece::Mixed {
                 tokens,
                 any_excludes_colon,

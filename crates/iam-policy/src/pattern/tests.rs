@@ -279,6 +279,39 @@ fn equality_is_on_tokens_and_syntax() {
     assert_eq!(Glob::new("a*", Arn).syntax(), Arn);
 }
 
+/// `Glob::new` compiles from the text to the very plan the token compiler gives, for every
+/// pattern of up to six characters over `a`, `:`, `*` and `?`, under both syntaxes; and its
+/// tokens are the pattern's.
+#[test]
+fn text_plans_are_the_token_plans() {
+    let alphabet = ['a', ':', '*', '?'];
+    let mut patterns = vec![String::new()];
+    let mut from_text = 0;
+    for _ in 0..6 {
+        let longer: Vec<String> = patterns
+            .iter()
+            .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+            .collect();
+        for pattern in &longer {
+            for syntax in [Text, Arn] {
+                let glob = Glob::new(pattern, syntax);
+                let tokens = tokenize(pattern);
+                let expected = super::compile(&tokens, syntax);
+                assert_eq!(
+                    format!("{:?}", glob.strategy),
+                    format!("{expected:?}"),
+                    "`{pattern}` {syntax:?}"
+                );
+                assert_eq!(glob.tokens(), tokens.as_slice());
+                assert_eq!(glob, Glob::from_tokens(&tokens, syntax));
+                from_text += usize::from(super::from_text::plan(pattern, syntax).is_some());
+            }
+        }
+        patterns = longer;
+    }
+    assert!(from_text > 1_000, "{from_text}");
+}
+
 #[test]
 fn literal_globs() {
     let glob = Glob::literal("a*?", Text);
