@@ -19,6 +19,9 @@ use crate::invariants::through::{InvariantRun, Tally, Violation};
 use crate::labels::mask_message;
 use crate::merge::ReadReport;
 use crate::protocol::CaseLine;
+use readings::ReadingsJson;
+
+mod readings;
 
 /// `null` (or, with `#[serde(default)]`, an absent field) reads as the type's default.
 fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -81,8 +84,8 @@ pub(crate) struct ReportJson {
     expected_failures: usize,
     unexpected_passes: usize,
     implementation_defined_left_out: usize,
-    #[serde(default)]
-    readings: Value,
+    #[serde(default, deserialize_with = "nullable")]
+    readings: Option<ReadingsJson>,
     #[serde(default, deserialize_with = "nullable")]
     candidate_failure: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -238,7 +241,7 @@ impl ReportJson {
             expected_failures: counts.expected_failures,
             unexpected_passes: counts.unexpected_passes,
             implementation_defined_left_out: report.skipped_implementation_defined,
-            readings: report.readings.json(),
+            readings: Some(ReadingsJson::new(&report.readings)),
             candidate_failure: report.candidate_failure.clone(),
             stderr_tail: report.stderr_tail.clone(),
             elapsed_seconds: report.elapsed.as_secs_f64(),
@@ -423,7 +426,10 @@ impl ReportJson {
                 unexpected_passes: self.unexpected_passes,
             },
             skipped_implementation_defined: self.implementation_defined_left_out,
-            readings: crate::inferred::ReadingsTally::from_json(Some(&self.readings))?,
+            readings: match self.readings {
+                Some(readings) => readings.into_tally()?,
+                None => crate::inferred::ReadingsTally::default(),
+            },
             candidate_failure: non_empty(self.candidate_failure),
             stderr_tail: self.stderr_tail,
             elapsed,
