@@ -284,8 +284,9 @@ impl Counts {
     }
 }
 
-/// How many of the cases carrying one feature label ran, and passed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How many of the cases carrying one feature label ran, and passed (in the JSON report as
+/// `{"passed": P, "total": T}`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LabelCount {
     /// Cases with the label that passed.
     pub passed: usize,
