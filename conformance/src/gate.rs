@@ -772,7 +772,7 @@ mod tests {
                 if self.0 == self.1 {
                     return Err(CandidateFailure::Exited {
                         case: case.id.clone(),
-                        status: String::new(),
+                        status: crate::candidate::ExitNote::Unknown,
                     });
                 }
                 Ok(Oracle::new().answer(case))
