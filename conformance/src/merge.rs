@@ -80,6 +80,7 @@ fn outcome(value: &Value) -> Result<Outcome, String> {
         shrunk: doc.get("shrunk").and_then(Value::as_bool).unwrap_or(false),
         labels: strings(doc, "labels").map_err(at)?,
         group: optional_text(doc, "group").map_err(at)?,
+        variant: optional_text(doc, "variant").map_err(at)?,
         id,
     })
 }
@@ -131,8 +132,26 @@ fn group(value: &Value, problems: &[Outcome]) -> Result<Group, String> {
             .filter(|o| o.group.as_deref() == Some(key.as_str()))
             .map(|o| o.id.clone())
             .collect(),
+        variants: variants(doc).map_err(at)?,
         key,
     })
+}
+
+/// A group's `variants`: `[{variant, count}]` (absent in reports written before variants).
+fn variants(doc: &Map<String, Value>) -> Result<Vec<(String, usize)>, String> {
+    match doc.get("variants") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                let item = item
+                    .as_object()
+                    .ok_or("each of `variants` must be an object")?;
+                Ok((text(item, "variant")?, count(item, "count")?))
+            })
+            .collect(),
+        Some(_) => Err("`variants` must be an array".into()),
+    }
 }
 
 /// `label_counts`: `{label: {passed, total}}` (absent when the run did not count labels).
@@ -309,6 +328,12 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
                 Some(existing) => {
                     existing.count += group.count;
                     existing.ids.extend(group.ids);
+                    for (variant, n) in group.variants {
+                        match existing.variants.iter_mut().find(|(v, _)| *v == variant) {
+                            Some((_, m)) => *m += n,
+                            None => existing.variants.push((variant, n)),
+                        }
+                    }
                 }
                 None => merged.report.groups.push(group),
             }
@@ -466,6 +491,7 @@ mod tests {
                 .cloned()
                 .map(|mut o| {
                     o.group = None;
+                    o.variant = None;
                     o.minimal = None;
                     o.shrunk = false;
                     o.explanation = None;

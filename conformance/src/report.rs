@@ -203,6 +203,7 @@ fn json_value(report: &Report) -> Value {
                 "saved": o.saved.as_ref().map(|p| p.display().to_string()),
                 "labels": o.labels,
                 "group": o.group,
+                "variant": o.variant,
             })
         })
         .collect();
@@ -232,6 +233,7 @@ fn json_value(report: &Report) -> Value {
             "expected": g.expected,
             "got": g.got,
             "count": g.count,
+            "variants": g.variants.iter().map(|(v, n)| json!({"variant": v, "count": n})).collect::<Vec<_>>(),
             "candidate_error": g.candidate_message,
             "minimal": case_json(&g.minimal),
             "minimal_id": g.minimal.id,

@@ -120,12 +120,20 @@ impl<'a> Plan<'a> {
             .take_while(move |p| *p < self.end)
     }
 
-    /// The first known failure that lists the case, by its id or its failure group.
-    fn known_failure(&self, id: &str, group: Option<&str>) -> Option<&'a KnownFailure> {
+    /// The known-failures line that lists the case `id`, its group, or its variant inside the
+    /// group (its detailed key, which older lists name).
+    fn known_failure(
+        &self,
+        id: &str,
+        group: Option<&str>,
+        variant: Option<&str>,
+    ) -> Option<&'a KnownFailure> {
         self.known
             .iter()
             .find(|(over_groups, glob, _)| match (over_groups, group) {
-                (true, Some(group)) => glob.is_match(group),
+                (true, Some(group)) => {
+                    glob.is_match(group) || variant.is_some_and(|v| glob.is_match(v))
+                }
                 (true, None) => false,
                 (false, _) => glob.is_match(id),
             })
@@ -224,7 +232,7 @@ fn judge(
             agrees,
         })
     });
-    let status = match (&difference, plan.known_failure(&case.id, None)) {
+    let status = match (&difference, plan.known_failure(&case.id, None, None)) {
         (None, None) => {
             let labels = if config.count_labels {
                 case_labels(case, &reference, implementation_defined)
@@ -253,6 +261,7 @@ fn judge(
                 shrunk: false,
                 labels: case_labels(case, &reference, implementation_defined),
                 group: None,
+                variant: None,
             },
             disagrees: difference.is_some(),
             case: case.clone(),

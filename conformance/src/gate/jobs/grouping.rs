@@ -134,7 +134,10 @@ fn place_in_group(
         .unwrap_or_else(|e| format!("error: {e}"));
     let index = match existing {
         Some(i) => {
-            groups::join(&mut report.groups, i, &problem.case.id);
+            // Joined unshrunk: its variant is its own detailed key.
+            let variant = groups::variant_of(&outcome.labels, &problem.reference, &problem.answer);
+            groups::join(&mut report.groups, i, &problem.case.id, &variant);
+            outcome.variant = Some(variant);
             i
         }
         None => {
@@ -146,6 +149,11 @@ fn place_in_group(
                 &crate::gate::readings::declared(config),
             );
             let labels = case_labels(&minimal, &minimal_reference, &tags);
+            outcome.variant = Some(groups::variant_of(
+                &labels,
+                &minimal_reference,
+                &problem.answer,
+            ));
             groups::add(
                 &mut report.groups,
                 labels,
@@ -171,7 +179,11 @@ fn place_in_group(
         }
     }
     outcome.minimal = Some(minimal);
-    outcome.status = match plan.known_failure(&outcome.id, outcome.group.as_deref()) {
+    outcome.status = match plan.known_failure(
+        &outcome.id,
+        outcome.group.as_deref(),
+        outcome.variant.as_deref(),
+    ) {
         Some(k) => Status::ExpectedFailure(k.reason.clone()),
         None => Status::Failed,
     };
