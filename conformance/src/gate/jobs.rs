@@ -45,7 +45,8 @@ mod invariant_jobs;
 use grouping::group_and_shrink;
 
 /// Most tries, after a shrink, at dropping an operator's set qualifier or `IfExists` the
-/// disagreement does not need ([`crate::shrink::operators`]).
+/// disagreement does not need ([`crate::shrink::operators`]), and at writing out a policy
+/// variable it does not need ([`crate::shrink::variables`]).
 const MODIFIER_TRIES: usize = 8;
 
 /// How many results a job may queue ahead of the report.
@@ -712,9 +713,13 @@ fn shrink_share(
                 config,
             ) && !agreements(&set, &answer, config).contains(&true))
         };
-        let shrunk = shrink_within(&problem.case, limits, &mut interesting).and_then(|s| {
-            crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, &mut interesting)
-        });
+        let shrunk = shrink_within(&problem.case, limits, &mut interesting)
+            .and_then(|s| {
+                crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, &mut interesting)
+            })
+            .and_then(|case| {
+                crate::shrink::variables::resolve_variables(case, MODIFIER_TRIES, &mut interesting)
+            });
         let (minimal, failure) = match shrunk {
             Ok(minimal) => (minimal, None),
             // Keep the disagreement found so far; this candidate answers no more.

@@ -505,15 +505,16 @@ mod tests {
         // Another deciding family, a second family, or a policy variable is another cause;
         // so is the other direction.
         assert_ne!(key(&["op:Bool"]), key(&plain));
-        assert_ne!(key(&["op:String"]), key(&["op:StringLike"]));
+        assert_ne!(key(&["op:String"]), key(&["op:Numeric"]));
         assert_eq!(
             key(&["op:Bool", "op:IpAddress"]),
             "op:Bool+op:IpAddress;applies-more"
         );
-        assert_eq!(
-            key(&["op:String", "variables"]),
-            "op:String+variables;applies-more"
-        );
+        assert_ne!(key(&["op:Bool", "op:IpAddress"]), key(&["op:Bool"]));
+        assert_eq!(key(&["op:String", "variables"]), "variables;applies-more");
+        // StringLike is a String operator (AWS's families), kept apart in the variant.
+        assert_eq!(key(&["op:StringLike"]), key(&["op:String"]));
+        assert_ne!(detailed(&["op:StringLike"]), detailed(&["op:String"]));
         assert_ne!(
             key(&plain),
             cause_key(

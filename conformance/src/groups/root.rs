@@ -4,8 +4,10 @@
 //! - A decision disagreement is keyed by the **deciding element** of its shrunk case and the
 //!   direction: the condition operator families it still holds (`op:IpAddress`,
 //!   `op:Bool+op:IpAddress` when two remain), else `NotResource`, else `NotAction`, else `-`
-//!   (only `Action` and `Resource` decide); `+variables` is added when the case holds a policy
-//!   variable, since substitution is a cause of its own. The other labels (the qualifiers
+//!   (only `Action` and `Resource` decide); or `variables` when the shrunk case still holds a
+//!   policy variable (substitution is a cause of its own, whatever element holds the
+//!   variable; the shrink writes out the variables a disagreement does not need). The other
+//!   labels (the qualifiers
 //!   `negated`, `ForAnyValue` / `ForAllValues`, `IfExists`, `IPv6`, `context:multivalued`,
 //!   `resource:*`, the `ID-n` points) are the case's **variant** inside the group: its detailed
 //!   key ([`super::detailed_key`]), counted per group and shown under it.
@@ -17,18 +19,31 @@
 
 use super::cause::feature_labels;
 
-/// The deciding element of a decision disagreement whose (shrunk) case carries `labels`.
+/// The deciding element of a decision disagreement whose (shrunk) case carries `labels`:
+/// `variables` when it holds a policy variable (the shrink writes out the variables a
+/// disagreement does not need, so one that stays is part of its cause); else its condition
+/// operator families, by AWS's families (`op:StringLike` is a String operator: `op:String`);
+/// else `NotResource`; else `NotAction`; else `-` (only Action and Resource decide).
 pub fn deciding_element(labels: &[String]) -> String {
     let features = feature_labels(labels);
     let has = |label: &str| features.iter().any(|l| l == label);
+    if has("variables") {
+        return "variables".to_owned();
+    }
     let mut families: Vec<&str> = features
         .iter()
         .filter(|l| l.starts_with("op:"))
-        .map(String::as_str)
+        .map(|l| {
+            if l == "op:StringLike" {
+                "op:String"
+            } else {
+                l.as_str()
+            }
+        })
         .collect();
     families.sort_unstable();
     families.dedup();
-    let mut element = if !families.is_empty() {
+    if !families.is_empty() {
         families.join("+")
     } else if has("NotResource") {
         "NotResource".to_owned()
@@ -36,11 +51,7 @@ pub fn deciding_element(labels: &[String]) -> String {
         "NotAction".to_owned()
     } else {
         "-".to_owned()
-    };
-    if has("variables") {
-        element.push_str("+variables");
     }
-    element
 }
 
 /// Whether `rest` starts with a masked value: a quoted text masked as `…` or a number as `#`.
@@ -230,9 +241,18 @@ mod tests {
         assert_eq!(deciding_element(&strings(&["policies:many", "call"])), "-");
         assert_eq!(
             deciding_element(&strings(&["op:String", "variables"])),
-            "op:String+variables"
+            "variables"
         );
-        assert_eq!(deciding_element(&strings(&["variables"])), "-+variables");
+        assert_eq!(
+            deciding_element(&strings(&["NotResource", "variables"])),
+            "variables"
+        );
+        assert_eq!(deciding_element(&strings(&["variables"])), "variables");
+        // StringLike is one of AWS's String condition operators.
+        assert_eq!(
+            deciding_element(&strings(&["negated", "op:StringLike"])),
+            "op:String"
+        );
     }
 
     #[test]
