@@ -96,9 +96,40 @@ fn at_mut<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
     })
 }
 
-/// The variants of `case` with the variables of one string of one policy written out (where
-/// the request gives them a value or they have a default). Documents given as text are left
-/// alone.
+/// Literal texts tried in place of a variable the request gives no value (nor a default): a
+/// value every condition operator reads (`true`), and a plain word.
+const STAND_INS: &[&str] = &["true", "x"];
+
+/// `text` with every policy variable (not the escapes `${*}`, `${?}`, `${$}`) replaced by
+/// `stand_in`; `None` when it holds none.
+fn replaced(text: &str, stand_in: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find("${") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let Some(end) = from.find('}') else {
+            out.push_str(from);
+            rest = "";
+            break;
+        };
+        let inner = from.get(2..end).unwrap_or("").trim();
+        if matches!(inner, "*" | "?" | "$") {
+            out.push_str(from.get(..=end).unwrap_or(from));
+        } else {
+            out.push_str(stand_in);
+            changed = true;
+        }
+        rest = from.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// The variants of `case` with the variables of one string of one policy written out: with
+/// the values the request gives them (or their defaults), else with a literal stand-in
+/// ([`STAND_INS`]). Documents given as text are left alone.
 pub fn variants(case: &CaseLine) -> Vec<CaseLine> {
     let mut out = Vec::new();
     for (p, policy) in case.policies.iter().enumerate() {
@@ -108,29 +139,35 @@ pub fn variants(case: &CaseLine) -> Vec<CaseLine> {
         let mut paths = Vec::new();
         variable_paths(policy, &mut Vec::new(), &mut paths);
         for path in paths {
-            let mut variant = case.clone();
-            let written = variant
-                .policies
-                .get_mut(p)
-                .and_then(|policy| at_mut(policy, &path))
-                .is_some_and(|node| {
-                    let Some(text) = node.as_str() else {
-                        return false;
-                    };
-                    match resolved(text, &case.request.context) {
-                        Some(new) => {
-                            *node = Value::String(new);
-                            true
-                        }
-                        None => false,
-                    }
-                });
-            if written {
-                out.push(variant);
+            let Some(text) = at(policy, &path).and_then(Value::as_str) else {
+                continue;
+            };
+            let mut texts: Vec<String> = Vec::new();
+            match resolved(text, &case.request.context) {
+                Some(written) => texts.push(written),
+                None => texts.extend(STAND_INS.iter().filter_map(|s| replaced(text, s))),
+            }
+            for new in texts {
+                let mut variant = case.clone();
+                if let Some(node) = variant
+                    .policies
+                    .get_mut(p)
+                    .and_then(|policy| at_mut(policy, &path))
+                {
+                    *node = Value::String(new);
+                    out.push(variant);
+                }
             }
         }
     }
     out
+}
+
+fn at<'a>(value: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |node, step| match step {
+        Step::Index(i) => node.get(*i),
+        Step::Key(k) => node.get(k.as_str()),
+    })
 }
 
 /// Keep writing out variables while `interesting` holds for the result, at most `budget`
@@ -203,6 +240,17 @@ mod tests {
             .collect();
         assert_eq!(resources.len(), 2, "{resources:?}");
         assert!(resources[0].contains("thing/alice") && resources[0].contains("${aws:Secure"));
+        // A variable without a value is tried with stand-ins.
+        let unknown = case("arn:aws:iot:*:*:thing/${aws:userid}", "true");
+        let written: Vec<String> = variants(&unknown)
+            .iter()
+            .map(|v| statement(v)["Resource"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            written,
+            ["arn:aws:iot:*:*:thing/true", "arn:aws:iot:*:*:thing/x"]
+        );
+        assert_eq!(replaced("a${*}b", "x"), None);
     }
 
     #[test]
