@@ -285,6 +285,11 @@ fn group(
     let reference_answer = oracle.answer(line);
     let mut labels = case_labels(line, &reference_answer, &[]);
     labels.push(FEATURE.to_owned());
+    labels.extend(groups::root::deciding_family(
+        oracle,
+        line,
+        combined.verdict.word(),
+    ));
     labels.sort();
     labels.dedup();
     // The reference's answer the group is keyed by: the shown check's, or (no check
@@ -332,5 +337,6 @@ fn group(
     };
     outcome.group = report.groups.get(index).map(|g| g.key.clone());
     outcome.variant = Some(variant);
+    labels.retain(|l| !l.starts_with(groups::root::DECIDES));
     outcome.labels = labels;
 }

@@ -707,11 +707,20 @@ fn shrink_share(
             } else {
                 candidate.answer(&probe)?
             };
+            // A smaller case may come to depend on a point the case did not (a wildcard left
+            // alone in an ARN's service segment, ...): it still disagrees only where no other
+            // reading of any point gives the candidate's answer either.
             Ok(keeps_the_disagreement(
                 (&problem.reference, &problem.answer),
                 (&reference, &answer),
                 config,
-            ) && !agreements(&set, &answer, config).contains(&true))
+            ) && !agreements(&set, &answer, config).contains(&true)
+                && !agreements(
+                    &readings.answers(&mut oracle, &probe, Point::ALL),
+                    &answer,
+                    config,
+                )
+                .contains(&true))
         };
         let shrunk = shrink_within(&problem.case, limits, &mut interesting)
             .and_then(|s| {

@@ -248,7 +248,10 @@ pub fn detailed_key(labels: &[String], expected: &str, got: &str, errors: Errors
             ),
         };
     }
-    let features = feature_labels(labels);
+    let features: Vec<String> = feature_labels(labels)
+        .into_iter()
+        .filter(|l| !l.starts_with(super::root::DECIDES))
+        .collect();
     let labels_part = if features.is_empty() {
         "-".to_owned()
     } else {

@@ -30,6 +30,9 @@ pub fn deciding_element(labels: &[String]) -> String {
     if has("variables") {
         return "variables".to_owned();
     }
+    if let Some(family) = features.iter().find_map(|l| l.strip_prefix(DECIDES)) {
+        return family.to_owned();
+    }
     let mut families: Vec<&str> = features
         .iter()
         .filter(|l| l.starts_with("op:"))
@@ -51,6 +54,95 @@ pub fn deciding_element(labels: &[String]) -> String {
         "NotAction".to_owned()
     } else {
         "-".to_owned()
+    }
+}
+
+/// The prefix of the label that names the one operator family deciding a case that holds
+/// several ([`deciding_family`]): `decides:op:Bool`. It keys the group; the variant keeps
+/// every family.
+pub const DECIDES: &str = "decides:";
+
+/// For a decision case that holds condition operators of several families, the one family
+/// whose operators, taken out of the case, make the reference answer as the candidate did (the
+/// candidate behaves as if those conditions held, or were not there), as a label
+/// `decides:op:<family>` to add to the case's labels; `None` for a case of one family or none,
+/// or when no single family (or more than one) does.
+pub fn deciding_family(
+    oracle: &mut crate::oracle::Oracle,
+    case: &crate::protocol::CaseLine,
+    candidate_verdict: &str,
+) -> Option<String> {
+    if !matches!(
+        candidate_verdict,
+        "allowed" | "explicitDeny" | "implicitDeny"
+    ) {
+        return None;
+    }
+    let families = condition_families(case);
+    if families.len() < 2 {
+        return None;
+    }
+    let mut deciding = families.iter().filter(|family| {
+        let mut without = case.clone();
+        for policy in &mut without.policies {
+            for statement in statements_mut(policy) {
+                let emptied = match statement.get_mut("Condition") {
+                    Some(serde_json::Value::Object(condition)) => {
+                        condition.retain(|operator, _| family_of(operator) != **family);
+                        condition.is_empty()
+                    }
+                    _ => false,
+                };
+                if emptied {
+                    statement.remove("Condition");
+                }
+            }
+        }
+        oracle.answer(&without).verdict.word() == candidate_verdict
+    });
+    match (deciding.next(), deciding.next()) {
+        (Some(family), None) => Some(format!("{DECIDES}op:{family}")),
+        _ => None,
+    }
+}
+
+/// The family of a condition operator name, as keys name it (`op:StringLike` is `String`).
+fn family_of(operator: &str) -> &'static str {
+    let name = operator.split_once(':').map_or(operator, |(_, n)| n);
+    let name = name.strip_suffix("IfExists").unwrap_or(name);
+    match crate::labels::operator_family(name) {
+        "StringLike" => "String",
+        family => family,
+    }
+}
+
+/// The operator families of a case's conditions (documents given as objects), sorted.
+fn condition_families(case: &crate::protocol::CaseLine) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for policy in &case.policies {
+        let mut policy = policy.clone();
+        for statement in statements_mut(&mut policy) {
+            if let Some(serde_json::Value::Object(condition)) = statement.get("Condition") {
+                out.extend(condition.keys().map(|k| family_of(k)));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The statements of a policy document given as a JSON object.
+fn statements_mut(
+    document: &mut serde_json::Value,
+) -> Vec<&mut serde_json::Map<String, serde_json::Value>> {
+    match document.get_mut("Statement") {
+        Some(serde_json::Value::Object(one)) => vec![one],
+        Some(serde_json::Value::Array(many)) => many
+            .iter_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -253,6 +345,43 @@ mod tests {
             deciding_element(&strings(&["negated", "op:StringLike"])),
             "op:String"
         );
+    }
+
+    #[test]
+    fn of_two_families_the_one_the_candidate_ignores_decides() {
+        let case = crate::protocol::CaseLine::from_value(&serde_json::json!({"id": "c",
+            "policies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+                "Action": "iot:CreateJob", "Resource": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+                              "Bool": {"aws:ViaAWSService": "true"}}}}],
+            "request": {"action": "iot:CreateJob", "resource": "arn:aws:iot:us-east-1:123456789012:job/j",
+                "context": {"aws:SourceIp": "203.0.113.7", "aws:ViaAWSService": "false"}}}))
+        .unwrap();
+        let mut oracle = crate::oracle::Oracle::new();
+        // The reference does not apply the statement (Bool is false); a candidate that allows
+        // behaves as if the Bool condition were not there: Bool decides, not IpAddress.
+        assert_eq!(
+            deciding_family(&mut oracle, &case, "allowed").as_deref(),
+            Some("decides:op:Bool")
+        );
+        let mut labels = strings(&["op:Bool", "op:IpAddress"]);
+        labels.push("decides:op:Bool".to_owned());
+        assert_eq!(deciding_element(&labels), "op:Bool");
+        // The variant keeps both families.
+        assert_eq!(
+            crate::groups::detailed_key(&labels, "implicitDeny", "allowed", Default::default()),
+            "op:Bool,op:IpAddress;applies-more"
+        );
+        // An answer no family's removal gives names none; nor does an error; one family is
+        // no choice.
+        assert_eq!(deciding_family(&mut oracle, &case, "explicitDeny"), None);
+        assert_eq!(deciding_family(&mut oracle, &case, "error"), None);
+        let mut one = case.clone();
+        one.policies[0]["Statement"]["Condition"]
+            .as_object_mut()
+            .unwrap()
+            .remove("IpAddress");
+        assert_eq!(deciding_family(&mut oracle, &one, "allowed"), None);
     }
 
     #[test]

@@ -158,7 +158,12 @@ fn place_in_group(
                 &problem.implementation_defined,
                 &crate::gate::readings::declared(config),
             );
-            let labels = case_labels(&minimal, &minimal_reference, &tags);
+            let mut labels = case_labels(&minimal, &minimal_reference, &tags);
+            labels.extend(groups::root::deciding_family(
+                oracle,
+                &minimal,
+                problem.answer.verdict.word(),
+            ));
             outcome.variant = Some(groups::variant_of(
                 &labels,
                 &minimal_reference,
