@@ -692,6 +692,9 @@ fn shrink_share(
         // Each attempt gets its own id: ids are unique within a run (the protocol), and an
         // evaluator may rely on that.
         let mut attempt = 0usize;
+        // Whether a smaller case must also disagree under every other reading of every point
+        // (see below), not only under the case's own points.
+        let every_point = std::cell::Cell::new(false);
         let mut interesting = |smaller: &CaseLine| -> Result<bool, CandidateFailure> {
             attempt += 1;
             let mut probe = smaller.clone();
@@ -707,28 +710,41 @@ fn shrink_share(
             } else {
                 candidate.answer(&probe)?
             };
-            // A smaller case may come to depend on a point the case did not (a wildcard left
-            // alone in an ARN's service segment, ...): it still disagrees only where no other
-            // reading of any point gives the candidate's answer either.
             Ok(keeps_the_disagreement(
                 (&problem.reference, &problem.answer),
                 (&reference, &answer),
                 config,
             ) && !agreements(&set, &answer, config).contains(&true)
-                && !agreements(
-                    &readings.answers(&mut oracle, &probe, Point::ALL),
-                    &answer,
-                    config,
-                )
-                .contains(&true))
+                && (!every_point.get()
+                    || !agreements(
+                        &readings.answers(&mut oracle, &probe, Point::ALL),
+                        &answer,
+                        config,
+                    )
+                    .contains(&true)))
         };
-        let shrunk = shrink_within(&problem.case, limits, &mut interesting)
-            .and_then(|s| {
-                crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, &mut interesting)
-            })
-            .and_then(|case| {
-                crate::shrink::variables::resolve_variables(case, MODIFIER_TRIES, &mut interesting)
-            });
+        let shrink = |interesting: &mut dyn FnMut(&CaseLine) -> Result<bool, CandidateFailure>| {
+            shrink_within(&problem.case, limits, interesting)
+                .and_then(|s| {
+                    crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, interesting)
+                })
+                .and_then(|case| {
+                    crate::shrink::variables::resolve_variables(case, MODIFIER_TRIES, interesting)
+                })
+        };
+        let mut shrunk = shrink(&mut interesting);
+        // A smaller case may come to depend on a point the case did not (a wildcard left alone
+        // in an ARN's service segment, ...), and disagree only because the candidate reads
+        // that point another permitted way: then shrink again, keeping only smaller cases that
+        // no reading of any point explains (rare, so the dearer check runs only then).
+        if let Ok(minimal) = &shrunk {
+            every_point.set(true);
+            match interesting(minimal) {
+                Ok(true) => {}
+                Ok(false) => shrunk = shrink(&mut interesting),
+                Err(failure) => shrunk = Err(failure),
+            }
+        }
         let (minimal, failure) = match shrunk {
             Ok(minimal) => (minimal, None),
             // Keep the disagreement found so far; this candidate answers no more.
