@@ -291,8 +291,9 @@ impl Counts {
     }
 }
 
-/// How many of the cases carrying one feature label ran, and passed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How many of the cases carrying one feature label ran, and passed (in the JSON report as
+/// `{"passed": P, "total": T}`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LabelCount {
     /// Cases with the label that passed.
     pub passed: usize,
@@ -778,7 +779,7 @@ mod tests {
                 if self.0 == self.1 {
                     return Err(CandidateFailure::Exited {
                         case: case.id.clone(),
-                        status: String::new(),
+                        status: crate::candidate::ExitNote::Unknown,
                     });
                 }
                 Ok(Oracle::new().answer(case))

@@ -25,7 +25,8 @@ pub fn human(report: &Report) -> String {
                     o.id
                 );
             }
-            _ => {}
+            // Named, not `_`: a new status must choose whether people see it.
+            Status::Passed | Status::ExpectedFailure(_) => {}
         }
     }
     out.push_str(&stale_groups_human(report));
@@ -80,6 +81,12 @@ pub fn human(report: &Report) -> String {
     }
     let _ = writeln!(out, "{}", verdict_line(report));
     out
+}
+
+/// The problems a self-check found, one paragraph each (empty when none), for the human
+/// report of `iamconf check` and `iamconf merge`.
+pub fn self_check_human(problems: &[String]) -> String {
+    problems.iter().map(|p| format!("{p}\n\n")).collect()
 }
 
 /// The last line of a human report: whether the candidate conforms.

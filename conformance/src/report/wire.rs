@@ -94,7 +94,7 @@ pub(crate) struct ReportJson {
     #[serde(default, deserialize_with = "nullable")]
     comparison: String,
     #[serde(default, deserialize_with = "nullable")]
-    label_counts: BTreeMap<String, LabelCountJson>,
+    label_counts: BTreeMap<String, LabelCount>,
     #[serde(default, deserialize_with = "nullable")]
     groups: Vec<GroupJson>,
     problems: Vec<ProblemJson>,
@@ -109,12 +109,6 @@ pub(crate) struct ReportJson {
         skip_serializing_if = "Option::is_none"
     )]
     self_check_problems: Option<Vec<String>>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct LabelCountJson {
-    passed: usize,
-    total: usize,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -259,17 +253,7 @@ impl ReportJson {
             stderr_tail: report.stderr_tail.clone(),
             elapsed_seconds: report.elapsed.as_secs_f64(),
             comparison: report.comparison.to_owned(),
-            label_counts: report
-                .label_counts
-                .iter()
-                .map(|(label, c)| {
-                    let count = LabelCountJson {
-                        passed: c.passed,
-                        total: c.total,
-                    };
-                    (label.clone(), count)
-                })
-                .collect(),
+            label_counts: report.label_counts.clone(),
             groups: report.groups.iter().map(GroupJson::new).collect(),
             problems: report
                 .problems
@@ -425,17 +409,7 @@ impl ReportJson {
         let elapsed = Duration::try_from_secs_f64(self.elapsed_seconds)
             .map_err(|_| "`elapsed_seconds` must be a number of seconds")?;
         let report = Report {
-            label_counts: self
-                .label_counts
-                .into_iter()
-                .map(|(label, c)| {
-                    let count = LabelCount {
-                        passed: c.passed,
-                        total: c.total,
-                    };
-                    (label, count)
-                })
-                .collect(),
+            label_counts: self.label_counts,
             groups,
             comparison: comparison(&self.comparison)?,
             problems,
