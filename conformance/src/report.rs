@@ -162,6 +162,12 @@ pub fn json_report(report: &Report) -> String {
     json_report_with(report, None)
 }
 
+/// `value` as pretty-printed JSON, as the reports are written (for the other JSON outputs of
+/// the command line).
+pub fn pretty_json<T: serde::Serialize>(value: &T) -> String {
+    wire::to_pretty(value)
+}
+
 /// [`json_report`] with the problems a self-check found (`self_check_problems`; any of them
 /// makes the run not conform), when one ran.
 pub fn json_report_with(report: &Report, self_check: Option<&[String]>) -> String {

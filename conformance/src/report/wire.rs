@@ -232,6 +232,22 @@ struct ViolationJson {
 
 // ----- writing
 
+/// `value` as pretty-printed JSON (two-space indent, as `Value`'s `{:#}`).
+///
+/// Writing the report's structs to a `String` cannot fail (string keys, finite numbers:
+/// `as_secs_f64` of a `Duration`); should it, the text still says the run does not conform
+/// and why, rather than being empty.
+pub(crate) fn to_pretty<T: Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => text,
+        Err(e) => {
+            debug_assert!(false, "cannot write JSON: {e}");
+            let why = Value::from(format!("internal error: cannot write the JSON: {e}"));
+            format!("{{\n  \"conforms\": false,\n  \"error\": {why}\n}}")
+        }
+    }
+}
+
 impl ReportJson {
     /// The report's JSON; with the problems of a self-check (any of them makes the run not
     /// conform) when one ran.
@@ -269,17 +285,7 @@ impl ReportJson {
 
     /// The report as pretty-printed JSON.
     pub(crate) fn to_pretty(&self) -> String {
-        match serde_json::to_string_pretty(self) {
-            Ok(text) => text,
-            // Writing these structs to a `String` cannot fail (string keys, finite numbers:
-            // `as_secs_f64` of a `Duration`); should it, the report still says the run does
-            // not conform rather than being empty.
-            Err(e) => {
-                debug_assert!(false, "cannot write the JSON report: {e}");
-                let why = Value::from(format!("internal error: cannot write the report: {e}"));
-                format!("{{\n  \"conforms\": false,\n  \"error\": {why}\n}}")
-            }
-        }
+        to_pretty(self)
     }
 }
 
