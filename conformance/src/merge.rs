@@ -95,6 +95,12 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
                 Some(existing) => {
                     existing.count += group.count;
                     existing.ids.extend(group.ids);
+                    for (variant, n) in group.variants {
+                        match existing.variants.iter_mut().find(|(v, _)| *v == variant) {
+                            Some((_, m)) => *m += n,
+                            None => existing.variants.push((variant, n)),
+                        }
+                    }
                 }
                 None => merged.report.groups.push(group),
             }
@@ -252,6 +258,7 @@ mod tests {
                 .cloned()
                 .map(|mut o| {
                     o.group = None;
+                    o.variant = None;
                     o.minimal = None;
                     o.shrunk = false;
                     o.explanation = None;

@@ -141,6 +141,9 @@ struct ProblemJson {
     labels: Vec<String>,
     #[serde(default, deserialize_with = "nullable")]
     group: Option<String>,
+    /// Its variant inside the group (absent in reports written before variants).
+    #[serde(default, deserialize_with = "nullable")]
+    variant: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -154,6 +157,9 @@ struct GroupJson {
     #[serde(default, deserialize_with = "nullable")]
     got: String,
     count: usize,
+    /// Its variants with their counts (absent in reports written before variants).
+    #[serde(default, deserialize_with = "nullable")]
+    variants: Vec<VariantJson>,
     /// The candidate's error message as it first came (unmasked).
     #[serde(default, deserialize_with = "nullable")]
     candidate_error: Option<String>,
@@ -162,6 +168,13 @@ struct GroupJson {
     minimal_id: String,
     #[serde(default, deserialize_with = "nullable")]
     explanation: String,
+}
+
+/// One variant of a group and how many of its cases have it.
+#[derive(Debug, Serialize, Deserialize)]
+struct VariantJson {
+    variant: String,
+    count: usize,
 }
 
 /// The invariants of a run ([`InvariantRun`]).
@@ -303,6 +316,7 @@ impl ProblemJson {
             saved: o.saved.as_ref().map(|p| p.display().to_string()),
             labels: o.labels.clone(),
             group: o.group.clone(),
+            variant: o.variant.clone(),
         }
     }
 }
@@ -315,6 +329,14 @@ impl GroupJson {
             expected: g.expected.clone(),
             got: g.got.clone(),
             count: g.count,
+            variants: g
+                .variants
+                .iter()
+                .map(|(variant, count)| VariantJson {
+                    variant: variant.clone(),
+                    count: *count,
+                })
+                .collect(),
             candidate_error: g.candidate_message.clone(),
             minimal: g.minimal.report_json(),
             minimal_id: g.minimal.id.clone(),
@@ -471,6 +493,7 @@ impl ProblemJson {
             shrunk: self.shrunk,
             labels: self.labels,
             group: non_empty(self.group),
+            variant: non_empty(self.variant),
             id,
         })
     }
@@ -496,6 +519,11 @@ impl GroupJson {
                 .iter()
                 .filter(|o| o.group.as_deref() == Some(key.as_str()))
                 .map(|o| o.id.clone())
+                .collect(),
+            variants: self
+                .variants
+                .into_iter()
+                .map(|v| (v.variant, v.count))
                 .collect(),
             key,
         })
