@@ -57,6 +57,14 @@ async function answer(line) {
     };
     const result = await runSimulation(simulation, {});
     if (result.resultType === 'error') return { id: c.id, error: describeErrors(result.errors) };
+    // iam-simulate drops the context keys its catalog does not list for the action and says
+    // which (`ignoredContextKeys`); deciding without them would be deciding another request.
+    // A request outside the catalog may be refused (docs/semantics.md, ID-16): refuse it.
+    const parts = result.resultType === 'single' ? [result.result] : result.results || [];
+    const ignored = [...new Set(parts.flatMap((r) => (r && r.ignoredContextKeys) || []))];
+    if (ignored.length > 0) {
+      return { id: c.id, error: `context keys outside iam-simulate's catalog for the action: ${ignored.join(', ')}` };
+    }
     const decision = DECISIONS[result.overallResult];
     if (!decision) return { id: c.id, error: `unknown result \`${result.overallResult}\`` };
     return { id: c.id, decision };

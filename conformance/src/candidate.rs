@@ -15,7 +15,10 @@ use iam_eval::{Evaluator, Request};
 
 use crate::protocol::{AnswerLine, CaseLine, Verdict};
 
+mod exit;
 mod group;
+
+pub use exit::{BadExit, ExitNote};
 
 /// Longest answer line accepted.
 pub const MAX_ANSWER_LINE: usize = 1 << 20;
@@ -46,8 +49,8 @@ pub enum CandidateFailure {
     Exited {
         /// The case id.
         case: String,
-        /// ` (exit status N)` when known.
-        status: String,
+        /// Whether and how it exited.
+        status: ExitNote,
     },
     /// A line that is not an answer line.
     #[error("the answer to case `{case}` is not an answer line: {reason}; it was: {line}")]
@@ -77,7 +80,7 @@ pub enum CandidateFailure {
     },
     /// The evaluator did not exit with status 0 after its input closed.
     #[error("after its input closed the evaluator {0}")]
-    BadExit(String),
+    BadExit(BadExit),
 }
 
 /// Something that answers protocol cases.
@@ -214,16 +217,16 @@ impl ProcessCandidate {
         let _ = self.child.kill();
     }
 
-    fn exit_status(&mut self) -> String {
+    fn exit_status(&mut self) -> ExitNote {
         // Give a crashing process a moment to be reaped.
         let deadline = Instant::now() + Duration::from_millis(200);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return format!(" ({status})");
+                return ExitNote::Exited(status);
             }
             thread::sleep(Duration::from_millis(5));
         }
-        String::new()
+        ExitNote::Unknown
     }
 }
 
@@ -327,9 +330,7 @@ impl Candidate for ProcessCandidate {
                         group::kill_group(&self.child);
                         return Err(CandidateFailure::Exited {
                             case: case.id.clone(),
-                            status: format!(
-                                " ({status}), leaving a process that holds its output open"
-                            ),
+                            status: ExitNote::LeftOutputOpen(status),
                         });
                     }
                     self.end();
@@ -387,21 +388,18 @@ impl Candidate for ProcessCandidate {
         loop {
             match self.child.try_wait() {
                 Ok(Some(status)) if status.success() => return Ok(()),
-                Ok(Some(status)) => {
-                    return Err(CandidateFailure::BadExit(format!("exited with {status}")))
-                }
+                Ok(Some(status)) => return Err(CandidateFailure::BadExit(BadExit::Status(status))),
                 Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     self.end();
                     let _ = self.child.wait();
-                    return Err(CandidateFailure::BadExit(format!(
-                        "did not exit within {:?}",
-                        self.timeout
+                    return Err(CandidateFailure::BadExit(BadExit::StillRunning(
+                        self.timeout,
                     )));
                 }
                 Ok(None) => thread::sleep(Duration::from_millis(5)),
                 Err(e) => {
-                    return Err(CandidateFailure::BadExit(format!(
-                        "could not be waited for: {e}"
+                    return Err(CandidateFailure::BadExit(BadExit::Unwaitable(
+                        e.to_string(),
                     )))
                 }
             }

@@ -133,10 +133,14 @@ impl KnownFailure {
             .is_some_and(|pattern| Glob::new(pattern, GlobSyntax::Text).is_match(name))
     }
 
-    /// Whether the line lists the case `id` or its failure group (never: an `invariant=` line).
-    fn matches(&self, id: &str, group: Option<&str>) -> bool {
+    /// Whether the line lists the case `id` or its failure group, by the group's key or by
+    /// the case's variant inside it (the detailed key, as iamconf keyed groups before
+    /// root-cause keys, so that older lists still match); never: an `invariant=` line.
+    fn matches(&self, id: &str, group: Option<&str>, variant: Option<&str>) -> bool {
         match self.compiled() {
-            Some((true, glob)) => group.is_some_and(|g| glob.is_match(g)),
+            Some((true, glob)) => {
+                group.is_some_and(|g| glob.is_match(g)) || variant.is_some_and(|v| glob.is_match(v))
+            }
             Some((false, glob)) => glob.is_match(id),
             None => false,
         }
@@ -234,6 +238,9 @@ pub struct Outcome {
     pub labels: Vec<String>,
     /// For a disagreement: the key of its failure group (see [`Report::groups`]).
     pub group: Option<String>,
+    /// For a disagreement: its variant inside the group, its detailed key
+    /// ([`crate::groups::detailed_key`]), which a known-failures `group=` line may name too.
+    pub variant: Option<String>,
 }
 
 /// How many cases ran, by origin and by status.
@@ -284,8 +291,9 @@ impl Counts {
     }
 }
 
-/// How many of the cases carrying one feature label ran, and passed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How many of the cases carrying one feature label ran, and passed (in the JSON report as
+/// `{"passed": P, "total": T}`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LabelCount {
     /// Cases with the label that passed.
     pub passed: usize,
@@ -771,7 +779,7 @@ mod tests {
                 if self.0 == self.1 {
                     return Err(CandidateFailure::Exited {
                         case: case.id.clone(),
-                        status: String::new(),
+                        status: crate::candidate::ExitNote::Unknown,
                     });
                 }
                 Ok(Oracle::new().answer(case))

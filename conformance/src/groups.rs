@@ -1,20 +1,24 @@
 //! Failure groups of a gate run: disagreements by root cause.
 //!
-//! A group's key is the disagreement's cause ([`cause`]): the candidate's error message
-//! (masked) where it answers an error, the family of the reference's diagnostic codes where it
-//! decides on a document the reference rejects, and otherwise the feature labels of the shrunk
-//! (minimal) case with the direction of the difference. A disagreement joins a group only when
-//! its own cause key is the group's ([`find_group`]): for a decision, when its own feature
-//! labels are exactly the group's. Any other disagreement is shrunk, keeping its cause
+//! A group's key is the disagreement's root cause ([`cause`], [`root`]): the stem of the
+//! candidate's error message (masked) where it answers an error, the family of the reference's
+//! diagnostic codes where it decides on a document the reference rejects, the stem of the
+//! reference's message where it decides on a request the reference refuses, and otherwise the
+//! deciding element of the shrunk (minimal) case (its condition operator families, else
+//! `NotResource` / `NotAction`, else Action and Resource) with the direction of the difference.
+//! Each case keeps its detailed key ([`detailed_key`]: every feature label, or the whole
+//! message) as its variant inside the group. A disagreement joins a group only when its own
+//! cause key is the group's ([`find_group`]). Any other disagreement is shrunk, keeping its cause
 //! ([`keeps_cause`]), and the shrunk case's key then names its group (an existing one, or a new
 //! one); so no case sits in a group whose cause it does not show. A run with hundreds of
 //! failures shrinks about once per distinct case content, within the run's shrink budget.
 
 mod cause;
+pub mod root;
 
 pub use cause::{
-    cause_key, code_family, decision_parts, describe_key, direction, error_signature, error_slug,
-    Errors, ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
+    cause_key, code_family, decision_parts, describe_key, detailed_key, direction, error_signature,
+    error_slug, Errors, ACCEPTS_INVALID, ACCEPTS_UNREADABLE_REQUEST, REJECTS_VALID,
 };
 
 use iam_eval::Point;
@@ -47,6 +51,9 @@ pub struct Group {
     pub count: usize,
     /// The ids of its disagreements, in run order.
     pub ids: Vec<String>,
+    /// Its variants: the detailed keys ([`detailed_key`]) of its disagreements, each with how
+    /// many have it, in the order first seen.
+    pub variants: Vec<(String, usize)>,
 }
 
 /// The candidate's error message, masked, or `None` for a decision.
@@ -87,9 +94,10 @@ pub fn keeps_cause(
 
 /// The index of the existing group a disagreement with these answers and (unshrunk) labels
 /// belongs to without being shrunk: the group whose key is the disagreement's own cause key.
-/// For a decision that is the group whose feature labels are exactly the case's, with the same
-/// direction: a case that carries more features than a group may owe its disagreement to one
-/// of the others, so it is shrunk first ([`keeps_cause`]) and grouped by what it shrinks to.
+/// For a decision that is the group of the same deciding element (operator families, or the
+/// element without a condition) and direction: a case that holds another family than a group
+/// may owe its disagreement to it, so it is shrunk first ([`keeps_cause`]) and grouped by what
+/// it shrinks to.
 pub fn find_group(
     groups: &[Group],
     labels: &[String],
@@ -134,8 +142,24 @@ pub fn deciding_tags(
         .collect()
 }
 
+/// The detailed key of a disagreement with these (case) labels and answers: its variant.
+pub fn variant_of(labels: &[String], reference: &AnswerLine, candidate: &AnswerLine) -> String {
+    let candidate_error = masked_error(candidate);
+    let reference_error = masked_error(reference);
+    detailed_key(
+        labels,
+        reference.verdict.word(),
+        candidate.verdict.word(),
+        Errors {
+            candidate: candidate_error.as_deref(),
+            reference: reference_error.as_deref(),
+        },
+    )
+}
+
 /// Add a disagreement to `groups`: to the group `key` when it exists, as a new group
-/// otherwise; returns the group's index. `reference` is the reference's answer to `minimal`.
+/// otherwise; returns the group's index. `reference` is the reference's answer to `minimal`;
+/// the disagreement's variant is its detailed key ([`variant_of`]) from `labels`.
 pub fn add(
     groups: &mut Vec<Group>,
     labels: Vec<String>,
@@ -154,6 +178,7 @@ pub fn add(
         reference: reference_error.as_deref(),
     };
     let key = cause_key(&labels, expected, got, errors);
+    let variant = variant_of(&labels, reference, candidate);
     let found = groups.iter().position(|g| g.key == key);
     let index = match found {
         Some(i) => i,
@@ -172,19 +197,25 @@ pub fn add(
                 explanation: explanation.to_owned(),
                 count: 0,
                 ids: Vec::new(),
+                variants: Vec::new(),
             });
             groups.len() - 1
         }
     };
-    join(groups, index, id);
+    join(groups, index, id, &variant);
     index
 }
 
-/// Count one more disagreement `id` in group `index`.
-pub fn join(groups: &mut [Group], index: usize, id: &str) {
+/// Count one more disagreement `id`, of the variant `variant` ([`variant_of`]), in group
+/// `index`.
+pub fn join(groups: &mut [Group], index: usize, id: &str, variant: &str) {
     if let Some(g) = groups.get_mut(index) {
         g.count += 1;
         g.ids.push(id.to_owned());
+        match g.variants.iter_mut().find(|(v, _)| v == variant) {
+            Some((_, n)) => *n += 1,
+            None => g.variants.push((variant.to_owned(), 1)),
+        }
     }
 }
 
@@ -447,7 +478,12 @@ mod tests {
         );
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].count, 3);
-        assert_eq!(groups[0].key, "rejects-valid:bad_at_#");
+        assert_eq!(groups[0].key, "rejects-valid:bad");
+        // Each message is a variant of the group, counted.
+        assert_eq!(
+            groups[0].variants,
+            [("rejects-valid:bad_at_#".to_owned(), 3)]
+        );
         assert_eq!(groups[1].key, "rejects-valid:other");
         assert_eq!(groups[0].ids, ["a", "b", "d"]);
         let masked = masked_error(&error("bad `z` at 1"));
@@ -472,7 +508,7 @@ mod tests {
             Some(0)
         );
         assert!(describe(&groups[0]).starts_with(
-            "3 cases: the evaluator answers an error (`bad_at_#`) where the reference decides"
+            "3 cases: the evaluator answers an error (`bad`) where the reference decides"
         ));
     }
 }

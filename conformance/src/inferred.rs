@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use iam_eval::Point;
-use serde_json::{json, Value};
 
 use crate::answer_set::{AnswerSet, DeclaredReadings};
 
@@ -105,72 +104,6 @@ impl ReadingsTally {
                 }
             }
         }
-    }
-
-    /// Read back what [`ReadingsTally::json`] wrote (`iamconf merge`); `None` (absent) is
-    /// an empty tally.
-    pub fn from_json(value: Option<&Value>) -> Result<Self, String> {
-        let Some(value) = value.filter(|v| !v.is_null()) else {
-            return Ok(Self::default());
-        };
-        let count = |v: &Value, name: &str| -> Result<usize, String> {
-            v.get(name)
-                .and_then(Value::as_u64)
-                .and_then(|n| usize::try_from(n).ok())
-                .ok_or_else(|| format!("`readings.{name}` must be a whole number"))
-        };
-        let mut tally = Self {
-            several_answers: count(value, "cases_with_several_answers")?,
-            capped: count(value, "capped_cases")?,
-            ..Self::default()
-        };
-        let mut declared = Vec::new();
-        let points = value
-            .get("points")
-            .and_then(Value::as_array)
-            .ok_or("`readings.points` must be an array")?;
-        for entry in points {
-            let id = entry.get("id").and_then(Value::as_str).unwrap_or_default();
-            let point = Point::from_id(id).ok_or_else(|| format!("`{id}` is not a point"))?;
-            let per_reading = |name: &str| -> Result<Vec<usize>, String> {
-                let map = entry.get(name).and_then(Value::as_object);
-                point
-                    .words()
-                    .iter()
-                    .map(|w| {
-                        let n = map.and_then(|m| m.get(*w)).map_or(Some(0), Value::as_u64);
-                        n.and_then(|n| usize::try_from(n).ok())
-                            .ok_or_else(|| format!("`{id}.{name}.{w}` must be a whole number"))
-                    })
-                    .collect()
-            };
-            if entry.get("verdict").and_then(Value::as_str) == Some("declared") {
-                let word = entry
-                    .get("consistent")
-                    .and_then(|c| c.get(0))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                if let Some(word) = point.reading_index(word).and_then(|i| point.words().get(i)) {
-                    declared.push(format!("{id}={word}"));
-                }
-                continue;
-            }
-            tally.points.insert(
-                point,
-                PointTally {
-                    cases: count(entry, "cases")?,
-                    ruled_out: per_reading("ruled_out")?,
-                    told_apart: per_reading("told_apart")?,
-                    outside: count(entry, "outside")?,
-                    example_outside: entry
-                        .get("example_outside")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                },
-            );
-        }
-        tally.declared = DeclaredReadings::parse(&declared.join(",")).map_err(|e| e.to_string())?;
-        Ok(tally)
     }
 
     /// Add another tally of the same run's configuration (a shard).
@@ -299,51 +232,6 @@ impl ReadingsTally {
             let _ = writeln!(out, "  --readings {suggested}");
         }
         out
-    }
-
-    /// The tally as JSON, for the report.
-    pub fn json(&self) -> Value {
-        let points: Vec<Value> = Point::ALL
-            .iter()
-            .filter_map(|point| {
-                let words = point.words();
-                let names = |v: &[usize]| -> Vec<&str> {
-                    v.iter().filter_map(|i| words.get(*i).copied()).collect()
-                };
-                let (verdict, consistent) = match self.infer(*point) {
-                    Inference::Untested => return None,
-                    Inference::Declared(i) => ("declared", names(&[i])),
-                    Inference::Bug => ("bug", Vec::new()),
-                    Inference::Consistent(c) if c.len() == 1 => ("reading", names(&c)),
-                    Inference::Consistent(c) => ("undecided", names(&c)),
-                };
-                let tally = self.points.get(point).cloned().unwrap_or_default();
-                let per_reading = |counts: &[usize]| -> Value {
-                    words
-                        .iter()
-                        .zip(counts)
-                        .map(|(w, n)| ((*w).to_owned(), json!(n)))
-                        .collect::<serde_json::Map<String, Value>>()
-                        .into()
-                };
-                Some(json!({
-                    "id": point.id(),
-                    "verdict": verdict,
-                    "consistent": consistent,
-                    "cases": tally.cases,
-                    "told_apart": per_reading(&tally.told_apart),
-                    "ruled_out": per_reading(&tally.ruled_out),
-                    "outside": tally.outside,
-                    "example_outside": tally.example_outside,
-                }))
-            })
-            .collect();
-        json!({
-            "cases_with_several_answers": self.several_answers,
-            "capped_cases": self.capped,
-            "points": points,
-            "suggested": self.suggested(),
-        })
     }
 }
 

@@ -71,8 +71,8 @@ pub fn junit(report: &Report) -> String {
     }
 }
 
-/// One problem case: its labels and group as properties (when it did not pass), and what went
-/// wrong.
+/// One problem case: its labels, group and variant as properties (when it did not pass), and
+/// what went wrong.
 fn problem_case(o: &crate::gate::Outcome) -> TestCase {
     let group = o.group.as_deref().unwrap_or("");
     let status = match &o.status {
@@ -108,6 +108,7 @@ fn problem_case(o: &crate::gate::Outcome) -> TestCase {
         case.add_properties([
             Property::new("labels", text(&o.labels.join(" "))),
             Property::new("group", text(group)),
+            Property::new("variant", text(o.variant.as_deref().unwrap_or(""))),
         ]);
     }
     case

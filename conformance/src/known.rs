@@ -42,7 +42,8 @@ pub fn write_known_failures(report: &Report) -> String {
     out
 }
 
-/// The `group=` lines of a known-failures list that no disagreement of this run falls under:
+/// The `group=` lines of a known-failures list that no disagreement of this run falls under
+/// (by its group's key, or by its variant: the detailed key older lists name):
 /// the groups they name no longer fail (or the run did not reach them), so the lines must
 /// leave the list, as a listed case that passes must. Each as `group=PATTERN  reason`.
 pub fn stale_group_lines(known: &[KnownFailure], report: &Report) -> Vec<String> {
@@ -53,7 +54,8 @@ pub fn stale_group_lines(known: &[KnownFailure], report: &Report) -> Vec<String>
             let glob = Glob::new(pattern, GlobSyntax::Text);
             let failing = report.problems.iter().any(|o| {
                 matches!(o.status, Status::Failed | Status::ExpectedFailure(_))
-                    && o.group.as_deref().is_some_and(|g| glob.is_match(g))
+                    && (o.group.as_deref().is_some_and(|g| glob.is_match(g))
+                        || o.variant.as_deref().is_some_and(|v| glob.is_match(v)))
             });
             (!failing).then(|| format!("{}  {}", k.pattern, k.reason))
         })

@@ -260,6 +260,9 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
                 "- its cases carry: {}",
                 member_labels_line(&c.report, g, 12)
             );
+            if let Some(variants) = variants_line(g, 10) {
+                let _ = writeln!(out, "- variants (detailed keys): {variants}");
+            }
             if let Some(m) = &g.candidate_message {
                 let short = iam_policy::text::truncate(m, 300);
                 let _ = writeln!(
@@ -285,6 +288,25 @@ pub fn markdown(columns: &[Column], explanations: &[Explanation], preamble: &str
         }
     }
     out
+}
+
+/// A group's variants (its cases' detailed keys) with their counts, most frequent first, at
+/// most `most` of them; `None` for a group of one variant.
+fn variants_line(group: &Group, most: usize) -> Option<String> {
+    if group.variants.len() < 2 {
+        return None;
+    }
+    let mut variants: Vec<&(String, usize)> = group.variants.iter().collect();
+    variants.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut shown: Vec<String> = variants
+        .iter()
+        .take(most)
+        .map(|(v, n)| format!("`{v}` ({n})"))
+        .collect();
+    if variants.len() > most {
+        shown.push(format!("… {} more", variants.len() - most));
+    }
+    Some(shown.join(", "))
 }
 
 /// Longest minimal case written (compact JSON); a longer one (an over-size document) is cut.
@@ -365,13 +387,16 @@ pub fn html(columns: &[Column], explanations: &[Explanation], preamble: &str) ->
             let case = case_text(&g.minimal);
             let _ = writeln!(
                 out,
-                "<h3 id=\"{}\">group {}: {} cases</h3><p>{}</p><p>key: <code>{}</code>; its cases carry: {}</p><p>explained: {}</p><pre>{}</pre><pre>{}</pre>",
+                "<h3 id=\"{}\">group {}: {} cases</h3><p>{}</p><p>key: <code>{}</code>; its cases carry: {}{}</p><p>explained: {}</p><pre>{}</pre><pre>{}</pre>",
                 anchor(&c.name, i),
                 i + 1,
                 g.count,
                 escape(&headline(g)),
                 escape(&g.key),
                 escape(&member_labels_line(&c.report, g, 12)),
+                variants_line(g, 10)
+                    .map(|v| format!("; variants (detailed keys): {}", escape(&v)))
+                    .unwrap_or_default(),
                 escape(
                     explanation_for(explanations, &c.name, &g.key).unwrap_or("not explained yet")
                 ),

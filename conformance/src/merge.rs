@@ -1,14 +1,7 @@
 //! Joining the JSON reports of the shards of one run (`iamconf check --shard K/N --format
 //! json`) back into the report of the whole run: `iamconf merge`.
 
-use std::time::Duration;
-
-use serde_json::{Map, Value};
-
-use crate::gate::{Counts, Origin, Outcome, Report, Shard, Status};
-use crate::groups::Group;
-use crate::labels::mask_message;
-use crate::protocol::CaseLine;
+use crate::gate::{Report, Shard, Status};
 
 /// A report read back from its JSON, with what the command line added to it.
 #[derive(Debug, Clone, Default)]
@@ -19,216 +12,9 @@ pub struct ReadReport {
     pub self_check_problems: Vec<String>,
 }
 
-fn field<'v>(doc: &'v Map<String, Value>, name: &str) -> Result<&'v Value, String> {
-    doc.get(name)
-        .ok_or_else(|| format!("the report has no `{name}`"))
-}
-
-fn count(doc: &Map<String, Value>, name: &str) -> Result<usize, String> {
-    field(doc, name)?
-        .as_u64()
-        .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| format!("`{name}` must be a whole number"))
-}
-
-fn text(doc: &Map<String, Value>, name: &str) -> Result<String, String> {
-    match doc.get(name) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(format!("`{name}` must be a string")),
-    }
-}
-
-fn optional_text(doc: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
-    text(doc, name).map(|s| (!s.is_empty()).then_some(s))
-}
-
-fn outcome(value: &Value) -> Result<Outcome, String> {
-    let doc = value
-        .as_object()
-        .ok_or("each problem must be a JSON object")?;
-    let id = text(doc, "id")?;
-    let at = |e: String| format!("problem `{id}`: {e}");
-    let reason = text(doc, "reason").map_err(at)?;
-    let status = match text(doc, "status").map_err(at)?.as_str() {
-        "failed" => Status::Failed,
-        "expected-failure" => Status::ExpectedFailure(reason),
-        "unexpected-pass" => Status::UnexpectedPass(reason),
-        other => return Err(at(format!("unknown status `{other}`"))),
-    };
-    let origin = match text(doc, "origin").map_err(at)?.as_str() {
-        "golden" => Origin::Golden,
-        "generated" => Origin::Generated,
-        other => return Err(at(format!("unknown origin `{other}`"))),
-    };
-    // A call's minimal case is one of its checks, with an id of its own.
-    let minimal_id = optional_text(doc, "minimal_id").map_err(at)?;
-    let minimal = match doc.get("minimal") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(case(value, minimal_id.as_deref().unwrap_or(&id)).map_err(at)?),
-    };
-    Ok(Outcome {
-        position: count(doc, "position").map_err(at)?,
-        origin,
-        status,
-        expected: text(doc, "expected").map_err(at)?,
-        got: text(doc, "got").map_err(at)?,
-        detail: text(doc, "detail").map_err(at)?,
-        minimal,
-        explanation: optional_text(doc, "explanation").map_err(at)?,
-        saved: optional_text(doc, "saved").map_err(at)?.map(Into::into),
-        shrunk: doc.get("shrunk").and_then(Value::as_bool).unwrap_or(false),
-        labels: strings(doc, "labels").map_err(at)?,
-        group: optional_text(doc, "group").map_err(at)?,
-        id,
-    })
-}
-
-/// A case as the reports show it (`{policies, request}`), with its id.
-fn case(value: &Value, id: &str) -> Result<CaseLine, String> {
-    let Value::Object(case) = value else {
-        return Err("`minimal` must be a case object".into());
-    };
-    let mut case = case.clone();
-    case.insert("id".into(), Value::String(id.to_owned()));
-    CaseLine::from_value(&Value::Object(case))
-        .map_err(|(_, e)| format!("`minimal` is not a case: {e}"))
-}
-
-fn strings(doc: &Map<String, Value>, name: &str) -> Result<Vec<String>, String> {
-    match doc.get(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| format!("`{name}` must be an array of strings")),
-        Some(_) => Err(format!("`{name}` must be an array of strings")),
-    }
-}
-
-/// A failure group; its members are the problems that name it.
-fn group(value: &Value, problems: &[Outcome]) -> Result<Group, String> {
-    let doc = value
-        .as_object()
-        .ok_or("each group must be a JSON object")?;
-    let key = text(doc, "key")?;
-    let at = |e: String| format!("group `{key}`: {e}");
-    let message = optional_text(doc, "candidate_error").map_err(at)?;
-    let minimal_id = text(doc, "minimal_id").map_err(at)?;
-    let minimal = case(field(doc, "minimal").map_err(at)?, &minimal_id).map_err(at)?;
-    Ok(Group {
-        labels: strings(doc, "labels").map_err(at)?,
-        expected: text(doc, "expected").map_err(at)?,
-        got: text(doc, "got").map_err(at)?,
-        candidate_error: message.as_deref().map(mask_message),
-        candidate_message: message,
-        minimal,
-        explanation: text(doc, "explanation").map_err(at)?,
-        count: count(doc, "count").map_err(at)?,
-        ids: problems
-            .iter()
-            .filter(|o| o.group.as_deref() == Some(key.as_str()))
-            .map(|o| o.id.clone())
-            .collect(),
-        key,
-    })
-}
-
-/// `label_counts`: `{label: {passed, total}}` (absent when the run did not count labels).
-fn label_counts(
-    doc: &Map<String, Value>,
-) -> Result<std::collections::BTreeMap<String, crate::gate::LabelCount>, String> {
-    let mut out = std::collections::BTreeMap::new();
-    if let Some(Value::Object(labels)) = doc.get("label_counts") {
-        for (label, value) in labels {
-            let count = value
-                .as_object()
-                .ok_or_else(|| format!("label count `{label}` must be an object"))?;
-            out.insert(
-                label.clone(),
-                crate::gate::LabelCount {
-                    passed: self::count(count, "passed")?,
-                    total: self::count(count, "total")?,
-                },
-            );
-        }
-    }
-    Ok(out)
-}
-
-/// The name of a comparison, as the gate spells it.
-fn comparison(name: &str) -> Result<&'static str, String> {
-    match name {
-        "" | "decision" => Ok("decision"),
-        "allowed" => Ok("allowed"),
-        "matched" => Ok("matched"),
-        other => Err(format!("unknown comparison `{other}`")),
-    }
-}
-
 /// Read a report written by `iamconf check --format json`.
 pub fn read_report(json: &str) -> Result<ReadReport, String> {
-    let value: Value = serde_json::from_str(json).map_err(|e| format!("not a JSON report: {e}"))?;
-    let doc = value.as_object().ok_or("a report is a JSON object")?;
-    let shard = match doc.get("shard") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.parse::<Shard>()?),
-        Some(_) => return Err("`shard` must be a string `K/N`".into()),
-    };
-    let problems = field(doc, "problems")?
-        .as_array()
-        .ok_or("`problems` must be an array")?
-        .iter()
-        .map(outcome)
-        .collect::<Result<Vec<_>, _>>()?;
-    let counts = Counts {
-        golden: count(doc, "golden")?,
-        generated: count(doc, "generated")?,
-        passed: count(doc, "passed")?,
-        failed: count(doc, "failed")?,
-        expected_failures: count(doc, "expected_failures")?,
-        unexpected_passes: count(doc, "unexpected_passes")?,
-    };
-    let elapsed = field(doc, "elapsed_seconds")?
-        .as_f64()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or("`elapsed_seconds` must be a number of seconds")?;
-    let self_check_problems = match doc.get("self_check_problems") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|p| p.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or("`self_check_problems` must be strings")?,
-        Some(_) => return Err("`self_check_problems` must be an array".into()),
-    };
-    let groups = match doc.get("groups") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|g| group(g, &problems))
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(_) => return Err("`groups` must be an array".into()),
-    };
-    Ok(ReadReport {
-        report: Report {
-            label_counts: label_counts(doc)?,
-            groups,
-            comparison: comparison(&text(doc, "comparison")?)?,
-            problems,
-            counts,
-            skipped_implementation_defined: count(doc, "implementation_defined_left_out")?,
-            readings: crate::inferred::ReadingsTally::from_json(doc.get("readings"))?,
-            candidate_failure: optional_text(doc, "candidate_failure")?,
-            stderr_tail: text(doc, "stderr_tail")?,
-            elapsed,
-            shard,
-            invariants: crate::invariants::shares::from_json(doc.get("invariants"))?,
-            stale_known_groups: strings(doc, "stale_known_groups")?,
-        },
-        self_check_problems,
-    })
+    crate::report::wire::ReportJson::parse(json)?.into_report()
 }
 
 /// Join the reports of all the shards of one run (each exactly once, in any order) into the
@@ -309,6 +95,12 @@ pub fn merge(parts: Vec<ReadReport>) -> Result<ReadReport, String> {
                 Some(existing) => {
                     existing.count += group.count;
                     existing.ids.extend(group.ids);
+                    for (variant, n) in group.variants {
+                        match existing.variants.iter_mut().find(|(v, _)| *v == variant) {
+                            Some((_, m)) => *m += n,
+                            None => existing.variants.push((variant, n)),
+                        }
+                    }
                 }
                 None => merged.report.groups.push(group),
             }
@@ -390,7 +182,7 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::gate::{run, Config};
-    use crate::report::json_report;
+    use crate::report::{json_report, json_report_with};
     use iam_eval::{Decision, Evaluator, Request, Response};
 
     /// Allows everything: fails every case that does not expect `allowed`.
@@ -466,6 +258,7 @@ mod tests {
                 .cloned()
                 .map(|mut o| {
                     o.group = None;
+                    o.variant = None;
                     o.minimal = None;
                     o.shrunk = false;
                     o.explanation = None;
@@ -501,6 +294,44 @@ mod tests {
         let violated = whole.invariants.tallies.iter().filter(|t| t.violations > 0);
         assert!(violated.clone().count() > 0);
         assert_eq!(invariant_lines.len(), violated.count());
+    }
+
+    #[test]
+    fn a_report_read_back_writes_the_same_text() {
+        // Every field of the layout, a self-check's problems and the invariants included,
+        // survives reading: the writer and the reader are one set of serde structs.
+        let one = shard_report(Some(Shard { index: 1, count: 2 }));
+        let mut two = shard_report(Some(Shard { index: 2, count: 2 }));
+        two.self_check_problems = vec!["a problem".into()];
+        let merged = merge(vec![one, two]).unwrap();
+        let text = json_report_with(&merged.report, Some(&merged.self_check_problems));
+        assert!(text.contains("\"self_check_problems\": [\n    \"shard 2/2: a problem\"\n  ]"));
+        assert!(text.contains("\"conforms\": false"));
+        assert!(!merged.report.invariants.violations.is_empty());
+        assert!(!merged.report.groups.is_empty());
+        let back = read_report(&text).unwrap();
+        assert_eq!(
+            json_report_with(&back.report, Some(&back.self_check_problems)),
+            text
+        );
+        // Without a self-check, the key is left out.
+        assert!(!json_report(&back.report).contains("self_check_problems"));
+    }
+
+    #[test]
+    fn a_report_of_the_wrong_shape_says_where() {
+        let e = read_report(r#"{"golden": 1}"#).unwrap_err();
+        assert!(
+            e.contains("not a JSON report") && e.contains("missing field"),
+            "{e}"
+        );
+        let text = json_report(&shard_report(None).report);
+        let bad = text.replacen("\"status\": \"failed\"", "\"status\": \"fine\"", 1);
+        let e = read_report(&bad).unwrap_err();
+        assert!(e.contains("unknown variant `fine`"), "{e}");
+        let bad = text.replacen("\"name\": \"", "\"name\": \"no-such-", 1);
+        let e = read_report(&bad).unwrap_err();
+        assert!(e.contains("is not an invariant of this iamconf"), "{e}");
     }
 
     #[test]

@@ -4,19 +4,12 @@
 use std::fmt::Write as _;
 
 use iam_policy::text::indent;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::gate::{Origin, Outcome, Report, Status};
+use crate::gate::{Outcome, Report, Status};
 use crate::protocol::CaseLine;
 
-fn status_word(status: &Status) -> &'static str {
-    match status {
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::ExpectedFailure(_) => "expected-failure",
-        Status::UnexpectedPass(_) => "unexpected-pass",
-    }
-}
+pub(crate) mod wire;
 
 /// The human summary: each problem with its minimal case and the reference's explanation,
 /// then the counts.
@@ -32,7 +25,8 @@ pub fn human(report: &Report) -> String {
                     o.id
                 );
             }
-            _ => {}
+            // Named, not `_`: a new status must choose whether people see it.
+            Status::Passed | Status::ExpectedFailure(_) => {}
         }
     }
     out.push_str(&stale_groups_human(report));
@@ -87,6 +81,12 @@ pub fn human(report: &Report) -> String {
     }
     let _ = writeln!(out, "{}", verdict_line(report));
     out
+}
+
+/// The problems a self-check found, one paragraph each (empty when none), for the human
+/// report of `iamconf check` and `iamconf merge`.
+pub fn self_check_human(problems: &[String]) -> String {
+    problems.iter().map(|p| format!("{p}\n\n")).collect()
 }
 
 /// The last line of a human report: whether the candidate conforms.
@@ -162,85 +162,16 @@ pub fn json_report(report: &Report) -> String {
     json_report_with(report, None)
 }
 
+/// `value` as pretty-printed JSON, as the reports are written (for the other JSON outputs of
+/// the command line).
+pub fn pretty_json<T: serde::Serialize>(value: &T) -> String {
+    wire::to_pretty(value)
+}
+
 /// [`json_report`] with the problems a self-check found (`self_check_problems`; any of them
 /// makes the run not conform), when one ran.
 pub fn json_report_with(report: &Report, self_check: Option<&[String]>) -> String {
-    let mut doc = json_value(report);
-    if let (Some(problems), Some(object)) = (self_check, doc.as_object_mut()) {
-        object.insert("self_check_problems".into(), problems.into());
-        if !problems.is_empty() {
-            object.insert("conforms".into(), false.into());
-        }
-    }
-    // The alternate form of `Value`'s `Display` is `to_string_pretty` without its `Result`:
-    // writing a `Value` to a `String` cannot fail, so no empty-string fallback is needed.
-    format!("{doc:#}")
-}
-
-/// The report's JSON value.
-fn json_value(report: &Report) -> Value {
-    let cases: Vec<Value> = report
-        .problems
-        .iter()
-        .filter(|o| o.status != Status::Passed)
-        .map(|o| {
-            json!({
-                "id": o.id,
-                "position": o.position,
-                "origin": if o.origin == Origin::Golden { "golden" } else { "generated" },
-                "status": status_word(&o.status),
-                "reason": match &o.status {
-                    Status::ExpectedFailure(r) | Status::UnexpectedPass(r) => Some(r),
-                    Status::Passed | Status::Failed => None,
-                },
-                "expected": o.expected,
-                "got": o.got,
-                "detail": o.detail,
-                "minimal": o.minimal.as_ref().map(case_json),
-                "minimal_id": o.minimal.as_ref().map(|m| m.id.as_str()),
-                "shrunk": o.shrunk,
-                "explanation": o.explanation,
-                "saved": o.saved.as_ref().map(|p| p.display().to_string()),
-                "labels": o.labels,
-                "group": o.group,
-            })
-        })
-        .collect();
-    let counts = &report.counts;
-    json!({
-        "conforms": report.passed(),
-        "shard": report.shard.map(|s| s.to_string()),
-        "total": counts.total(),
-        "golden": counts.golden,
-        "generated": counts.generated,
-        "passed": counts.passed,
-        "failed": counts.failed,
-        "expected_failures": counts.expected_failures,
-        "unexpected_passes": counts.unexpected_passes,
-        "implementation_defined_left_out": report.skipped_implementation_defined,
-        "readings": report.readings.json(),
-        "candidate_failure": report.candidate_failure,
-        "stderr_tail": report.stderr_tail,
-        "elapsed_seconds": report.elapsed.as_secs_f64(),
-        "comparison": report.comparison,
-        "label_counts": report.label_counts.iter().map(|(label, c)| {
-            (label.clone(), json!({"passed": c.passed, "total": c.total}))
-        }).collect::<serde_json::Map<String, Value>>(),
-        "groups": report.groups.iter().map(|g| json!({
-            "key": g.key,
-            "labels": g.labels,
-            "expected": g.expected,
-            "got": g.got,
-            "count": g.count,
-            "candidate_error": g.candidate_message,
-            "minimal": case_json(&g.minimal),
-            "minimal_id": g.minimal.id,
-            "explanation": g.explanation,
-        })).collect::<Vec<_>>(),
-        "problems": cases,
-        "stale_known_groups": report.stale_known_groups,
-        "invariants": crate::invariants::summary::json(&report.invariants),
-    })
+    wire::ReportJson::new(report, self_check).to_pretty()
 }
 
 pub use crate::saved::{save_case, SAVED_GROUP};

@@ -14,6 +14,7 @@
 use std::time::{Duration, Instant};
 
 pub mod operators;
+pub mod variables;
 
 use serde_json::{Map, Value};
 

@@ -18,6 +18,8 @@ const CASE_WIDTH: usize = 400;
 const FULL_GROUPS: usize = 8;
 /// Unexpected passes listed one per line; beyond, only their number.
 const UNEXPECTED_SHOWN: usize = 10;
+/// Variants (detailed keys) listed under a group shown in full; beyond, only their number.
+const VARIANTS_SHOWN: usize = 3;
 /// About how many lines the end of the report takes (invariants, counts, verdict).
 const SUMMARY_LINES: usize = 40;
 
@@ -37,10 +39,17 @@ pub fn grouped(report: &Report) -> String {
     let mut order: Vec<&Group> = failed_groups.clone();
     order.sort_by_key(|g| std::cmp::Reverse(g.count));
     // Lines per group shown in full, besides the explanation: header, key, labels, error,
-    // case (2), "explains", "more lines", first id, saved, other ids, blank. Fewer groups are
+    // case (2), "explains", "more lines", first id, saved, other ids, blank, and the variants
+    // with the line of how many more. Fewer groups are
     // shown in full (at least 2) when the one-line groups would not fit otherwise; what is
     // left of the budget goes to the explanations.
-    let fixed = 12;
+    let variant_lines_most = order
+        .iter()
+        .take(FULL_GROUPS)
+        .map(|g| variant_lines(g, VARIANTS_SHOWN).lines().count())
+        .max()
+        .unwrap_or(0);
+    let fixed = 12 + variant_lines_most;
     let room = LINE_BUDGET.saturating_sub(SUMMARY_LINES);
     let mut shown = order.len().min(FULL_GROUPS);
     while shown > 2 && shown * (fixed + 1) + (order.len() - shown) > room {
@@ -62,10 +71,11 @@ pub fn grouped(report: &Report) -> String {
         if n >= shown {
             let _ = writeln!(
                 out,
-                "GROUP {}/{} [{}] {}",
+                "GROUP {}/{} [{}] {}: {}",
                 n + 1,
                 order.len(),
                 group.count,
+                group.key,
                 headline(group)
             );
             continue;
@@ -197,6 +207,30 @@ fn invariants_within(run: &crate::invariants::through::InvariantRun, room: usize
     out
 }
 
+/// A group's variants (its cases' detailed keys), most frequent first: one line each, at most
+/// `most`, then how many more; nothing for a group of one variant (its key and minimal case
+/// say it all).
+pub fn variant_lines(group: &Group, most: usize) -> String {
+    if group.variants.len() < 2 {
+        return String::new();
+    }
+    let mut variants: Vec<&(String, usize)> = group.variants.iter().collect();
+    variants.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut out = String::new();
+    for (variant, n) in variants.iter().take(most) {
+        let _ = writeln!(out, "  variant [{n}] {}", truncate(variant, 120));
+    }
+    if variants.len() > most {
+        let rest: usize = variants.iter().skip(most).map(|(_, n)| n).sum();
+        let _ = writeln!(
+            out,
+            "  … {} more variants ({rest} cases)",
+            variants.len() - most
+        );
+    }
+    out
+}
+
 /// The group's cause and one example's answers in one line.
 pub fn headline(group: &Group) -> String {
     let mut line = format!(
@@ -262,6 +296,7 @@ fn describe_group(
         headline(group)
     );
     let _ = writeln!(out, "  key: {}", group.key);
+    out.push_str(&variant_lines(group, VARIANTS_SHOWN));
     let minimal_labels = if group.labels.is_empty() {
         "none".to_owned()
     } else {
@@ -390,6 +425,7 @@ mod tests {
                     shrunk: true,
                     labels: labels.clone(),
                     group: report.groups.get(index).map(|g| g.key.clone()),
+                    variant: None,
                 });
             }
         }

@@ -463,3 +463,21 @@ fn evaluate_answers_before_its_input_closes() {
     let _ = child.stdout.take().map(|mut s| s.read_to_string(&mut rest));
     assert!(rx.try_recv().is_err());
 }
+
+#[test]
+fn explain_into_a_closed_output_ends_quietly() {
+    // `iamconf explain --list-calls | head -c 10`: the reader is gone before the output is
+    // written. The command ends with its usual status, without a panic.
+    let mut child = Command::new(IAMCONF)
+        .args(["explain", "--list-calls", "--format", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

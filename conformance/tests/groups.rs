@@ -139,8 +139,8 @@ fn errors_group_by_message_and_shrinking_keeps_the_cause() {
     assert_eq!(
         failing_groups(&report),
         BTreeSet::from([
-            "rejects-valid:missing_field_at_line_#_column_#".to_owned(),
-            "rejects-valid:unsupported_condition_operator_in_statement_#".to_owned(),
+            "rejects-valid:missing_field".to_owned(),
+            "rejects-valid:unsupported_condition_operator_in_statement".to_owned(),
         ])
     );
     let problems = report["problems"].as_array().unwrap();
@@ -412,13 +412,197 @@ fn a_decision_joins_a_group_only_with_the_groups_cause() {
             .to_owned()
     };
     assert_eq!(group_of("a-prefix"), "-;applies-more");
-    assert_eq!(group_of("b-negated"), "negated,op:String;applies-more");
+    assert_eq!(group_of("b-negated"), "op:String;applies-more");
     assert_eq!(
         failing_groups(&report),
         BTreeSet::from([
             "-;applies-more".to_owned(),
-            "negated,op:String;applies-more".to_owned()
+            "op:String;applies-more".to_owned()
         ])
     );
+    // Each case's variant is its detailed key: the feature labels of its minimal case.
+    let variant_of = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p["id"].as_str().unwrap().contains(id))
+            .unwrap()["variant"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(variant_of("b-negated"), "negated,op:String;applies-more");
+    assert_eq!(variant_of("a-prefix"), "-;applies-more");
     assert_groups_are_the_minimal_cases_keys(&report);
+}
+
+/// A known-failures file written before root-cause keys names groups by their detailed keys
+/// (every feature label of the minimal case, `negated,op:String;applies-more`): those lines
+/// still list the cases (by their variant), so the run passes and no line is stale; a detailed
+/// key no case has is stale, as before. Today's list (`--write-known-failures`) names the
+/// root-cause groups and passes too.
+#[test]
+fn a_known_failures_file_naming_detailed_keys_still_matches() {
+    let corpus = two_causes_corpus("old-known");
+    let corpus = corpus.to_str().unwrap();
+    let dir = temp_dir("old-known-list");
+    let old = write(
+        &dir.join("old.txt"),
+        "group=-;applies-more iot:* reaches iotjobsdata:, tracked as #1\n\
+         group=negated,op:String;applies-more negated operators read as OR, tracked as #2\n",
+    );
+    let run = check(
+        &fixture("several-bugs"),
+        &["--corpus", corpus, "--known-failures", &old],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("STALE"), "{}", run.stdout);
+    let report = json_check(
+        &fixture("several-bugs"),
+        &["--corpus", corpus, "--known-failures", &old],
+    );
+    assert_eq!(report["expected_failures"], 2, "{report:#}");
+    assert_eq!(report["failed"], 0, "{report:#}");
+
+    let gone = write(
+        &dir.join("gone.txt"),
+        "group=-;applies-more tracked as #1\n\
+         group=negated,op:String;applies-more tracked as #2\n\
+         group=IfExists,negated,op:String;applies-more fixed in 1.2\n",
+    );
+    let run = check(
+        &fixture("several-bugs"),
+        &["--corpus", corpus, "--known-failures", &gone],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "STALE KNOWN FAILURE group=IfExists,negated,op:String;applies-more  fixed in 1.2"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let today = dir.join("today.txt");
+    let run = check(
+        &fixture("several-bugs"),
+        &[
+            "--corpus",
+            corpus,
+            "--write-known-failures",
+            today.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let list = std::fs::read_to_string(&today).unwrap();
+    let keys: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.strip_prefix("group="))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(keys, ["-;applies-more", "op:String;applies-more"], "{list}");
+    let run = check(
+        &fixture("several-bugs"),
+        &[
+            "--corpus",
+            corpus,
+            "--known-failures",
+            today.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+/// The human report of a run with hundreds of failures (`several-bugs`, seven bugs at once,
+/// over the golden corpus and generated cases) fits in about 150 lines and names every failure
+/// group by its key, in full or on one line; its groups are root causes, far fewer than the
+/// detailed keys (variants) of their cases.
+#[test]
+fn the_human_report_of_hundreds_of_failures_fits_two_screens_and_names_its_groups() {
+    let evaluator = fixture("several-bugs");
+    let args = [
+        "check",
+        "--evaluator",
+        evaluator.as_str(),
+        "--timeout",
+        "30",
+        "--no-invariants",
+        "--cases",
+        "50",
+    ];
+    let run_with = |extra: &[&str]| {
+        let output = Command::new(IAMCONF)
+            .args(args)
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        }
+    };
+    let report: Value = serde_json::from_str(&run_with(&["--format", "json"]).stdout).unwrap();
+    let failed = report["failed"].as_u64().unwrap();
+    assert!(failed >= 200, "{failed} failures");
+    let groups = failing_groups(&report);
+    let variants: BTreeSet<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "failed")
+        .map(|p| p["variant"].as_str().unwrap())
+        .collect();
+    assert!(
+        groups.len() < variants.len(),
+        "{} groups, {} variants: {groups:?}",
+        groups.len(),
+        variants.len()
+    );
+    // The human report of the same run (its groups may differ from the JSON run's where a
+    // shrink ran out of time, so it is checked against its own summary line).
+    let run = run_with(&[]);
+    assert_eq!(run.code, 1);
+    let text = &run.stdout;
+    let lines = text.lines().count();
+    assert!(lines <= 150, "{lines} lines:\n{text}");
+    let summary = text
+        .lines()
+        .find(|l| l.contains(" failed, ") && l.contains("failure group"))
+        .unwrap_or_else(|| panic!("no summary line:\n{text}"));
+    let number_before = |word: &str| -> usize {
+        let before = summary.split(word).next().unwrap();
+        before
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .find(|s| !s.is_empty())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let failed_here = number_before(" failed");
+    let groups_here = number_before(" failure group");
+    assert!(failed_here >= 200, "{summary}");
+    // Every group is named by its key: in full (`GROUP n/m ...` then `  key: KEY`) or on one
+    // line (`GROUP n/m [count] KEY: ...`).
+    let all = text.lines().collect::<Vec<_>>();
+    let mut named = BTreeSet::new();
+    for (i, line) in all.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("GROUP ") else {
+            continue;
+        };
+        assert!(
+            rest.starts_with(&format!("{}/{groups_here} ", named.len() + 1)),
+            "{line}\n{text}"
+        );
+        let key = match all.get(i + 1).and_then(|l| l.strip_prefix("  key: ")) {
+            Some(key) => key.to_owned(),
+            None => rest
+                .split_once("] ")
+                .and_then(|(_, after)| after.split_once(": "))
+                .map(|(key, _)| key.to_owned())
+                .unwrap_or_else(|| panic!("no key in `{line}`")),
+        };
+        assert!(!key.contains(' '), "{key}");
+        named.insert(key);
+    }
+    assert_eq!(named.len(), groups_here, "{text}");
 }

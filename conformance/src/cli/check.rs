@@ -239,11 +239,7 @@ pub(super) fn run(args: &CheckArgs) -> ExitCode {
     let problems: &[String] = self_checked.as_ref().map_or(&[], |c| c.problems.as_slice());
     let text = match args.format {
         CheckFormat::Human => {
-            let mut t = String::new();
-            for p in problems {
-                t.push_str(p);
-                t.push_str("\n\n");
-            }
+            let mut t = report::self_check_human(problems);
             if let Some(c) = &self_checked {
                 t.push_str(&format!(
                     "self-check: {} golden parse cases against the parser; {} self-checks of the parser and the reference over {} generated cases: {} problem{}\n",

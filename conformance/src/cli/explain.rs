@@ -1,6 +1,7 @@
 //! `iamconf explain`: the decision for one request, the statement that decided it, why every
 //! other statement did not apply, and the context keys the request lacked.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +9,7 @@ use iam_eval::{
     Context, ContextValue, Explanation, PolicySet, Request, StatementExplanation, Verdict,
 };
 use iam_policy::{LineIndex, ParseOptions, Policy};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::validate::read_limited;
 use super::Format;
@@ -37,6 +38,12 @@ pub(super) struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(super) format: Format,
+}
+
+/// Write `text` and a newline to standard output. A closed output (`iamconf explain | head`)
+/// ends the output quietly: `println!` would panic.
+pub(super) fn print_out(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 pub(super) fn usage(message: &str) -> ExitCode {
@@ -171,58 +178,113 @@ pub(super) fn human(files: &[Loaded], e: &Explanation) -> String {
     out
 }
 
-fn verdict_json(v: &Verdict) -> Value {
-    match v {
-        Verdict::Applies => json!({"kind": "applies"}),
-        Verdict::ActionNotMatched => json!({"kind": "action-not-matched"}),
-        Verdict::ResourceNotMatched => json!({"kind": "resource-not-matched"}),
-        Verdict::ConditionNotMet {
-            operator,
-            key,
-            request_values,
-            policy_values,
-        } => json!({
-            "kind": "condition-not-met",
-            "operator": operator,
-            "key": key,
-            "request_values": request_values,
-            "policy_values": policy_values,
-        }),
-        Verdict::Error(message) => json!({"kind": "error", "message": message}),
+/// What happened to one statement, as JSON: `{"kind": "applies"}`, ...
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum VerdictJson<'a> {
+    Applies,
+    ActionNotMatched,
+    ResourceNotMatched,
+    ConditionNotMet {
+        operator: &'a str,
+        key: &'a str,
+        request_values: Option<&'a [String]>,
+        policy_values: &'a [String],
+    },
+    Error {
+        message: &'a str,
+    },
+}
+
+impl<'a> VerdictJson<'a> {
+    fn new(v: &'a Verdict) -> Self {
+        match v {
+            Verdict::Applies => VerdictJson::Applies,
+            Verdict::ActionNotMatched => VerdictJson::ActionNotMatched,
+            Verdict::ResourceNotMatched => VerdictJson::ResourceNotMatched,
+            Verdict::ConditionNotMet {
+                operator,
+                key,
+                request_values,
+                policy_values,
+            } => VerdictJson::ConditionNotMet {
+                operator,
+                key,
+                request_values: request_values.as_deref(),
+                policy_values,
+            },
+            Verdict::Error(message) => VerdictJson::Error { message },
+        }
     }
 }
 
-fn json_output(files: &[Loaded], e: &Explanation) -> String {
-    format!("{:#}", json_value(files, e))
+#[derive(Serialize)]
+struct MatchedJson<'a> {
+    policy: usize,
+    statement: usize,
+    sid: Option<&'a str>,
 }
 
-/// The explanation as a JSON object.
-pub(super) fn json_value(files: &[Loaded], e: &Explanation) -> Value {
-    let r = &e.response;
-    let statements: Vec<Value> = e
-        .statements
-        .iter()
-        .map(|s| {
-            json!({
-                "file": files.get(s.policy).map(|f| f.name.clone()),
-                "policy": s.policy,
-                "statement": s.statement,
-                "sid": s.sid,
-                "effect": s.effect.as_str(),
-                "line": s.origin.map(|p| p.line),
-                "column": s.origin.map(|p| p.column),
-                "decided": r.matched.iter().any(|m| m.policy == s.policy && m.statement == s.statement),
-                "verdict": verdict_json(&s.verdict),
+#[derive(Serialize)]
+struct StatementJson<'a> {
+    file: Option<&'a str>,
+    policy: usize,
+    statement: usize,
+    sid: Option<&'a str>,
+    effect: &'static str,
+    line: Option<usize>,
+    column: Option<usize>,
+    decided: bool,
+    verdict: VerdictJson<'a>,
+}
+
+/// The explanation as JSON (`iamconf explain --format json`; each check of `--call`).
+#[derive(Serialize)]
+pub(super) struct ExplanationJson<'a> {
+    decision: &'static str,
+    matched: Vec<MatchedJson<'a>>,
+    missing_keys: Vec<&'a str>,
+    errors: Vec<String>,
+    statements: Vec<StatementJson<'a>>,
+}
+
+impl<'a> ExplanationJson<'a> {
+    pub(super) fn new(files: &'a [Loaded], e: &'a Explanation) -> Self {
+        let r = &e.response;
+        let statements = e
+            .statements
+            .iter()
+            .map(|s| StatementJson {
+                file: files.get(s.policy).map(|f| f.name.as_str()),
+                policy: s.policy,
+                statement: s.statement,
+                sid: s.sid.as_deref(),
+                effect: s.effect.as_str(),
+                line: s.origin.map(|p| p.line),
+                column: s.origin.map(|p| p.column),
+                decided: r
+                    .matched
+                    .iter()
+                    .any(|m| m.policy == s.policy && m.statement == s.statement),
+                verdict: VerdictJson::new(&s.verdict),
             })
-        })
-        .collect();
-    json!({
-        "decision": r.decision.map_or("error", |d| d.as_protocol_str()),
-        "matched": r.matched.iter().map(|m| json!({"policy": m.policy, "statement": m.statement, "sid": m.sid.as_deref()})).collect::<Vec<_>>(),
-        "missing_keys": r.missing_keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
-        "errors": r.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "statements": statements,
-    })
+            .collect();
+        Self {
+            decision: r.decision.map_or("error", |d| d.as_protocol_str()),
+            matched: r
+                .matched
+                .iter()
+                .map(|m| MatchedJson {
+                    policy: m.policy,
+                    statement: m.statement,
+                    sid: m.sid.as_deref(),
+                })
+                .collect(),
+            missing_keys: r.missing_keys.iter().map(AsRef::as_ref).collect(),
+            errors: r.errors.iter().map(ToString::to_string).collect(),
+            statements,
+        }
+    }
 }
 
 /// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the
@@ -245,7 +307,7 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let files = match load(&args.policies) {
         Ok(f) => f,
         Err(e) => {
-            println!("decision: error\n{e}");
+            print_out(&format!("decision: error\n{e}"));
             return ExitCode::from(1);
         }
     };
@@ -253,9 +315,11 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let explanation = set.explain(&request);
     let text = match args.format {
         Format::Human => human(&files, &explanation),
-        Format::Json => json_output(&files, &explanation),
+        Format::Json => {
+            iam_conformance::report::pretty_json(&ExplanationJson::new(&files, &explanation))
+        }
     };
-    println!("{}", text.trim_end());
+    print_out(text.trim_end());
     if explanation.response.decision.is_some() {
         ExitCode::SUCCESS
     } else {

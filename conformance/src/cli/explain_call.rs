@@ -3,12 +3,15 @@
 
 use std::process::ExitCode;
 
+use iam_conformance::report::pretty_json;
 use iam_eval::call::{Call, CheckReason, ExpandedCall, ParamValue, Rendered};
 use iam_eval::{Explanation, PolicySet};
 use iam_policy::catalog::operations::{self, Operation, ParamKind};
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::explain::{context, human, json_value, load, usage, ExplainArgs, Loaded};
+use super::explain::{
+    context, human, load, print_out, usage, ExplainArgs, ExplanationJson, Loaded,
+};
 use super::Format;
 
 /// The options of a call (flattened into `iamconf explain`).
@@ -130,32 +133,49 @@ fn human_call(
     out
 }
 
-fn json_call(
-    files: &[Loaded],
-    call: &ExpandedCall,
-    decision: Option<iam_eval::Decision>,
-    explanations: &[Explanation],
-) -> Value {
-    let checks: Vec<Value> = call
-        .checks
-        .iter()
-        .zip(explanations)
-        .map(|(check, e)| {
-            let mut value = json_value(files, e);
-            if let Value::Object(object) = &mut value {
-                object.insert("action".into(), Value::from(check.request.action()));
-                object.insert("resource".into(), Value::from(check.request.resource()));
-                object.insert("why".into(), Value::from(reason(check.reason)));
-            }
-            value
-        })
-        .collect();
-    json!({
-        "decision": decision_word(decision),
-        "operation": call.operation.name,
-        "action": call.operation.action,
-        "checks": checks,
-    })
+/// A call's explanation as JSON: each check is an explanation with what was checked and why.
+#[derive(Serialize)]
+struct CallJson<'a> {
+    decision: &'static str,
+    operation: &'static str,
+    action: &'static str,
+    checks: Vec<CheckJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    explanation: ExplanationJson<'a>,
+    action: &'a str,
+    resource: &'a str,
+    why: String,
+}
+
+impl<'a> CallJson<'a> {
+    fn new(
+        files: &'a [Loaded],
+        call: &'a ExpandedCall,
+        decision: Option<iam_eval::Decision>,
+        explanations: &'a [Explanation],
+    ) -> Self {
+        let checks = call
+            .checks
+            .iter()
+            .zip(explanations)
+            .map(|(check, e)| CheckJson {
+                explanation: ExplanationJson::new(files, e),
+                action: check.request.action(),
+                resource: check.request.resource(),
+                why: reason(check.reason),
+            })
+            .collect();
+        Self {
+            decision: decision_word(decision),
+            operation: call.operation.name,
+            action: call.operation.action,
+            checks,
+        }
+    }
 }
 
 /// Explain a call. Exit 0 when a decision was reached, 1 when the policies are rejected or a
@@ -178,7 +198,7 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let files = match load(&args.policies) {
         Ok(f) => f,
         Err(e) => {
-            println!("decision: error\n{e}");
+            print_out(&format!("decision: error\n{e}"));
             return ExitCode::from(1);
         }
     };
@@ -186,14 +206,9 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
     let (decision, explanations) = set.explain_call(&expanded);
     let text = match args.format {
         Format::Human => human_call(&files, &expanded, decision, &explanations),
-        Format::Json => {
-            format!(
-                "{:#}",
-                json_call(&files, &expanded, decision, &explanations)
-            )
-        }
+        Format::Json => pretty_json(&CallJson::new(&files, &expanded, decision, &explanations)),
     };
-    println!("{}", text.trim_end());
+    print_out(text.trim_end());
     if decision.is_some() {
         ExitCode::SUCCESS
     } else {
@@ -214,13 +229,38 @@ fn kind_words(kind: &ParamKind) -> String {
     }
 }
 
-fn operation_json(o: &Operation) -> Value {
-    let params: Vec<Value> = o
-        .params
-        .iter()
-        .map(|p| json!({"name": p.name, "required": p.required, "kind": kind_words(&p.kind)}))
-        .collect();
-    json!({"operation": o.name, "action": o.action, "params": params})
+/// An operation as `--list-calls --format json` lists it.
+#[derive(Serialize)]
+struct OperationJson {
+    operation: &'static str,
+    action: &'static str,
+    params: Vec<ParamJson>,
+}
+
+#[derive(Serialize)]
+struct ParamJson {
+    name: &'static str,
+    required: bool,
+    kind: String,
+}
+
+impl OperationJson {
+    fn new(o: &Operation) -> Self {
+        let params = o
+            .params
+            .iter()
+            .map(|p| ParamJson {
+                name: p.name,
+                required: p.required,
+                kind: kind_words(&p.kind),
+            })
+            .collect();
+        Self {
+            operation: o.name,
+            action: o.action,
+            params,
+        }
+    }
 }
 
 /// `--list-calls`: every operation, its action and its parameters (`*` marks required ones).
@@ -228,10 +268,8 @@ pub(super) fn list(format: Format) -> ExitCode {
     let all = operations::operations();
     let text = match format {
         Format::Json => {
-            format!(
-                "{:#}",
-                Value::Array(all.iter().map(operation_json).collect())
-            )
+            let operations: Vec<OperationJson> = all.iter().map(OperationJson::new).collect();
+            pretty_json(&operations)
         }
         Format::Human => {
             let mut out = String::from(
@@ -250,6 +288,6 @@ pub(super) fn list(format: Format) -> ExitCode {
             out
         }
     };
-    println!("{}", text.trim_end());
+    print_out(text.trim_end());
     ExitCode::SUCCESS
 }

@@ -72,14 +72,7 @@ pub(super) fn run(args: &MergeArgs) -> ExitCode {
         }
     }
     let text = match args.format {
-        MergeFormat::Human => {
-            let mut t = String::new();
-            for p in problems {
-                t.push_str(p);
-                t.push_str("\n\n");
-            }
-            t + &report::human(report)
-        }
+        MergeFormat::Human => report::self_check_human(problems) + &report::human(report),
         MergeFormat::Json => report::json_report_with(report, Some(problems)),
         MergeFormat::Junit => junit::junit(report),
         MergeFormat::KnownFailures => known_failures(report),

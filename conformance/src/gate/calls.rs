@@ -152,6 +152,7 @@ fn run_call(
         shrunk: false,
         labels: vec![FEATURE.to_owned()],
         group: None,
+        variant: None,
     };
     let reading = call_checks(config);
     let lines = match case.check_lines_under(reading) {
@@ -253,10 +254,13 @@ fn run_call(
             group(oracle, report, &mut outcome, &line, &expected, answer);
         }
     }
-    let known = config
-        .known_failures
-        .iter()
-        .find(|k| k.matches(&case.id, outcome.group.as_deref()));
+    let known = config.known_failures.iter().find(|k| {
+        k.matches(
+            &case.id,
+            outcome.group.as_deref(),
+            outcome.variant.as_deref(),
+        )
+    });
     outcome.status = match (failed, known) {
         (false, None) => Status::Passed,
         (false, Some(k)) => Status::UnexpectedPass(k.reason.clone()),
@@ -281,6 +285,11 @@ fn group(
     let reference_answer = oracle.answer(line);
     let mut labels = case_labels(line, &reference_answer, &[]);
     labels.push(FEATURE.to_owned());
+    labels.extend(groups::root::deciding_family(
+        oracle,
+        line,
+        combined.verdict.word(),
+    ));
     labels.sort();
     labels.dedup();
     // The reference's answer the group is keyed by: the shown check's, or (no check
@@ -307,9 +316,10 @@ fn group(
             reference: reference_error.as_deref(),
         },
     );
+    let variant = groups::variant_of(&labels, &reference, combined);
     let index = match found {
         Some(i) => {
-            groups::join(&mut report.groups, i, &outcome.id);
+            groups::join(&mut report.groups, i, &outcome.id, &variant);
             i
         }
         None => {
@@ -326,5 +336,7 @@ fn group(
         }
     };
     outcome.group = report.groups.get(index).map(|g| g.key.clone());
+    outcome.variant = Some(variant);
+    labels.retain(|l| !l.starts_with(groups::root::DECIDES));
     outcome.labels = labels;
 }

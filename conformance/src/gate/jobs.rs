@@ -45,7 +45,8 @@ mod invariant_jobs;
 use grouping::group_and_shrink;
 
 /// Most tries, after a shrink, at dropping an operator's set qualifier or `IfExists` the
-/// disagreement does not need ([`crate::shrink::operators`]).
+/// disagreement does not need ([`crate::shrink::operators`]), and at writing out a policy
+/// variable it does not need ([`crate::shrink::variables`]).
 const MODIFIER_TRIES: usize = 8;
 
 /// How many results a job may queue ahead of the report.
@@ -120,12 +121,20 @@ impl<'a> Plan<'a> {
             .take_while(move |p| *p < self.end)
     }
 
-    /// The first known failure that lists the case, by its id or its failure group.
-    fn known_failure(&self, id: &str, group: Option<&str>) -> Option<&'a KnownFailure> {
+    /// The known-failures line that lists the case `id`, its group, or its variant inside the
+    /// group (its detailed key, which older lists name).
+    fn known_failure(
+        &self,
+        id: &str,
+        group: Option<&str>,
+        variant: Option<&str>,
+    ) -> Option<&'a KnownFailure> {
         self.known
             .iter()
             .find(|(over_groups, glob, _)| match (over_groups, group) {
-                (true, Some(group)) => glob.is_match(group),
+                (true, Some(group)) => {
+                    glob.is_match(group) || variant.is_some_and(|v| glob.is_match(v))
+                }
                 (true, None) => false,
                 (false, _) => glob.is_match(id),
             })
@@ -224,7 +233,7 @@ fn judge(
             agrees,
         })
     });
-    let status = match (&difference, plan.known_failure(&case.id, None)) {
+    let status = match (&difference, plan.known_failure(&case.id, None, None)) {
         (None, None) => {
             let labels = if config.count_labels {
                 case_labels(case, &reference, implementation_defined)
@@ -253,6 +262,7 @@ fn judge(
                 shrunk: false,
                 labels: case_labels(case, &reference, implementation_defined),
                 group: None,
+                variant: None,
             },
             disagrees: difference.is_some(),
             case: case.clone(),
@@ -682,6 +692,9 @@ fn shrink_share(
         // Each attempt gets its own id: ids are unique within a run (the protocol), and an
         // evaluator may rely on that.
         let mut attempt = 0usize;
+        // Whether a smaller case must also disagree under every other reading of every point
+        // (see below), not only under the case's own points.
+        let every_point = std::cell::Cell::new(false);
         let mut interesting = |smaller: &CaseLine| -> Result<bool, CandidateFailure> {
             attempt += 1;
             let mut probe = smaller.clone();
@@ -701,11 +714,37 @@ fn shrink_share(
                 (&problem.reference, &problem.answer),
                 (&reference, &answer),
                 config,
-            ) && !agreements(&set, &answer, config).contains(&true))
+            ) && !agreements(&set, &answer, config).contains(&true)
+                && (!every_point.get()
+                    || !agreements(
+                        &readings.answers(&mut oracle, &probe, Point::ALL),
+                        &answer,
+                        config,
+                    )
+                    .contains(&true)))
         };
-        let shrunk = shrink_within(&problem.case, limits, &mut interesting).and_then(|s| {
-            crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, &mut interesting)
-        });
+        let shrink = |interesting: &mut dyn FnMut(&CaseLine) -> Result<bool, CandidateFailure>| {
+            shrink_within(&problem.case, limits, interesting)
+                .and_then(|s| {
+                    crate::shrink::operators::drop_modifiers(s.case, MODIFIER_TRIES, interesting)
+                })
+                .and_then(|case| {
+                    crate::shrink::variables::resolve_variables(case, MODIFIER_TRIES, interesting)
+                })
+        };
+        let mut shrunk = shrink(&mut interesting);
+        // A smaller case may come to depend on a point the case did not (a wildcard left alone
+        // in an ARN's service segment, ...), and disagree only because the candidate reads
+        // that point another permitted way: then shrink again, keeping only smaller cases that
+        // no reading of any point explains (rare, so the dearer check runs only then).
+        if let Ok(minimal) = &shrunk {
+            every_point.set(true);
+            match interesting(minimal) {
+                Ok(true) => {}
+                Ok(false) => shrunk = shrink(&mut interesting),
+                Err(failure) => shrunk = Err(failure),
+            }
+        }
         let (minimal, failure) = match shrunk {
             Ok(minimal) => (minimal, None),
             // Keep the disagreement found so far; this candidate answers no more.

@@ -287,7 +287,7 @@ pub(crate) fn short_arn_request_value(case: &FamilyCase, draft: &mut Draft) {
     let aim = case.aim();
     let condition = json!({ operator: { key: pattern } });
     draft.policies = vec![document(vec![case.statement(aim, Some(condition))])];
-    if aim.applies() && request != ABSENT && request.matches(':').count() < 5 {
+    if aim.applies() && request != ABSENT && iam_policy::arn::split(request, false).is_none() {
         draft.tags.push("ID-21");
     }
 }

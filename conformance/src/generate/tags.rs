@@ -445,7 +445,8 @@ fn ip_tags(ranges: &[String], addresses: &[String], tags: &mut Vec<&'static str>
 /// Whether folding the case of the ARN head (partition, service, region) changes whether
 /// the first four components of some pattern match some request value (ID-6).
 fn arn_head_differs(patterns: &[String], values: &[String]) -> bool {
-    let head = |text: &str| -> String { text.split(':').take(4).collect::<Vec<_>>().join(":") };
+    let head =
+        |text: &str| -> String { arn::components(text).take(4).collect::<Vec<_>>().join(":") };
     patterns.iter().any(|p| {
         let p_head = head(p);
         let tokens = tokenize(&p_head);

@@ -190,10 +190,43 @@ pub(super) fn feature_labels(labels: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The group key of a disagreement: `labels` are the (shrunk) case's labels, `expected` and
-/// `got` the two verdict words, `errors` the candidate's and the reference's error messages,
-/// masked ([`crate::labels::mask_message`]), where they answered one.
+/// The group key of a disagreement, its root cause ([`super::root`]): `labels` are the
+/// (shrunk) case's labels, `expected` and `got` the two verdict words, `errors` the
+/// candidate's and the reference's error messages, masked ([`crate::labels::mask_message`]),
+/// where they answered one. An error is keyed by the stem of its message, a rejected document
+/// by the family of its codes, a decision by its deciding element and direction.
 pub fn cause_key(labels: &[String], expected: &str, got: &str, errors: Errors<'_>) -> String {
+    let candidate_errs = got == "error" && expected != "error";
+    let reference_errs = expected == "error" && got != "error";
+    if candidate_errs {
+        return format!(
+            "{REJECTS_VALID}{}",
+            super::root::message_stem(errors.candidate.unwrap_or(""))
+        );
+    }
+    if reference_errs {
+        return match code_family(labels.iter().map(String::as_str)) {
+            Some(family) => format!("{ACCEPTS_INVALID}{family}"),
+            None => format!(
+                "{ACCEPTS_UNREADABLE_REQUEST}{}",
+                super::root::reference_stem(errors.reference.unwrap_or(""))
+            ),
+        };
+    }
+    format!(
+        "{};{}",
+        super::root::deciding_element(labels),
+        direction(expected, got)
+    )
+}
+
+/// The detailed key of a disagreement, its variant inside its group (and the group key of
+/// iamconf before root-cause keys, which known-failures files may still name): `labels` are
+/// the (shrunk) case's labels, `expected` and `got` the two verdict words, `errors` the
+/// candidate's and the reference's error messages, masked ([`crate::labels::mask_message`]),
+/// where they answered one. For a decision, every feature label of the case and the
+/// direction; for an error, its whole message.
+pub fn detailed_key(labels: &[String], expected: &str, got: &str, errors: Errors<'_>) -> String {
     let Errors {
         candidate: candidate_error,
         reference: reference_error,
@@ -215,7 +248,10 @@ pub fn cause_key(labels: &[String], expected: &str, got: &str, errors: Errors<'_
             ),
         };
     }
-    let features = feature_labels(labels);
+    let features: Vec<String> = feature_labels(labels)
+        .into_iter()
+        .filter(|l| !l.starts_with(super::root::DECIDES))
+        .collect();
     let labels_part = if features.is_empty() {
         "-".to_owned()
     } else {
@@ -224,7 +260,8 @@ pub fn cause_key(labels: &[String], expected: &str, got: &str, errors: Errors<'_
     format!("{labels_part};{}", direction(expected, got))
 }
 
-/// For a decision group's key, its labels and direction; `None` for the other causes.
+/// For a decision group's key (or a detailed key), its labels (the deciding element's parts,
+/// or every feature label) and direction; `None` for the other causes.
 pub fn decision_parts(key: &str) -> Option<(Vec<&str>, &str)> {
     if key.starts_with(REJECTS_VALID)
         || key.starts_with(ACCEPTS_INVALID)
@@ -233,11 +270,10 @@ pub fn decision_parts(key: &str) -> Option<(Vec<&str>, &str)> {
         return None;
     }
     let (labels, direction) = key.rsplit_once(';')?;
-    let labels = if labels == "-" || labels.is_empty() {
-        Vec::new()
-    } else {
-        labels.split(',').collect()
-    };
+    let labels = labels
+        .split([',', '+'])
+        .filter(|l| !l.is_empty() && *l != "-")
+        .collect();
     Some((labels, direction))
 }
 
@@ -264,7 +300,7 @@ pub fn describe_key(key: &str) -> String {
                 _ => "the reference's decision, but the deciding statements or the golden expectation differ",
             };
             let labels = if labels.is_empty() {
-                "no feature label".to_owned()
+                "Action and Resource only (no condition, NotAction or NotResource)".to_owned()
             } else {
                 labels.join(" ")
             };
@@ -298,7 +334,7 @@ mod tests {
                 "check #: policy #: unsupported `…` at #; check #: policy #: unsupported",
             )),
         );
-        assert_eq!(one, "rejects-valid:unsupported_at_#");
+        assert_eq!(one, "rejects-valid:unsupported");
         assert_eq!(one, other);
         assert_ne!(
             one,
@@ -362,7 +398,7 @@ mod tests {
         };
         assert_eq!(
             duplicate(("error", "allowed")),
-            "accepts-unreadable-request:context_key_duplicates_:_context_keys_are_case-insensitive"
+            "accepts-unreadable-request:context_key_duplicates"
         );
         assert_eq!(
             duplicate(("error", "allowed")),
@@ -421,8 +457,83 @@ mod tests {
             decision_parts("op:IpAddress,negated;applies-less"),
             Some((vec!["op:IpAddress", "negated"], "applies-less"))
         );
+        assert_eq!(
+            decision_parts("op:Bool+op:IpAddress+variables;applies-more"),
+            Some((vec!["op:Bool", "op:IpAddress", "variables"], "applies-more"))
+        );
+        assert_eq!(
+            decision_parts("-;applies-more"),
+            Some((vec![], "applies-more"))
+        );
         assert_eq!(decision_parts("rejects-valid:x;y"), None);
         assert_eq!(decision_parts("accepts-invalid:condition"), None);
+    }
+
+    #[test]
+    fn cases_that_differ_only_by_a_qualifier_share_a_root_cause_and_keep_their_variant() {
+        let key = |labels: &[&str]| {
+            cause_key(
+                &strings(labels),
+                "implicitDeny",
+                "allowed",
+                Errors::default(),
+            )
+        };
+        let detailed = |labels: &[&str]| {
+            detailed_key(
+                &strings(labels),
+                "implicitDeny",
+                "allowed",
+                Errors::default(),
+            )
+        };
+        let plain = ["op:IpAddress"];
+        let qualified: &[&[&str]] = &[
+            &["negated", "op:IpAddress"],
+            &["ForAnyValue", "IfExists", "op:IpAddress"],
+            &["IPv6", "op:IpAddress", "context:multivalued", "resource:*"],
+            &["ID-9", "IPv6", "op:IpAddress"],
+            &["Deny", "op:IpAddress", "policies:many"],
+        ];
+        for labels in qualified {
+            assert_eq!(key(labels), key(&plain), "{labels:?}");
+            assert_eq!(key(labels), "op:IpAddress;applies-more");
+        }
+        // Their variants stay apart (the shape labels aside).
+        assert_eq!(
+            detailed(&["ID-9", "IPv6", "op:IpAddress"]),
+            "ID-9,IPv6,op:IpAddress;applies-more"
+        );
+        assert_ne!(detailed(&["negated", "op:IpAddress"]), detailed(&plain));
+        // Another deciding family, a second family, or a policy variable is another cause;
+        // so is the other direction.
+        assert_ne!(key(&["op:Bool"]), key(&plain));
+        assert_ne!(key(&["op:String"]), key(&["op:Numeric"]));
+        assert_eq!(
+            key(&["op:Bool", "op:IpAddress"]),
+            "op:Bool+op:IpAddress;applies-more"
+        );
+        assert_ne!(key(&["op:Bool", "op:IpAddress"]), key(&["op:Bool"]));
+        assert_eq!(key(&["op:String", "variables"]), "variables;applies-more");
+        // StringLike is a String operator (AWS's families), kept apart in the variant.
+        assert_eq!(key(&["op:StringLike"]), key(&["op:String"]));
+        assert_ne!(detailed(&["op:StringLike"]), detailed(&["op:String"]));
+        assert_ne!(
+            key(&plain),
+            cause_key(
+                &strings(&plain),
+                "allowed",
+                "implicitDeny",
+                Errors::default()
+            )
+        );
+        // Without a condition, NotResource, then NotAction, then Action and Resource decide.
+        assert_eq!(
+            key(&["NotAction", "NotResource"]),
+            "NotResource;applies-more"
+        );
+        assert_eq!(key(&["NotAction", "resource:*"]), "NotAction;applies-more");
+        assert_eq!(key(&["ID-15", "resource:*"]), "-;applies-more");
     }
 
     #[test]
@@ -437,6 +548,6 @@ mod tests {
         );
         assert_eq!(error_slug("no.resource.types"), "no.resource.types");
         assert!(describe_key("accepts-invalid:condition").contains("condition errors"));
-        assert!(describe_key("-;applies-less").contains("no feature label"));
+        assert!(describe_key("-;applies-less").contains("Action and Resource only"));
     }
 }

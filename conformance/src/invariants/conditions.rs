@@ -326,7 +326,7 @@ fn decisive_variable(case: &CaseLine, eval: &mut Eval<'_>) -> Result<(), String>
     };
     if name.is_empty()
         || name.contains(['*', '?', '$', '{', '}'])
-        || resource.matches(':').count() != 5
+        || iam_policy::arn::split(resource, false).is_none_or(|[.., part]| part.contains(':'))
     {
         return Ok(());
     }

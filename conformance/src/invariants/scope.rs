@@ -99,7 +99,7 @@ pub fn request_in_catalog(request: &RequestLine) -> bool {
     let resource_fits = if info.resources.is_empty() {
         request.resource == "*"
     } else {
-        request.resource.matches(':').count() >= 5
+        arn::split(&request.resource, false).is_some()
             && catalog::takes_arn(info, &request.resource) == Some(true)
     };
     resource_fits
@@ -211,8 +211,8 @@ fn arn_pair_points(pattern: &str, value: &str, found: &mut BTreeSet<&'static str
 }
 
 /// Whether the partition, service or region of an ARN has an upper-case letter.
-fn head_not_lowercase(arn: &str) -> bool {
-    arn.splitn(5, ':')
+fn head_not_lowercase(text: &str) -> bool {
+    arn::components(text)
         .take(4)
         .any(|part| part.chars().any(char::is_uppercase))
 }
@@ -451,7 +451,7 @@ fn condition_points(
                 Family::Date if digits_only(v) => {
                     found.insert("ID-14");
                 }
-                Family::Arn if v.matches(':').count() < 5 => {
+                Family::Arn if arn::split(v, false).is_none() => {
                     found.insert("ID-21");
                 }
                 _ => {}

@@ -1,12 +1,11 @@
-//! The invariants' part of a gate report: for people, as JSON, as JUnit test cases.
+//! The invariants' part of a gate report: for people and as JUnit test cases (the JSON report's
+//! layout, this part included, is `crate::report::wire`).
 
 use std::fmt::Write as _;
 
 use iam_policy::text::indent;
-use serde_json::{json, Value};
 
 use super::through::{InvariantRun, Violation};
-use crate::protocol::CaseLine;
 
 fn pretty(case: &crate::protocol::CaseLine) -> String {
     format!("{:#}", case.report_json())
@@ -91,35 +90,4 @@ pub fn human(run: &InvariantRun) -> String {
         );
     }
     out
-}
-
-/// The invariants as JSON.
-pub fn json(run: &InvariantRun) -> Value {
-    json!({
-        "generated": run.generated,
-        "base_cases": run.base_cases(),
-        "out_of_scope": run.out_of_scope,
-        "sent": run.sent,
-        "cut_short": run.cut_short,
-        "tallies": run.tallies.iter().map(|t| json!({
-            "name": t.name, "base_cases": t.base_cases, "variants": t.variants,
-            "violations": t.violations,
-        })).collect::<Vec<_>>(),
-        "known": run.known.iter().map(|(name, reason)| json!({
-            "name": name, "reason": reason,
-        })).collect::<Vec<_>>(),
-        "violations": run.violations.iter().map(|v| json!({
-            "invariant": v.invariant,
-            "claim": v.claim,
-            "message": v.message,
-            "base_id": v.base_id,
-            "base_index": v.base_index,
-            "base": v.base.report_json(),
-            "shrunk": v.shrunk,
-            "base_answer": v.base_answer,
-            "variant": v.variant.as_ref().map(CaseLine::report_json),
-            "variant_answer": v.variant_answer,
-            "reference": v.reference,
-        })).collect::<Vec<_>>(),
-    })
 }

@@ -54,7 +54,7 @@ pub(crate) enum ConditionError {
 impl std::fmt::Display for ConditionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConditionError::Unreadable(error) => f.write_str(&error.message),
+            ConditionError::Unreadable(error) => error.fmt(f),
             ConditionError::Reading(_, message) => f.write_str(message),
         }
     }

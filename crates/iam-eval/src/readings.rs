@@ -157,10 +157,9 @@ mod tests {
         #[case] value: &str,
         #[case] want: bool,
     ) {
-        let globs: [Glob; 6] = {
-            let mut parts = pattern.splitn(6, ':');
-            std::array::from_fn(|_| Glob::new(parts.next().unwrap(), GlobSyntax::Text))
-        };
+        let globs: [Glob; 6] = iam_policy::arn::split(pattern, false)
+            .unwrap()
+            .map(|part| Glob::new(part, GlobSyntax::Text));
         assert_eq!(arn_folded(&globs, value), want);
     }
 

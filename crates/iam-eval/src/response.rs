@@ -143,7 +143,7 @@ impl EvaluationError {
     /// cannot be read as the condition needs.
     pub fn unreadable_value(policy: usize, statement: usize, key: &str, error: ValueError) -> Self {
         Self {
-            message: error.message.clone(),
+            message: error.to_string(),
             kind: EvaluationErrorKind::UnreadableValue(error),
             policy,
             statement: Some(statement),

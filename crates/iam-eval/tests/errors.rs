@@ -46,7 +46,7 @@ fn an_unreadable_value_names_its_type_text_and_place() {
         (error.policy, error.statement, error.key.as_deref()),
         (0, Some(1), Some("iot:JobCount"))
     );
-    assert_eq!(error.message, value.message);
+    assert_eq!(error.message, value.to_string());
     assert!(
         error.message.starts_with("`five` is not a number"),
         "{error}"

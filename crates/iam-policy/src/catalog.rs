@@ -91,6 +91,7 @@ mod data;
 mod keys;
 pub mod operations;
 mod realism;
+use crate::text::cmp_folded;
 use data::{ACTIONS, DESCRIPTIONS, IOT_ACTION_NAMES, RESOURCE_TYPES};
 pub use keys::{action_receives_key, condition_key, condition_keys, KeyInfo, KeyScope, KeyType};
 pub use realism::{outside_catalog, value_fits, ContextShape, OutsideCatalog};
@@ -147,13 +148,6 @@ fn iot_names() -> &'static IotNames {
             folded_sorted,
         }
     })
-}
-
-/// Compares ASCII case-insensitively, without allocating.
-fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Whether `name` is an `iot` action name of the snapshot (case-insensitive).

@@ -355,10 +355,34 @@ impl<'a> Parser<'a> {
     /// The text of a token for a message: backticked, control characters escaped, truncated.
     /// Nothing is formatted until a message is (the parser asks for it on every token).
     fn found(&self, kind: Kind, span: Span) -> Found<'a> {
+        let text = self.text.get(span.start..span.end);
+        debug_assert!(text.is_some(), "token span {span:?} is not in the text");
         Found {
             eof: kind == Kind::Eof,
-            text: self.text.get(span.start..span.end).unwrap_or(""),
+            // Message text only: every `found` is quoted in an error that is reported anyway.
+            text: text.unwrap_or(""),
         }
+    }
+
+    /// The text of a token that becomes part of the document (a number, a bareword, an
+    /// unquoted key). The lexer's spans lie in the text and on char boundaries (it stops at
+    /// ASCII delimiters); a span that does not is a bug in iamconf, which `debug_assert!`s
+    /// and, in release, is an error that rejects the document: never an empty token read
+    /// as if it were the input.
+    fn token_text(&mut self, span: Span) -> &'a str {
+        if let Some(text) = self.text.get(span.start..span.end) {
+            return text;
+        }
+        debug_assert!(false, "token span {span:?} is not in the text");
+        self.lex.diagnostics.push(Diagnostic::new(
+            Code::JsonSyntax,
+            span,
+            format!(
+                "internal error (a bug in iamconf): the token at bytes {}..{} is not in the text",
+                span.start, span.end
+            ),
+        ));
+        ""
     }
 
     // ----- the parser proper -----
@@ -405,7 +429,7 @@ impl<'a> Parser<'a> {
                     Kind::False => Entry::Bool(false),
                     Kind::Null => Entry::Null,
                     Kind::Word => self.bareword(tok.span),
-                    _ => Entry::Number(self.text.get(span.start..span.end).unwrap_or("")),
+                    _ => Entry::Number(self.token_text(span)),
                 };
                 if tok.unterminated {
                     self.suppress = true;
@@ -453,7 +477,7 @@ impl<'a> Parser<'a> {
 
     /// The value a bareword stands for, reporting it.
     fn bareword(&mut self, span: Span) -> Entry<'a> {
-        let text: &'a str = self.text.get(span.start..span.end).unwrap_or("");
+        let text: &'a str = self.token_text(span);
         let shown = quote(text);
         let lower = text.to_ascii_lowercase();
         let (value, message, help) = match lower.as_str() {
@@ -523,7 +547,7 @@ impl<'a> Parser<'a> {
                     }
                     tok.text
                 } else {
-                    let raw: &'a str = self.text.get(span.start..span.end).unwrap_or("");
+                    let raw: &'a str = self.token_text(span);
                     let help = format!("write the key in double quotes: `\"{raw}\"`");
                     self.error(
                         span,

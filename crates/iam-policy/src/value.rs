@@ -49,44 +49,10 @@ impl Instant {
     }
 }
 
-/// The type a value was to be read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ValueKind {
-    /// A `Numeric...` value ([`parse_number`]).
-    Number,
-    /// A `Date...` value ([`parse_instant`]).
-    Date,
-    /// A `Bool` or `Null` value ([`parse_bool`]).
-    Bool,
-    /// A policy's IP range ([`parse_ip_range`]).
-    IpRange,
-    /// A request's IP address ([`parse_ip_address`]).
-    IpAddress,
-    /// A `BinaryEquals` value ([`decode_base64`]).
-    Base64,
-}
+mod error;
 
-/// A text that cannot be read as the kind of value asked for.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ValueError {
-    /// The kind of value asked for.
-    pub expected: ValueKind,
-    /// The text as given.
-    pub text: String,
-    /// Why it was refused: lowercase, the text in backticks (`` `x` is not a number: ... ``).
-    pub message: String,
-}
-
-impl ValueError {
-    fn new(expected: ValueKind, text: &str, message: String) -> Self {
-        Self {
-            expected,
-            text: text.to_owned(),
-            message,
-        }
-    }
-}
+pub use error::{DateField, DateSeparator, ValueError, ValueErrorKind, ValueKind};
+use ValueErrorKind as Why;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
@@ -96,13 +62,12 @@ impl ValueError {
 /// `007`, `-0` and `1.50` are accepted; `+1`, `.5`, `5.`, `1e5`, `0x10`, `NaN`, `1_000`, text
 /// with whitespace and values that do not fit a 96-bit decimal exactly are refused.
 pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
-    read_number(text).map_err(|message| ValueError::new(ValueKind::Number, text, message))
+    read_number(text).map_err(|why| ValueError::new(ValueKind::Number, text, why))
 }
 
-fn read_number(text: &str) -> Result<Decimal, String> {
-    let why = |reason: &str| format!("`{text}` is not a number: {reason}");
+fn read_number(text: &str) -> Result<Decimal, ValueErrorKind> {
     if text.is_empty() {
-        return Err("an empty string is not a number".to_owned());
+        return Err(Why::Empty);
     }
     let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -113,17 +78,17 @@ fn read_number(text: &str) -> Result<Decimal, String> {
         None => (unsigned, None),
     };
     if let Some(c) = unsigned.chars().find(|c| !c.is_ascii_digit() && *c != '.') {
-        return Err(why(&number_char_reason(c, text)));
+        return Err(number_char_reason(c, text));
     }
     if unsigned.is_empty() {
-        return Err(why("a digit must follow `-`"));
+        return Err(Why::NoDigitAfterMinus);
     }
     if int_part.is_empty() {
-        return Err(why("a digit must come before `.`"));
+        return Err(Why::NoDigitBeforeDot);
     }
     let frac = match frac_part {
-        Some("") => return Err(why("a digit must follow `.`")),
-        Some(f) if f.contains('.') => return Err(why("it has more than one `.`")),
+        Some("") => return Err(Why::NoDigitAfterDot),
+        Some(f) if f.contains('.') => return Err(Why::SecondDot),
         Some(f) => f.trim_end_matches('0'),
         None => "",
     };
@@ -135,8 +100,7 @@ fn read_number(text: &str) -> Result<Decimal, String> {
     };
     // Build the decimal from its digits without allocating: a request value is read on the
     // evaluator's hot path.
-    let out_of_range =
-        || why("it is out of range (at most 28 decimal places and 96 bits of significant digits)");
+    let out_of_range = || Why::NumberOutOfRange;
     let mut mantissa: i128 = 0;
     for digit in int.bytes().chain(frac.bytes()) {
         mantissa = mantissa
@@ -151,15 +115,13 @@ fn read_number(text: &str) -> Result<Decimal, String> {
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| out_of_range())
 }
 
-fn number_char_reason(c: char, text: &str) -> String {
+fn number_char_reason(c: char, text: &str) -> ValueErrorKind {
     match c {
-        '+' if text.starts_with('+') => "a leading `+` is not allowed".to_owned(),
-        '-' => "`-` may only come first".to_owned(),
-        'e' | 'E' if text.chars().any(|c| c.is_ascii_digit()) => {
-            "exponents are not allowed".to_owned()
-        }
-        c if c.is_whitespace() => "it contains whitespace".to_owned(),
-        c => format!("`{c}` is not a digit"),
+        '+' if text.starts_with('+') => Why::LeadingPlus,
+        '-' => Why::MinusNotFirst,
+        'e' | 'E' if text.chars().any(|c| c.is_ascii_digit()) => Why::Exponent,
+        c if c.is_whitespace() => Why::Whitespace,
+        c => Why::NotADigit(c),
     }
 }
 
@@ -185,38 +147,32 @@ fn number_char_reason(c: char, text: &str) -> String {
 ///
 /// Calendar dates are checked (`2023-02-29` is refused, `2024-02-29` accepted).
 pub fn parse_instant(text: &str) -> Result<Instant, ValueError> {
-    read_date(text).map_err(|message| ValueError::new(ValueKind::Date, text, message))
+    read_date(text).map_err(|why| ValueError::new(ValueKind::Date, text, why))
 }
 
 /// [`parse_instant`] under the `year` reading of ID-14: four digits (`2024`) are a W3C year,
 /// the instant 2024-01-01T00:00:00Z; any other text reads as [`parse_instant`] reads it.
 pub fn parse_instant_digits_as_year(text: &str) -> Result<Instant, ValueError> {
     if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_iso(format!("{text}-01-01T00:00:00Z").as_bytes()).map_err(|reason| {
-            ValueError::new(
-                ValueKind::Date,
-                text,
-                format!("`{text}` is not a date: {reason}"),
-            )
-        });
+        return parse_iso(format!("{text}-01-01T00:00:00Z").as_bytes())
+            .map_err(|why| ValueError::new(ValueKind::Date, text, why));
     }
     parse_instant(text)
 }
 
-fn read_date(text: &str) -> Result<Instant, String> {
+fn read_date(text: &str) -> Result<Instant, ValueErrorKind> {
     if text.is_empty() {
-        return Err("an empty string is not a date".to_owned());
+        return Err(Why::Empty);
     }
     let bytes = text.as_bytes();
-    let why = |reason: &str| format!("`{text}` is not a date: {reason}");
     if text.chars().any(char::is_whitespace) {
-        return Err(why("it contains whitespace"));
+        return Err(Why::Whitespace);
     }
     // ID-14: a plain number, four digits included (`2024`), is epoch seconds, not a year.
     if is_plain_number(bytes) {
-        return parse_epoch(text).map_err(|reason| why(&reason));
+        return parse_epoch(text);
     }
-    parse_iso(bytes).map_err(|reason| why(&reason))
+    parse_iso(bytes)
 }
 
 /// `-`? digits (`.` digits)?
@@ -231,16 +187,16 @@ fn is_plain_number(bytes: &[u8]) -> bool {
     }
 }
 
-fn parse_epoch(text: &str) -> Result<Instant, String> {
+fn parse_epoch(text: &str) -> Result<Instant, ValueErrorKind> {
     let negative = text.starts_with('-');
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, f),
         None => (text, ""),
     };
     if frac.len() > 9 {
-        return Err("epoch seconds take at most 9 fractional digits".to_owned());
+        return Err(Why::EpochFractionTooLong);
     }
-    let seconds = i64::from_str(int).map_err(|_| "epoch seconds out of range".to_owned())?;
+    let seconds = i64::from_str(int).map_err(|_| Why::EpochOutOfRange)?;
     let frac_nanos = fraction_nanos(frac.as_bytes());
     let magnitude = i128::from(seconds).abs() * NANOS_PER_SECOND + i128::from(frac_nanos);
     Ok(Instant(if negative { -magnitude } else { magnitude }))
@@ -285,12 +241,10 @@ impl Cursor<'_> {
     }
 
     /// Exactly `n` digits.
-    fn digits(&mut self, n: usize, what: &str) -> Result<u32, String> {
+    fn digits(&mut self, n: usize, field: DateField) -> Result<u32, ValueErrorKind> {
         let mut value = 0;
         for _ in 0..n {
-            let d = self
-                .digit()
-                .ok_or_else(|| format!("expected {n} digits for the {what}"))?;
+            let d = self.digit().ok_or(Why::MissingDigits { count: n, field })?;
             value = value * 10 + d;
         }
         Ok(value)
@@ -302,123 +256,123 @@ impl Cursor<'_> {
     }
 }
 
-fn parse_iso(bytes: &[u8]) -> Result<Instant, String> {
+fn parse_iso(bytes: &[u8]) -> Result<Instant, ValueErrorKind> {
     let mut c = Cursor { bytes, at: 0 };
-    let year = c
-        .digits(4, "year")
-        .map_err(|_| "expected a four-digit year (or epoch seconds)".to_owned())?;
+    let year = c.digits(4, DateField::Year).map_err(|_| Why::NoYear)?;
     let mut month = 1;
     let mut day = 1;
     if !c.at_end() {
-        expect(&mut c, b"-", "`-` after the year")?;
-        month = c.digits(2, "month")?;
+        expect(&mut c, b"-", DateSeparator::DashAfterYear)?;
+        month = c.digits(2, DateField::Month)?;
         if !c.at_end() {
-            expect(&mut c, b"-", "`-` after the month")?;
-            day = c.digits(2, "day")?;
+            expect(&mut c, b"-", DateSeparator::DashAfterMonth)?;
+            day = c.digits(2, DateField::Day)?;
         }
     }
     let date = calendar_date(year, month, day)?;
     if c.at_end() {
         return Ok(instant_of(date, Time::MIDNIGHT, 0));
     }
-    expect(&mut c, b"Tt", "`T` before the time")?;
-    let first = c.digit().ok_or("expected the hour after `T`")?;
+    expect(&mut c, b"Tt", DateSeparator::TimeDesignator)?;
+    let first = c.digit().ok_or(Why::NoHour)?;
     let hour = match c.digit() {
         Some(second) => first * 10 + second,
         None => first,
     };
-    expect(&mut c, b":", "`:` after the hour")?;
-    let minute = c.digits(2, "minute")?;
+    expect(&mut c, b":", DateSeparator::ColonAfterHour)?;
+    let minute = c.digits(2, DateField::Minute)?;
     let (mut second, mut nanos) = (0, 0);
     if c.eat(b":").is_some() {
-        second = c.digits(2, "second")?;
+        second = c.digits(2, DateField::Second)?;
         if c.eat(b".").is_some() {
             let start = c.at;
             while c.digit().is_some() {}
             let frac = bytes.get(start..c.at).unwrap_or_default();
             match frac.len() {
-                0 => return Err("expected digits after `.`".to_owned()),
+                0 => return Err(Why::NoFractionDigits),
                 1..=9 => nanos = fraction_nanos(frac),
-                n => return Err(format!("{n} fractional digits (at most 9)")),
+                n => return Err(Why::FractionTooLong(n)),
             }
         }
     }
     let time = clock_time(hour, minute, second, nanos)?;
     let offset = zone(&mut c)?;
     if !c.at_end() {
-        return Err(format!("unexpected `{}` after the zone", c.rest()));
+        return Err(Why::AfterZone(c.rest()));
     }
     Ok(instant_of(date, time, offset))
 }
 
-fn expect(c: &mut Cursor<'_>, options: &[u8], what: &str) -> Result<(), String> {
+fn expect(
+    c: &mut Cursor<'_>,
+    options: &[u8],
+    separator: DateSeparator,
+) -> Result<(), ValueErrorKind> {
     match c.eat(options) {
         Some(_) => Ok(()),
-        None if c.at_end() => Err(format!("expected {what}, found the end")),
-        None => Err(format!("expected {what}, found `{}`", c.rest())),
+        None => Err(Why::MissingSeparator {
+            separator,
+            found: (!c.at_end()).then(|| c.rest()),
+        }),
     }
 }
 
 /// The zone designator, as seconds east of UTC.
-fn zone(c: &mut Cursor<'_>) -> Result<i64, String> {
-    const NEED: &str = "a time needs a zone (`Z`, `+hh:mm` or `-hh:mm`)";
+fn zone(c: &mut Cursor<'_>) -> Result<i64, ValueErrorKind> {
     let Some(sign) = c.eat(b"Zz+-") else {
-        return Err(if c.at_end() {
-            NEED.to_owned()
-        } else {
-            format!("{NEED}, found `{}`", c.rest())
+        return Err(Why::NoZone {
+            found: (!c.at_end()).then(|| c.rest()),
         });
     };
     if sign == b'Z' || sign == b'z' {
         return Ok(0);
     }
     let hours = c
-        .digits(2, "zone hours")
-        .map_err(|_| "zone hours take two digits (`+hh`, `+hh:mm` or `+hhmm`)".to_owned())?;
+        .digits(2, DateField::ZoneHour)
+        .map_err(|_| Why::ZoneHourDigits)?;
     let colon = c.eat(b":").is_some();
     let minutes = if colon || c.peek().is_some_and(|b| b.is_ascii_digit()) {
-        c.digits(2, "zone minutes")?
+        c.digits(2, DateField::ZoneMinute)?
     } else {
         0
     };
     if hours > 23 {
-        return Err(format!(
-            "zone hour `{hours:02}` is out of range (at most 23)"
-        ));
+        return Err(out_of_range(DateField::ZoneHour, hours));
     }
     if minutes > 59 {
-        return Err(format!(
-            "zone minute `{minutes:02}` is out of range (at most 59)"
-        ));
+        return Err(out_of_range(DateField::ZoneMinute, minutes));
     }
     let east = i64::from(hours * 3600 + minutes * 60);
     Ok(if sign == b'-' { -east } else { east })
 }
 
-fn calendar_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
+const fn out_of_range(field: DateField, value: u32) -> ValueErrorKind {
+    Why::FieldOutOfRange { field, value }
+}
+
+fn calendar_date(year: u32, month: u32, day: u32) -> Result<Date, ValueErrorKind> {
     let m = u8::try_from(month)
         .ok()
         .and_then(|m| Month::try_from(m).ok())
-        .ok_or_else(|| format!("month `{month:02}` does not exist"))?;
-    let y = i32::try_from(year).map_err(|_| format!("year `{year}` is out of range"))?;
-    let d = u8::try_from(day).map_err(|_| format!("day `{day:02}` is out of range"))?;
-    Date::from_calendar_date(y, m, d)
-        .map_err(|_| format!("day `{day:02}` does not exist in {year:04}-{month:02}"))
+        .ok_or(Why::NoSuchMonth(month))?;
+    let y = i32::try_from(year).map_err(|_| out_of_range(DateField::Year, year))?;
+    let d = u8::try_from(day).map_err(|_| out_of_range(DateField::Day, day))?;
+    Date::from_calendar_date(y, m, d).map_err(|_| Why::NoSuchDay { year, month, day })
 }
 
-fn clock_time(hour: u32, minute: u32, second: u32, nanos: u32) -> Result<Time, String> {
+fn clock_time(hour: u32, minute: u32, second: u32, nanos: u32) -> Result<Time, ValueErrorKind> {
     if hour > 23 {
-        return Err(format!("hour `{hour:02}` is out of range (at most 23)"));
+        return Err(out_of_range(DateField::Hour, hour));
     }
     if minute > 59 {
-        return Err(format!("minute `{minute:02}` is out of range (at most 59)"));
+        return Err(out_of_range(DateField::Minute, minute));
     }
     if second > 59 {
-        return Err(format!("second `{second:02}` is out of range (at most 59)"));
+        return Err(out_of_range(DateField::Second, second));
     }
     let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
     Time::from_hms_nano(small(hour), small(minute), small(second), nanos)
-        .map_err(|e| format!("the time is out of range ({e})"))
+        .map_err(|e| Why::TimeOutOfRange(e.to_string()))
 }
 
 fn instant_of(date: Date, time: Time, offset_east_seconds: i64) -> Instant {
@@ -433,18 +387,18 @@ fn instant_of(date: Date, time: Time, offset_east_seconds: i64) -> Instant {
 
 /// Read a `Bool` value: `true` or `false`, case-insensitive.
 pub fn parse_bool(text: &str) -> Result<bool, ValueError> {
-    read_boolean(text).map_err(|message| ValueError::new(ValueKind::Bool, text, message))
+    read_boolean(text).map_err(|why| ValueError::new(ValueKind::Bool, text, why))
 }
 
-fn read_boolean(text: &str) -> Result<bool, String> {
+fn read_boolean(text: &str) -> Result<bool, ValueErrorKind> {
     if text.eq_ignore_ascii_case("true") {
         Ok(true)
     } else if text.eq_ignore_ascii_case("false") {
         Ok(false)
     } else if text.is_empty() {
-        Err("an empty string is not `true` or `false`".to_owned())
+        Err(Why::Empty)
     } else {
-        Err(format!("`{text}` is not `true` or `false`"))
+        Err(Why::NotBoolean)
     }
 }
 
@@ -459,24 +413,23 @@ fn read_boolean(text: &str) -> Result<bool, String> {
 /// decimal without sign or leading zeros (`/0`, `/8`, not `/08` or `/+8`). Host bits below
 /// the prefix are cleared: `192.0.2.5/24` reads as `192.0.2.0/24`.
 pub fn parse_ip_range(text: &str) -> Result<IpNetwork, ValueError> {
-    read_ip_range(text).map_err(|message| ValueError::new(ValueKind::IpRange, text, message))
+    read_ip_range(text).map_err(|why| ValueError::new(ValueKind::IpRange, text, why))
 }
 
-fn read_ip_range(text: &str) -> Result<IpNetwork, String> {
+fn read_ip_range(text: &str) -> Result<IpNetwork, ValueErrorKind> {
     if text.is_empty() {
-        return Err("an empty string is not an IP address or range".to_owned());
+        return Err(Why::Empty);
     }
-    let why = |reason: &str| format!("`{text}` is not an IP address or range: {reason}");
     let (address, prefix) = match text.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (text, None),
     };
-    let addr = read_address(address).map_err(|reason| why(&reason))?;
+    let addr = read_address(address)?;
     let bits: u8 = if addr.is_ipv4() { 32 } else { 128 };
     let length = match prefix {
         // ID-9: a bare address is a /32 (IPv4) or /128 (IPv6) range.
         None => bits,
-        Some(p) => read_prefix(p, bits).map_err(|reason| why(&reason))?,
+        Some(p) => read_prefix(p, bits)?,
     };
     let network = match addr {
         IpAddr::V4(a) => Ipv4Network::new(a, length)
@@ -486,22 +439,25 @@ fn read_ip_range(text: &str) -> Result<IpNetwork, String> {
             .and_then(|n| Ipv6Network::new(n.network(), length))
             .map(IpNetwork::V6),
     };
-    network.map_err(|e| why(&format!("{e}").to_lowercase()))
+    network.map_err(|e| Why::Network(e.to_string().to_lowercase()))
 }
 
-fn read_prefix(prefix: &str, bits: u8) -> Result<u8, String> {
+fn read_prefix(prefix: &str, bits: u8) -> Result<u8, ValueErrorKind> {
     if prefix.is_empty() {
-        return Err("the prefix after `/` is empty".to_owned());
+        return Err(Why::EmptyPrefix);
     }
     if !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("prefix `/{prefix}` is not a decimal number"));
+        return Err(Why::PrefixNotDecimal(prefix.to_owned()));
     }
     if prefix.len() > 1 && prefix.starts_with('0') {
-        return Err(format!("prefix `/{prefix}` has a leading zero"));
+        return Err(Why::PrefixLeadingZero(prefix.to_owned()));
     }
     match u8::from_str(prefix) {
         Ok(n) if n <= bits => Ok(n),
-        _ => Err(format!("prefix `/{prefix}` is longer than {bits} bits")),
+        _ => Err(Why::PrefixTooLong {
+            prefix: prefix.to_owned(),
+            bits,
+        }),
     }
 }
 
@@ -509,19 +465,17 @@ fn read_prefix(prefix: &str, bits: u8) -> Result<u8, String> {
 ///
 /// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) stays IPv6 (ID-10).
 pub fn parse_ip_address(text: &str) -> Result<IpAddr, ValueError> {
-    read_ip_address(text).map_err(|message| ValueError::new(ValueKind::IpAddress, text, message))
+    read_ip_address(text).map_err(|why| ValueError::new(ValueKind::IpAddress, text, why))
 }
 
-fn read_ip_address(text: &str) -> Result<IpAddr, String> {
+fn read_ip_address(text: &str) -> Result<IpAddr, ValueErrorKind> {
     if text.is_empty() {
-        return Err("an empty string is not an IP address".to_owned());
+        return Err(Why::Empty);
     }
     if text.contains('/') {
-        return Err(format!(
-            "`{text}` is not an IP address: a request address has no `/` prefix"
-        ));
+        return Err(Why::RequestPrefix);
     }
-    read_address(text).map_err(|reason| format!("`{text}` is not an IP address: {reason}"))
+    read_address(text)
 }
 
 /// Whether `addr` lies in `range` (§7): an address never falls in a range of the other
@@ -531,7 +485,7 @@ pub fn ip_in_range(range: &IpNetwork, addr: IpAddr) -> bool {
 }
 
 /// Read a bare address, or say why not.
-fn read_address(text: &str) -> Result<IpAddr, String> {
+fn read_address(text: &str) -> Result<IpAddr, ValueErrorKind> {
     // ID-10: an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is read as IPv6.
     if let Ok(addr) = IpAddr::from_str(text) {
         return Ok(addr);
@@ -539,40 +493,37 @@ fn read_address(text: &str) -> Result<IpAddr, String> {
     Err(address_reason(text))
 }
 
-fn address_reason(text: &str) -> String {
+fn address_reason(text: &str) -> ValueErrorKind {
     if text.is_empty() {
-        return "the address is empty".to_owned();
+        return Why::EmptyAddress;
     }
     if text.chars().any(char::is_whitespace) {
-        return "it contains whitespace".to_owned();
+        return Why::Whitespace;
     }
     if text.contains('%') {
-        return "zone ids (`%...`) are not allowed".to_owned();
+        return Why::ZoneId;
     }
     if text.contains(':') {
-        return "it is not a valid IPv6 address".to_owned();
+        return Why::NotIpv6;
     }
     if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let octets: Vec<&str> = text.split('.').collect();
         if octets.len() != 4 {
-            return format!(
-                "an IPv4 address has four octets, found {} (short forms are not allowed)",
-                octets.len()
-            );
+            return Why::OctetCount(octets.len());
         }
         for octet in octets {
             if octet.is_empty() {
-                return "an octet is empty".to_owned();
+                return Why::EmptyOctet;
             }
             if octet.len() > 1 && octet.starts_with('0') {
-                return format!("octet `{octet}` has a leading zero");
+                return Why::OctetLeadingZero(octet.to_owned());
             }
             if u8::from_str(octet).is_err() {
-                return format!("octet `{octet}` is out of range");
+                return Why::OctetOutOfRange(octet.to_owned());
             }
         }
     }
-    "it is not an IPv4 or IPv6 address".to_owned()
+    Why::NotAnAddress
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,10 +535,10 @@ fn address_reason(text: &str) -> String {
 /// wrong padding (`QQ=`) is refused, as are unused non-zero bits in the last symbol (`QR==`),
 /// whitespace and the URL-safe alphabet. The empty string is the empty byte string.
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, ValueError> {
-    read_base64(text).map_err(|message| ValueError::new(ValueKind::Base64, text, message))
+    read_base64(text).map_err(|why| ValueError::new(ValueKind::Base64, text, why))
 }
 
-fn read_base64(text: &str) -> Result<Vec<u8>, String> {
+fn read_base64(text: &str) -> Result<Vec<u8>, ValueErrorKind> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
     use base64::{DecodeError, Engine};
     // Padding is optional, but when there is any it must be complete (`QQ=` is refused).
@@ -596,24 +547,12 @@ fn read_base64(text: &str) -> Result<Vec<u8>, String> {
     } else {
         &STANDARD_NO_PAD
     };
-    engine.decode(text).map_err(|e| {
-        let reason = match e {
-            DecodeError::InvalidByte(offset, b'=') => {
-                format!("`=` at offset {offset} is misplaced padding")
-            }
-            DecodeError::InvalidByte(offset, byte) => format!(
-                "`{}` at offset {offset} is not in the standard alphabet",
-                char::from(byte).escape_default()
-            ),
-            DecodeError::InvalidLength(_) => {
-                "its length leaves a single symbol over, which is no whole byte".to_owned()
-            }
-            DecodeError::InvalidLastSymbol(offset, _) => {
-                format!("the symbol at offset {offset} has unused bits set")
-            }
-            DecodeError::InvalidPadding => "its padding is wrong".to_owned(),
-        };
-        format!("`{text}` is not base-64: {reason}")
+    engine.decode(text).map_err(|e| match e {
+        DecodeError::InvalidByte(offset, b'=') => Why::MisplacedPadding { offset },
+        DecodeError::InvalidByte(offset, byte) => Why::NotInAlphabet { offset, byte },
+        DecodeError::InvalidLength(_) => Why::LoneSymbol,
+        DecodeError::InvalidLastSymbol(offset, _) => Why::UnusedBits { offset },
+        DecodeError::InvalidPadding => Why::WrongPadding,
     })
 }
 

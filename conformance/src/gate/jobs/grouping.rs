@@ -11,25 +11,34 @@ use crate::protocol::CaseLine;
 /// How far ahead the estimate of the shrinks still needed looks.
 const LOOKAHEAD: usize = 10_000;
 
-/// A disagreement's own cause key (of its unshrunk content).
-fn own_key(problem: &Problem) -> String {
+/// A disagreement's own cause key and detailed key (of its unshrunk content).
+fn own_keys(problem: &Problem) -> (String, String) {
     let candidate = groups::masked_error(&problem.answer);
     let reference = groups::masked_error(&problem.reference);
-    groups::cause_key(
+    let errors = groups::Errors {
+        candidate: candidate.as_deref(),
+        reference: reference.as_deref(),
+    };
+    let (labels, expected, got) = (
         &problem.outcome.labels,
         &problem.outcome.expected,
         &problem.outcome.got,
-        groups::Errors {
-            candidate: candidate.as_deref(),
-            reference: reference.as_deref(),
-        },
+    );
+    (
+        groups::cause_key(labels, expected, got, errors),
+        groups::detailed_key(labels, expected, got, errors),
     )
 }
 
-/// The group a disagreement with the cause key `key` fits among `groups` unshrunk, if any
-/// ([`groups::find_group`]).
-fn fitting_group(groups: &[Group], key: &str) -> Option<usize> {
-    groups.iter().position(|g| g.key == key)
+/// The group a disagreement with the cause key `key` and the detailed key `variant` fits among
+/// `groups` unshrunk, if any: the group of that key which already holds the variant (from a
+/// case shrunk to it, or formed by it). A case of a variant the group has not seen may owe its
+/// disagreement to the features that make it another variant, so it is shrunk first; a group
+/// is coarse (its variants are many), but each variant in it comes from a shrunk case.
+fn fitting_group(groups: &[Group], (key, variant): &(String, String)) -> Option<usize> {
+    groups
+        .iter()
+        .position(|g| g.key == *key && g.variants.iter().any(|(v, _)| v == variant))
 }
 
 /// Form the failure groups in run order, shrinking each disagreement whose own cause key is no
@@ -45,14 +54,15 @@ pub(super) fn group_and_shrink(
 ) {
     let mut oracle = Oracle::new();
     let mut shrunk: Vec<Option<CaseLine>> = vec![None; problems.len()];
-    // Each disagreement's own cause key, which decides whether it joins a group unshrunk.
-    let keys: Vec<Option<String>> = problems
+    // Each disagreement's own cause key and detailed key, which decide whether it joins a
+    // group unshrunk.
+    let keys: Vec<Option<(String, String)>> = problems
         .iter()
-        .map(|p| p.disagrees.then(|| own_key(p)))
+        .map(|p| p.disagrees.then(|| own_keys(p)))
         .collect();
     let fits = |groups: &[Group], i: usize| {
         keys.get(i)
-            .and_then(Option::as_deref)
+            .and_then(Option::as_ref)
             .and_then(|k| fitting_group(groups, k))
     };
     let mut cursor = 0;
@@ -134,7 +144,10 @@ fn place_in_group(
         .unwrap_or_else(|e| format!("error: {e}"));
     let index = match existing {
         Some(i) => {
-            groups::join(&mut report.groups, i, &problem.case.id);
+            // Joined unshrunk: its variant is its own detailed key.
+            let variant = groups::variant_of(&outcome.labels, &problem.reference, &problem.answer);
+            groups::join(&mut report.groups, i, &problem.case.id, &variant);
+            outcome.variant = Some(variant);
             i
         }
         None => {
@@ -145,7 +158,17 @@ fn place_in_group(
                 &problem.implementation_defined,
                 &crate::gate::readings::declared(config),
             );
-            let labels = case_labels(&minimal, &minimal_reference, &tags);
+            let mut labels = case_labels(&minimal, &minimal_reference, &tags);
+            labels.extend(groups::root::deciding_family(
+                oracle,
+                &minimal,
+                problem.answer.verdict.word(),
+            ));
+            outcome.variant = Some(groups::variant_of(
+                &labels,
+                &minimal_reference,
+                &problem.answer,
+            ));
             groups::add(
                 &mut report.groups,
                 labels,
@@ -171,7 +194,11 @@ fn place_in_group(
         }
     }
     outcome.minimal = Some(minimal);
-    outcome.status = match plan.known_failure(&outcome.id, outcome.group.as_deref()) {
+    outcome.status = match plan.known_failure(
+        &outcome.id,
+        outcome.group.as_deref(),
+        outcome.variant.as_deref(),
+    ) {
         Some(k) => Status::ExpectedFailure(k.reason.clone()),
         None => Status::Failed,
     };

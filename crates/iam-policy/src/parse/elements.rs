@@ -642,7 +642,7 @@ impl Builder<'_> {
                 }),
                 Err(error) => {
                     ok = false;
-                    self.report(Diagnostic::new(Code::InvalidBool, span, error.message));
+                    self.report(Diagnostic::new(Code::InvalidBool, span, error.to_string()));
                 }
             }
         }
@@ -675,7 +675,7 @@ impl Builder<'_> {
                 Ok(value) => out.push(Typed { text, value }),
                 Err(error) => {
                     ok = false;
-                    let mut d = Diagnostic::new(code, span, error.message);
+                    let mut d = Diagnostic::new(code, span, error.to_string());
                     if text.contains("${") {
                         d = d.with_help(
                             "policy variables work only with String, ARN and Bool operators",
@@ -798,9 +798,7 @@ fn read_ip_range(
         return Err(value::ValueError {
             expected: value::ValueKind::IpRange,
             text: text.to_owned(),
-            message: format!(
-                "`{text}` is a bare IPv6 address: write a range such as `{text}/128` (ID-9)"
-            ),
+            kind: value::ValueErrorKind::BareIpv6,
         });
     }
     value::parse_ip_range(text)

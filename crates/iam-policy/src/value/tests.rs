@@ -58,7 +58,7 @@ fn number_rejected(#[case] text: &str, #[case] reason: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::Number, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains(reason), "{err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -198,7 +198,7 @@ fn date_rejected(#[case] text: &str, #[case] reason: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::Date, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains(reason), "{text}: {err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -288,7 +288,7 @@ fn bool_rejected(#[case] text: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::Bool, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains("is not `true` or `false`"), "{err}");
 }
 
@@ -358,7 +358,7 @@ fn ip_range_rejected(#[case] text: &str, #[case] reason: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::IpRange, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains(reason), "{text}: {err}");
     if !text.is_empty() {
         assert!(err.contains(&format!("`{text}`")), "{err}");
@@ -389,7 +389,7 @@ fn ip_address_rejected(#[case] text: &str, #[case] reason: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::IpAddress, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains(reason), "{text}: {err}");
 }
 
@@ -513,7 +513,7 @@ fn base64_rejected(#[case] text: &str, #[case] reason: &str) {
         (error.expected, error.text.as_str()),
         (ValueKind::Base64, text)
     );
-    let err = error.message;
+    let err = error.to_string();
     assert!(err.contains(reason), "{text:?}: {err}");
     assert!(
         err.starts_with(&format!("`{text}` is not base-64")),
@@ -539,4 +539,98 @@ proptest! {
         let d = Decimal::new(m, scale);
         prop_assert_eq!(parse_number(&d.to_string()).unwrap(), d);
     }
+}
+
+// ----- typed errors: the kind says what the message says
+
+#[rstest]
+#[case(
+    parse_number(""),
+    ValueErrorKind::Empty,
+    "an empty string is not a number"
+)]
+#[case(
+    parse_number("1e5"),
+    ValueErrorKind::Exponent,
+    "`1e5` is not a number: exponents are not allowed"
+)]
+#[case(
+    parse_number("0x10"),
+    ValueErrorKind::NotADigit('x'),
+    "`0x10` is not a number: `x` is not a digit"
+)]
+#[case(
+    parse_instant("2023-02-29"),
+    ValueErrorKind::NoSuchDay { year: 2023, month: 2, day: 29 },
+    "`2023-02-29` is not a date: day `29` does not exist in 2023-02"
+)]
+#[case(
+    parse_instant("2024-03-15T10:61Z"),
+    ValueErrorKind::FieldOutOfRange { field: DateField::Minute, value: 61 },
+    "`2024-03-15T10:61Z` is not a date: minute `61` is out of range (at most 59)"
+)]
+#[case(
+    parse_instant("2024-03x"),
+    ValueErrorKind::MissingSeparator { separator: DateSeparator::DashAfterMonth, found: Some("x".into()) },
+    "`2024-03x` is not a date: expected `-` after the month, found `x`"
+)]
+#[case(
+    parse_instant("2024-03-15T10:20"),
+    ValueErrorKind::NoZone { found: None },
+    "`2024-03-15T10:20` is not a date: a time needs a zone (`Z`, `+hh:mm` or `-hh:mm`)"
+)]
+#[case(
+    parse_bool("yes"),
+    ValueErrorKind::NotBoolean,
+    "`yes` is not `true` or `false`"
+)]
+#[case(
+    parse_ip_range("10.0.0.0/33"),
+    ValueErrorKind::PrefixTooLong { prefix: "33".into(), bits: 32 },
+    "`10.0.0.0/33` is not an IP address or range: prefix `/33` is longer than 32 bits"
+)]
+#[case(
+    parse_ip_address("10.0.0.1/8"),
+    ValueErrorKind::RequestPrefix,
+    "`10.0.0.1/8` is not an IP address: a request address has no `/` prefix"
+)]
+#[case(
+    parse_ip_address("010.0.0.1"),
+    ValueErrorKind::OctetLeadingZero("010".into()),
+    "`010.0.0.1` is not an IP address: octet `010` has a leading zero"
+)]
+#[case(
+    decode_base64("Q!=="),
+    ValueErrorKind::NotInAlphabet { offset: 1, byte: b'!' },
+    "`Q!==` is not base-64: `!` at offset 1 is not in the standard alphabet"
+)]
+fn error_kinds_and_messages<T: std::fmt::Debug>(
+    #[case] result: Result<T, ValueError>,
+    #[case] kind: ValueErrorKind,
+    #[case] message: &str,
+) {
+    let error = result.unwrap_err();
+    assert_eq!(error.kind, kind);
+    assert_eq!(error.to_string(), message);
+    assert!(!error.help().is_empty());
+}
+
+#[test]
+fn each_value_kind_has_its_own_help() {
+    let helps = [
+        parse_number("x").unwrap_err().help(),
+        parse_instant("x").unwrap_err().help(),
+        parse_bool("x").unwrap_err().help(),
+        parse_ip_range("x").unwrap_err().help(),
+        parse_ip_address("x").unwrap_err().help(),
+        decode_base64("!").unwrap_err().help(),
+    ];
+    for (i, help) in helps.iter().enumerate() {
+        assert!(help.starts_with("write "), "{help}");
+        assert!(!helps[..i].contains(help), "{help} repeated");
+    }
+    assert!(parse_bool("x")
+        .unwrap_err()
+        .help()
+        .contains("`true` or `false`"));
 }
