@@ -287,6 +287,21 @@ impl<'a> ExplanationJson<'a> {
     }
 }
 
+/// The policy files and their set; when a file cannot be read or parsed, the `decision:
+/// error` answer is printed and the exit code (1) returned.
+pub(super) fn policy_set(paths: &[PathBuf]) -> Result<(Vec<Loaded>, PolicySet), ExitCode> {
+    match load(paths) {
+        Ok(files) => {
+            let set = PolicySet::new(files.iter().map(|f| f.policy.clone()).collect());
+            Ok((files, set))
+        }
+        Err(e) => {
+            print_out(&format!("decision: error\n{e}"));
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 /// Explain one request. Exit 0 when a decision was reached (whatever it is), 1 when the
 /// policies are rejected or the evaluation is an error, 2 on a usage error.
 pub(super) fn run(args: &ExplainArgs) -> ExitCode {
@@ -304,14 +319,10 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(&e.to_string()),
     };
-    let files = match load(&args.policies) {
-        Ok(f) => f,
-        Err(e) => {
-            print_out(&format!("decision: error\n{e}"));
-            return ExitCode::from(1);
-        }
+    let (files, set) = match policy_set(&args.policies) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    let set = PolicySet::new(files.iter().map(|f| f.policy.clone()).collect());
     let explanation = set.explain(&request);
     let text = match args.format {
         Format::Human => human(&files, &explanation),

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use iam_conformance::report::pretty_json;
 use iam_eval::call::{Call, CheckReason, ExpandedCall, ParamValue, Rendered};
-use iam_eval::{Explanation, PolicySet};
+use iam_eval::Explanation;
 use iam_policy::catalog::operations::{self, Operation, ParamKind};
 use serde::Serialize;
 
 use super::explain::{
-    context, human, load, print_out, usage, ExplainArgs, ExplanationJson, Loaded,
+    context, human, policy_set, print_out, usage, ExplainArgs, ExplanationJson, Loaded,
 };
 use super::Format;
 
@@ -195,14 +195,10 @@ pub(super) fn run(args: &ExplainArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = match load(&args.policies) {
-        Ok(f) => f,
-        Err(e) => {
-            print_out(&format!("decision: error\n{e}"));
-            return ExitCode::from(1);
-        }
+    let (files, set) = match policy_set(&args.policies) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    let set = PolicySet::new(files.iter().map(|f| f.policy.clone()).collect());
     let (decision, explanations) = set.explain_call(&expanded);
     let text = match args.format {
         Format::Human => human_call(&files, &expanded, decision, &explanations),
