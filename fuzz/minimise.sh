@@ -21,7 +21,9 @@ for target in "${targets[@]}"; do
         [ -d "$dir" ] && sources+=("$dir")
     done
     minimised=$(mktemp -d)
-    nice -n 15 "$bin/$target" -set_cover_merge=1 -max_len="${IAMCONF_FUZZ_MAX_LEN:-8192}" \
+    max_len=8192
+    [ "$target" = glob ] && max_len=512 # as in run.sh
+    nice -n 15 "$bin/$target" -set_cover_merge=1 -max_len="${IAMCONF_FUZZ_MAX_LEN:-$max_len}" \
         -timeout=10 "$minimised" "${sources[@]}" >"logs/$target.minimise.log" 2>&1
     rm -rf "corpus/$target"
     mkdir -p corpus

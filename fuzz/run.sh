@@ -4,7 +4,9 @@
 #
 #   fuzz/run.sh SECONDS [TARGET...]      each target for SECONDS (all six by default)
 #   IAMCONF_FUZZ_SCRATCH=1 fuzz/run.sh   new inputs go to a scratch dir, not fuzz/corpus (CI)
-#   IAMCONF_FUZZ_MAX_LEN=N fuzz/run.sh    longest input libFuzzer makes (8192 bytes by default)
+#   IAMCONF_FUZZ_MAX_LEN=N fuzz/run.sh    longest input libFuzzer makes (8192 bytes by default;
+#                                        512 for glob, whose pattern and values are cut at 96
+#                                        and 200 characters: longer inputs only add lines)
 #   IAMCONF_FUZZ_SEEDS=1 fuzz/run.sh      read the golden seeds too (after the corpus changed)
 #
 # Each run reads fuzz/corpus/TARGET (committed, minimised) and the golden seeds fuzz/seeds/TARGET (made by seed.py); its libFuzzer log goes to fuzz/logs/TARGET.log and the
@@ -41,8 +43,10 @@ for target in "${targets[@]}"; do
     fi
     # Inputs that once crashed the target, replayed by every run (committed).
     [ -d "regressions/$target" ] && dirs+=("regressions/$target")
+    max_len=8192
+    [ "$target" = glob ] && max_len=512
     if nice -n 15 cargo +nightly fuzz run "${build[@]}" "$target" "${dirs[@]}" -- \
-        -max_total_time="$seconds" -max_len="${IAMCONF_FUZZ_MAX_LEN:-8192}" -timeout=10 \
+        -max_total_time="$seconds" -max_len="${IAMCONF_FUZZ_MAX_LEN:-$max_len}" -timeout=10 \
         -print_final_stats=1 \
         >"logs/$target.log" 2>&1; then
         result=ok

@@ -14,7 +14,12 @@ pub struct ReadReport {
 
 /// Read a report written by `iamconf check --format json`.
 pub fn read_report(json: &str) -> Result<ReadReport, String> {
-    crate::report::wire::ReportJson::parse(json)?.into_report()
+    let (report, self_check_problems) =
+        crate::report::wire::ReportJson::parse(json)?.into_report()?;
+    Ok(ReadReport {
+        report,
+        self_check_problems,
+    })
 }
 
 /// Join the reports of all the shards of one run (each exactly once, in any order) into the

@@ -17,7 +17,6 @@ use crate::groups::Group;
 use crate::invariants::all;
 use crate::invariants::through::{InvariantRun, Tally, Violation};
 use crate::labels::mask_message;
-use crate::merge::ReadReport;
 use crate::protocol::CaseLine;
 use readings::ReadingsJson;
 
@@ -400,8 +399,9 @@ impl ReportJson {
         serde_json::from_str(json).map_err(|e| format!("not a JSON report: {e}"))
     }
 
-    /// The report in the gate's types.
-    pub(crate) fn into_report(self) -> Result<ReadReport, String> {
+    /// The report in the gate's types, and the problems of its self-check (none when no
+    /// self-check ran).
+    pub(crate) fn into_report(self) -> Result<(Report, Vec<String>), String> {
         let problems = self
             .problems
             .into_iter()
@@ -442,10 +442,7 @@ impl ReportJson {
             },
             stale_known_groups: self.stale_known_groups,
         };
-        Ok(ReadReport {
-            report,
-            self_check_problems: self.self_check_problems.unwrap_or_default(),
-        })
+        Ok((report, self.self_check_problems.unwrap_or_default()))
     }
 }
 
