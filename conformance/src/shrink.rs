@@ -330,6 +330,32 @@ fn apply(value: &mut Value, step: Step) -> bool {
     }
 }
 
+/// From `case`, take the first of `steps(current)` for which `interesting` holds, again and
+/// again, until none does or `budget` tries are spent; the last case taken.
+fn first_step_while<E>(
+    case: CaseLine,
+    budget: usize,
+    steps: fn(&CaseLine) -> Vec<CaseLine>,
+    interesting: &mut dyn FnMut(&CaseLine) -> Result<bool, E>,
+) -> Result<CaseLine, E> {
+    let mut current = case;
+    let mut tries = 0;
+    'outer: loop {
+        for step in steps(&current) {
+            if tries >= budget {
+                break 'outer;
+            }
+            tries += 1;
+            if interesting(&step)? {
+                current = step;
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    Ok(current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

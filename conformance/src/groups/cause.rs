@@ -138,22 +138,21 @@ pub fn error_signature(masked: &str) -> &str {
 }
 
 /// A masked error message as one word for a group key: its signature
-/// ([`error_signature`]), at most 80 characters, each blank or other punctuation as `_`.
+/// ([`error_signature`]) as a [`key_word`].
 pub fn error_slug(masked: &str) -> String {
-    let slug: String = error_signature(masked)
-        .chars()
-        .filter(|c| *c != '…')
-        .take(80)
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '#') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut out = String::with_capacity(slug.len());
-    for c in slug.chars() {
+    key_word(error_signature(masked))
+}
+
+/// A text as one word of a group key: at most 80 characters, each blank or other punctuation
+/// as `_` (a run of them as one), no `_` at either end.
+pub(super) fn key_word(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(80));
+    for c in text.chars().filter(|c| *c != '…').take(80) {
+        let c = if c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '#') {
+            c
+        } else {
+            '_'
+        };
         if !(c == '_' && out.ends_with('_')) {
             out.push(c);
         }

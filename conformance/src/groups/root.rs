@@ -216,28 +216,11 @@ fn detail_start(text: &str) -> Option<usize> {
         .map(|j| first_masked + j)
 }
 
-/// A text as one word of a group key: at most 80 characters, blanks and other punctuation as
-/// `_`.
+/// A text as one word of a group key ([`super::cause::key_word`]), without `:` or `.` at
+/// either end.
 fn slug(text: &str) -> String {
-    let slug: String = text
-        .chars()
-        .filter(|c| *c != '…')
-        .take(80)
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '#') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut out = String::with_capacity(slug.len());
-    for c in slug.chars() {
-        if !(c == '_' && out.ends_with('_')) {
-            out.push(c);
-        }
-    }
-    out.trim_matches(|c| c == '_' || c == ':' || c == '.')
+    super::cause::key_word(text)
+        .trim_matches(|c| c == '_' || c == ':' || c == '.')
         .to_owned()
 }
 

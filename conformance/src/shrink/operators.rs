@@ -96,22 +96,7 @@ pub fn drop_modifiers<E>(
     budget: usize,
     interesting: &mut dyn FnMut(&CaseLine) -> Result<bool, E>,
 ) -> Result<CaseLine, E> {
-    let mut current = case;
-    let mut tries = 0;
-    'outer: loop {
-        for variant in variants(&current) {
-            if tries >= budget {
-                break 'outer;
-            }
-            tries += 1;
-            if interesting(&variant)? {
-                current = variant;
-                continue 'outer;
-            }
-        }
-        break;
-    }
-    Ok(current)
+    super::first_step_while(case, budget, variants, interesting)
 }
 
 #[cfg(test)]

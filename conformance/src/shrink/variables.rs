@@ -10,52 +10,46 @@
 
 use serde_json::{Map, Value};
 
+use iam_policy::variable::{Template, TemplatePart, Variable};
+
 use crate::protocol::CaseLine;
 
 /// The text of `${...}` variables in `text` written with their values from `context`
 /// (`${key}`, `${key, 'default'}`); `None` when no variable in it has a value (the escapes
 /// `${*}`, `${?}`, `${$}` are characters, not variables, and are left as they are).
 fn resolved(text: &str, context: &Map<String, Value>) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(start) = rest.find("${") {
-        let (before, from) = rest.split_at(start);
-        out.push_str(before);
-        let Some(end) = from.find('}') else {
-            out.push_str(from);
-            rest = "";
-            break;
-        };
-        let whole = from.get(..=end).unwrap_or(from);
-        let inner = from.get(2..end).unwrap_or("");
-        let (key, default) = match inner.split_once(',') {
-            Some((key, default)) => (
-                key.trim(),
-                Some(default.trim().trim_matches('\'').to_owned()),
-            ),
-            None => (inner.trim(), None),
-        };
-        let value = context
+    written(text, |variable| {
+        context
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .find(|(k, _)| k.eq_ignore_ascii_case(&variable.key))
             .and_then(|(_, v)| match v {
                 Value::String(s) => Some(s.clone()),
                 Value::Number(n) => Some(n.to_string()),
                 Value::Bool(b) => Some(b.to_string()),
                 _ => None,
             })
-            .or(default);
-        match value {
-            Some(v) if !matches!(key, "*" | "?" | "$") => {
-                out.push_str(&v);
+            .or_else(|| variable.default.clone())
+    })
+}
+
+/// `text` with each policy variable that `value_of` gives a text written as that text; the
+/// other variables, the escapes and the rest as they were. Variables are read as the reference
+/// reads them ([`Template::parse`]: a malformed `${` is literal text). `None` when nothing was
+/// written.
+fn written(text: &str, mut value_of: impl FnMut(&Variable) -> Option<String>) -> Option<String> {
+    let (template, _) = Template::parse(text);
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for part in template.parts {
+        if let TemplatePart::Variable(variable) = &part {
+            if let Some(value) = value_of(variable) {
+                out.push_str(&value);
                 changed = true;
+                continue;
             }
-            _ => out.push_str(whole),
         }
-        rest = from.get(end + 1..).unwrap_or("");
+        out.push_str(&Template { parts: vec![part] }.render());
     }
-    out.push_str(rest);
     changed.then_some(out)
 }
 
@@ -103,28 +97,7 @@ const STAND_INS: &[&str] = &["true", "x"];
 /// `text` with every policy variable (not the escapes `${*}`, `${?}`, `${$}`) replaced by
 /// `stand_in`; `None` when it holds none.
 fn replaced(text: &str, stand_in: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(start) = rest.find("${") {
-        let (before, from) = rest.split_at(start);
-        out.push_str(before);
-        let Some(end) = from.find('}') else {
-            out.push_str(from);
-            rest = "";
-            break;
-        };
-        let inner = from.get(2..end).unwrap_or("").trim();
-        if matches!(inner, "*" | "?" | "$") {
-            out.push_str(from.get(..=end).unwrap_or(from));
-        } else {
-            out.push_str(stand_in);
-            changed = true;
-        }
-        rest = from.get(end + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
-    changed.then_some(out)
+    written(text, |_| Some(stand_in.to_owned()))
 }
 
 /// The variants of `case` with the variables of one string of one policy written out: with
@@ -177,22 +150,7 @@ pub fn resolve_variables<E>(
     budget: usize,
     interesting: &mut dyn FnMut(&CaseLine) -> Result<bool, E>,
 ) -> Result<CaseLine, E> {
-    let mut current = case;
-    let mut tries = 0;
-    'outer: loop {
-        for variant in variants(&current) {
-            if tries >= budget {
-                break 'outer;
-            }
-            tries += 1;
-            if interesting(&variant)? {
-                current = variant;
-                continue 'outer;
-            }
-        }
-        break;
-    }
-    Ok(current)
+    super::first_step_while(case, budget, variants, interesting)
 }
 
 #[cfg(test)]
