@@ -1,7 +1,7 @@
 //! The response: a decision, the statements that decided it, the context keys that were
 //! missing, and evaluation errors (which make the decision absent: fail closed).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use iam_policy::readings::Point;
@@ -116,6 +116,10 @@ pub struct EvaluationError {
     pub source_loc: Option<Span>,
 }
 
+/// Room for an unreadable value's message beside its text: the longest reason and the
+/// backticks (`value/error.rs`).
+const UNREADABLE_MESSAGE_ROOM: usize = 128;
+
 /// How many diagnostics of a rejected document the message quotes.
 const QUOTED_DIAGNOSTICS: usize = 3;
 
@@ -149,8 +153,13 @@ impl EvaluationError {
     /// The request's value of condition key `key` (statement `statement` of policy `policy`)
     /// cannot be read as the condition needs.
     pub fn unreadable_value(policy: usize, statement: usize, key: &str, error: ValueError) -> Self {
+        // Sized once for the text and the longest reason: `to_string` would grow the string
+        // several times, each a reallocation on the error path.
+        let mut message = String::with_capacity(error.text.len() + UNREADABLE_MESSAGE_ROOM);
+        // Writing into a `String` cannot fail.
+        let _ = write!(message, "{error}");
         Self {
-            message: error.to_string(),
+            message,
             kind: EvaluationErrorKind::UnreadableValue(error),
             policy,
             statement: Some(statement),
