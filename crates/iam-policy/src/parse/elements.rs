@@ -800,6 +800,7 @@ fn read_ip_range(
             expected: value::ValueKind::IpRange,
             text: text.to_owned(),
             kind: value::ValueErrorKind::BareIpv6,
+            offset: None,
         });
     }
     value::parse_ip_range(text)
