@@ -13,12 +13,14 @@ use std::time::{Duration, Instant};
 
 use iam_eval::{Evaluator, Request};
 
-use crate::protocol::{AnswerLine, CaseLine, Verdict};
+use crate::protocol::{AnswerLine, CaseLine, Shared, Verdict};
 
 mod exit;
 mod group;
+mod reason;
 
 pub use exit::{BadExit, ExitNote};
+pub use reason::{AnswerFault, SpawnFailure};
 
 /// Longest answer line accepted.
 pub const MAX_ANSWER_LINE: usize = 1 << 20;
@@ -34,7 +36,7 @@ pub enum CandidateFailure {
         /// The command line.
         command: String,
         /// Why.
-        reason: String,
+        reason: SpawnFailure,
     },
     /// No answer within the per-case timeout.
     #[error("no answer to case `{case}` within {timeout:?}: the evaluator hangs")]
@@ -58,7 +60,7 @@ pub enum CandidateFailure {
         /// The case id.
         case: String,
         /// What is wrong.
-        reason: String,
+        reason: AnswerFault,
         /// The line (truncated).
         line: String,
     },
@@ -169,13 +171,14 @@ struct Tail {
 impl ProcessCandidate {
     /// Start `command` (split like a POSIX shell would, without running a shell).
     pub fn spawn(command: &str, timeout: Duration) -> Result<Self, CandidateFailure> {
-        let spawn_error = |reason: String| CandidateFailure::Spawn {
+        let spawn_error = |reason: SpawnFailure| CandidateFailure::Spawn {
             command: command.to_owned(),
             reason,
         };
-        let words = shlex::split(command).ok_or_else(|| spawn_error("unbalanced quotes".into()))?;
+        let words =
+            shlex::split(command).ok_or_else(|| spawn_error(SpawnFailure::UnbalancedQuotes))?;
         let Some((program, args)) = words.split_first() else {
-            return Err(spawn_error("the command is empty".into()));
+            return Err(spawn_error(SpawnFailure::EmptyCommand));
         };
         let mut command = Command::new(program);
         command
@@ -186,13 +189,13 @@ impl ProcessCandidate {
         group::lead_new_group(&mut command);
         let mut child = command
             .spawn()
-            .map_err(|e| spawn_error(e.to_string().to_lowercase()))?;
+            .map_err(|e| spawn_error(SpawnFailure::Os(Shared::new(e))))?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             group::kill_group(&child);
             let _ = child.kill();
-            return Err(spawn_error("its pipes could not be opened".into()));
+            return Err(spawn_error(SpawnFailure::NoPipes));
         };
         let (to_child, lines) = mpsc::channel::<String>();
         thread::spawn(move || write_lines(stdin, &lines));
@@ -346,7 +349,7 @@ impl Candidate for ProcessCandidate {
                 ReaderEvent::NotUtf8(line) => {
                     return Err(CandidateFailure::Garbage {
                         case: case.id.clone(),
-                        reason: "answer is not UTF-8".into(),
+                        reason: AnswerFault::NotUtf8,
                         line: truncate(&line),
                     });
                 }
@@ -369,7 +372,7 @@ impl Candidate for ProcessCandidate {
             }
             let answer = AnswerLine::parse(&line).map_err(|reason| CandidateFailure::Garbage {
                 case: case.id.clone(),
-                reason,
+                reason: reason.into(),
                 line: truncate(&line),
             })?;
             return match &answer.id {
@@ -398,9 +401,9 @@ impl Candidate for ProcessCandidate {
                 }
                 Ok(None) => thread::sleep(Duration::from_millis(5)),
                 Err(e) => {
-                    return Err(CandidateFailure::BadExit(BadExit::Unwaitable(
-                        e.to_string(),
-                    )))
+                    return Err(CandidateFailure::BadExit(BadExit::Unwaitable(Shared::new(
+                        e,
+                    ))))
                 }
             }
         }

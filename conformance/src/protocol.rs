@@ -8,6 +8,11 @@ use serde_json::{json, Map, Value};
 
 use iam_eval::{Context, ContextValue, Decision, Request, Response};
 
+mod answer_error;
+mod answer_json;
+
+pub use answer_error::{AnswerLineError, Shared};
+
 /// One case: the policies attached to the caller and one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseLine {
@@ -50,7 +55,7 @@ impl Verdict {
 }
 
 /// A statement that decided a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct MatchedRef {
     /// Policy index, from 0.
     pub policy: usize,
@@ -283,51 +288,53 @@ impl AnswerLine {
 
     /// The answer as one JSON line (no trailing newline).
     pub fn to_line(&self) -> String {
-        let mut object = Map::new();
-        object.insert(
-            "id".into(),
-            self.id.clone().map_or(Value::Null, Value::String),
-        );
-        match &self.verdict {
-            Verdict::Decision(d) => {
-                object.insert("decision".into(), Value::from(d.as_protocol_str()))
-            }
-            Verdict::Error(e) => object.insert("error".into(), Value::from(e.as_str())),
-        };
-        if let Some(matched) = &self.matched {
-            let list: Vec<Value> = matched
-                .iter()
-                .map(|m| json!({"policy": m.policy, "statement": m.statement}))
-                .collect();
-            object.insert("matched".into(), Value::Array(list));
-        }
-        Value::Object(object).to_string()
+        answer_json::AnswerJson::new(self)
+            .to_line()
+            .unwrap_or_else(|| {
+                // Strings and integers only: writing cannot fail. Should it, the line is
+                // still an answer, an error.
+                debug_assert!(false, "cannot write an answer line");
+                let id = self.id.clone().map_or(Value::Null, Value::String);
+                format!("{{\"id\":{id},\"error\":\"internal error: cannot write the answer\"}}")
+            })
     }
 
     /// Read an answer line strictly: an object with a string `id` and exactly one of a known
     /// `decision` or a string `error`; `matched`, when present, well-formed.
-    pub fn parse(line: &str) -> Result<AnswerLine, String> {
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| format!("answer is not JSON: {e}"))?;
+    pub fn parse(line: &str) -> Result<AnswerLine, AnswerLineError> {
+        use AnswerLineError as E;
+        let value: Value = serde_json::from_str(line).map_err(|e| E::NotJson(Shared::new(e)))?;
         let Value::Object(object) = &value else {
-            return Err(format!(
-                "answer must be a JSON object, found {}",
-                type_name(&value)
-            ));
+            return Err(E::NotAnObject {
+                found: type_name(&value),
+            });
         };
-        let id = string_field(object, "id", "the answer")?;
+        let id = match object.get("id") {
+            Some(Value::String(id)) => id.clone(),
+            Some(other) => {
+                return Err(E::IdNotAString {
+                    found: type_name(other),
+                })
+            }
+            None => return Err(E::NoId),
+        };
         let verdict = match (object.get("decision"), object.get("error")) {
             (Some(Value::String(d)), None) => Verdict::Decision(
-                Decision::from_protocol_str(d)
-                    .ok_or_else(|| format!("unknown decision `{d}`: expected `allowed`, `explicitDeny` or `implicitDeny`"))?,
+                Decision::from_protocol_str(d).ok_or_else(|| E::UnknownDecision(d.clone()))?,
             ),
             (None, Some(Value::String(e))) => Verdict::Error(e.clone()),
-            (Some(_), Some(_)) => return Err("answer has both `decision` and `error`".into()),
-            (None, None) => return Err("answer has neither `decision` nor `error`".into()),
+            (Some(_), Some(_)) => return Err(E::BothVerdicts),
+            (None, None) => return Err(E::NoVerdict),
             (Some(other), None) => {
-                return Err(format!("`decision` must be a string, found {}", type_name(other)))
+                return Err(E::DecisionNotAString {
+                    found: type_name(other),
+                })
             }
-            (None, Some(other)) => return Err(format!("`error` must be a string, found {}", type_name(other))),
+            (None, Some(other)) => {
+                return Err(E::ErrorNotAString {
+                    found: type_name(other),
+                })
+            }
         };
         let matched = match object.get("matched") {
             None | Some(Value::Null) => None,
@@ -335,13 +342,12 @@ impl AnswerLine {
                 items
                     .iter()
                     .map(parse_matched)
-                    .collect::<Result<Vec<_>, String>>()?,
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
             Some(other) => {
-                return Err(format!(
-                    "`matched` must be an array, found {}",
-                    type_name(other)
-                ))
+                return Err(E::MatchedNotAnArray {
+                    found: type_name(other),
+                })
             }
         };
         Ok(AnswerLine {
@@ -352,13 +358,13 @@ impl AnswerLine {
     }
 }
 
-fn parse_matched(value: &Value) -> Result<MatchedRef, String> {
-    let index = |name: &str| -> Result<usize, String> {
+fn parse_matched(value: &Value) -> Result<MatchedRef, AnswerLineError> {
+    let index = |field: &'static str| -> Result<usize, AnswerLineError> {
         value
-            .get(name)
+            .get(field)
             .and_then(Value::as_u64)
             .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| format!("each `matched` entry needs a non-negative integer `{name}`"))
+            .ok_or(AnswerLineError::MatchedEntry { field })
     };
     Ok(MatchedRef {
         policy: index("policy")?,

@@ -217,3 +217,30 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(code, 2);
 }
+
+#[test]
+fn an_evaluation_error_is_given_by_file_line_and_column() {
+    let p = policy_file("unreadable.json", POLICY);
+    let context = ["--context", "aws:SourceIp=not-an-ip"];
+    let (code, out) = explain(&p, "iot:CreateJob", JOB, &context);
+    assert!(out.starts_with("decision: error"), "{code} {out}");
+    // The `aws:SourceIp` entry of the first statement's `IpAddress` block.
+    let want = format!(
+        "error: {}:10:23: policy 0 statement 0 condition key `aws:SourceIp`: `not-an-ip` is not an IP address",
+        p.display()
+    );
+    assert!(out.contains(&want), "{out}");
+    // The JSON output's errors are the messages alone, as before.
+    let (_, json) = explain(
+        &p,
+        "iot:CreateJob",
+        JOB,
+        &[&context[..], &["--format", "json"]].concat(),
+    );
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let error = doc["errors"][0].as_str().unwrap();
+    assert!(
+        error.starts_with("policy 0 statement 0 condition key `aws:SourceIp`: `not-an-ip`"),
+        "{error}"
+    );
+}

@@ -5,6 +5,8 @@ use std::fmt;
 use std::process::ExitStatus;
 use std::time::Duration;
 
+use crate::protocol::Shared;
+
 /// What is known of a candidate that stopped answering: whether it exited, and with what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitNote {
@@ -40,8 +42,8 @@ pub enum BadExit {
     Status(ExitStatus),
     /// It was still running this long after its input closed (it was ended).
     StillRunning(Duration),
-    /// Waiting for it failed (the operating system's reason).
-    Unwaitable(String),
+    /// Waiting for it failed (the operating system's error).
+    Unwaitable(Shared<std::io::Error>),
 }
 
 impl fmt::Display for BadExit {

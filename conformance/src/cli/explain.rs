@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use iam_eval::{
-    Context, ContextValue, Explanation, PolicySet, Request, StatementExplanation, Verdict,
+    Context, ContextValue, EvaluationError, Explanation, PolicySet, Request, StatementExplanation,
+    Verdict,
 };
 use iam_policy::{LineIndex, ParseOptions, Policy};
 use serde::Serialize;
@@ -91,6 +92,8 @@ pub(super) fn context(pairs: &[String]) -> Result<Context, String> {
 pub(super) struct Loaded {
     pub(super) name: String,
     pub(super) policy: Policy,
+    /// The document's text, for the line and column of an evaluation error.
+    pub(super) text: String,
 }
 
 /// Read and parse every policy; print the diagnostics of those that are invalid.
@@ -102,7 +105,11 @@ pub(super) fn load(paths: &[PathBuf]) -> Result<Vec<Loaded>, String> {
         let bytes = read_limited(path).map_err(|e| format!("`{name}` {e}"))?;
         let checked = Policy::check_bytes(&bytes, &ParseOptions::default());
         match checked.policy {
-            Some(policy) => loaded.push(Loaded { name, policy }),
+            Some(policy) => loaded.push(Loaded {
+                name,
+                policy,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
             None => {
                 let text = String::from_utf8_lossy(&bytes);
                 let index = LineIndex::new(&text);
@@ -127,6 +134,15 @@ fn place(files: &[Loaded], s: &StatementExplanation) -> String {
         Some(p) => format!("{file}:{}:{}", p.line, p.column),
         None => file.to_owned(),
     }
+}
+
+/// `file:line:column: ` of the bytes an evaluation error is about, when it has a location.
+fn error_place(files: &[Loaded], error: &EvaluationError) -> String {
+    let (Some(file), Some(span)) = (files.get(error.policy), error.source_loc) else {
+        return String::new();
+    };
+    let p = LineIndex::new(&file.text).position(span.start);
+    format!("{}:{}:{}: ", file.name, p.line, p.column)
 }
 
 fn label(s: &StatementExplanation) -> String {
@@ -160,7 +176,7 @@ pub(super) fn human(files: &[Loaded], e: &Explanation) -> String {
         out.push_str(&format!("decided by: {} {}\n", place(files, s), label(s)));
     }
     for error in &r.errors {
-        out.push_str(&format!("error: {error}\n"));
+        out.push_str(&format!("error: {}{error}\n", error_place(files, error)));
     }
     if !r.missing_keys.is_empty() {
         let keys: Vec<String> = r.missing_keys.iter().map(|k| format!("`{k}`")).collect();

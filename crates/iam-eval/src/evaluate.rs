@@ -13,6 +13,7 @@ use iam_policy::model::{ActionClause, ActionMatcher, Effect, Policy, ResourceMat
 use iam_policy::readings::{OutsideCatalog, Point, Readings};
 use iam_policy::text::cmp_folded;
 use iam_policy::variable::TemplatePart;
+use iam_policy::Span;
 use rustc_hash::FxBuildHasher;
 
 use crate::condition::{self, ConditionError, Env};
@@ -73,8 +74,9 @@ pub(crate) trait Sink {
     fn applied(&mut self, entry: &Entry);
     /// A needed key was absent (lowercased).
     fn missing(&mut self, key_lower: &str);
-    /// A condition failed to evaluate.
-    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError);
+    /// A condition (or the resource element) failed to evaluate; `at` is where it is in its
+    /// policy's text.
+    fn error(&mut self, entry: &Entry, key: &str, at: Option<Span>, error: ConditionError);
     /// An internal invariant does not hold (see [`EvaluationError::internal`]).
     fn internal(&mut self, what: &'static str);
     /// The whole request is refused under the `error` reading of `point` (ID-16).
@@ -376,7 +378,7 @@ fn evaluate_entry<const REFERENCE: bool>(
             Ok(h) => holds &= h,
             Err(error) => {
                 failed = true;
-                sink.error(entry, &c.key, error);
+                sink.error(entry, &c.key, c.origin.span, error);
             }
         }
     }
@@ -392,6 +394,7 @@ fn unresolved_not_resource(entry: &Entry, sink: &mut impl Sink) {
     sink.error(
         entry,
         "NotResource",
+        entry.statement.resources.origin.span,
         ConditionError::Reading(Point::Id12, UNRESOLVED_NOT_RESOURCE),
     );
 }
@@ -468,15 +471,16 @@ impl Sink for Collect<'_> {
         }
     }
 
-    fn error(&mut self, entry: &Entry, key: &str, error: ConditionError) {
-        self.response.errors.push(match error {
+    fn error(&mut self, entry: &Entry, key: &str, at: Option<Span>, error: ConditionError) {
+        let error = match error {
             ConditionError::Unreadable(error) => {
                 EvaluationError::unreadable_value(entry.policy, entry.index, key, error)
             }
             ConditionError::Reading(point, message) => {
                 EvaluationError::reading(entry.policy, entry.index, key, point, message)
             }
-        });
+        };
+        self.response.errors.push(error.at(at));
     }
 
     fn internal(&mut self, what: &'static str) {
@@ -508,7 +512,7 @@ impl Sink for Flags {
 
     fn missing(&mut self, _key_lower: &str) {}
 
-    fn error(&mut self, _entry: &Entry, _key: &str, _error: ConditionError) {
+    fn error(&mut self, _entry: &Entry, _key: &str, _at: Option<Span>, _error: ConditionError) {
         self.error = true;
     }
 

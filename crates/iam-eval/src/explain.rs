@@ -76,7 +76,7 @@ impl PolicySet {
                     statement: entry.index,
                     sid: s.sid.clone(),
                     effect: s.effect,
-                    origin: s.origin.0,
+                    origin: s.origin.position,
                     verdict: verdict(entry, request, self.readings()),
                 }
             })

@@ -1,12 +1,12 @@
 //! The response: a decision, the statements that decided it, the context keys that were
 //! missing, and evaluation errors (which make the decision absent: fail closed).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use iam_policy::readings::Point;
 use iam_policy::value::ValueError;
-use iam_policy::{Diagnostic, Diagnostics};
+use iam_policy::{Diagnostic, Diagnostics, Span};
 
 /// The outcome of an evaluation (§3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,7 +95,7 @@ pub enum EvaluationErrorKind {
 }
 
 /// Why an evaluation failed, and where: the policy (and statement, and condition key) it
-/// belongs to.
+/// belongs to, and the bytes of that policy's text it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationError {
     /// What went wrong.
@@ -108,7 +108,17 @@ pub struct EvaluationError {
     pub key: Option<String>,
     /// What went wrong, for people (lowercase, user input in backticks).
     pub message: String,
+    /// The bytes of policy `policy`'s text the error is about, when the policy was parsed
+    /// from text: the condition entry (key and values) whose request value could not be read
+    /// or that fails under a reading, the `NotResource` element of ID-12, the first error
+    /// diagnostic of a rejected document. `None` for a request refused as a whole, an
+    /// internal error, or a policy built without text.
+    pub source_loc: Option<Span>,
 }
+
+/// Room for an unreadable value's message beside its text: the longest reason and the
+/// backticks (`value/error.rs`).
+const UNREADABLE_MESSAGE_ROOM: usize = 128;
 
 /// How many diagnostics of a rejected document the message quotes.
 const QUOTED_DIAGNOSTICS: usize = 3;
@@ -131,6 +141,7 @@ impl EvaluationError {
             message.push_str(&format!(" (and {more} more)"));
         }
         Self {
+            source_loc: errors.first().map(|d| d.span),
             kind: EvaluationErrorKind::RejectedDocument(errors),
             policy,
             statement: None,
@@ -142,12 +153,18 @@ impl EvaluationError {
     /// The request's value of condition key `key` (statement `statement` of policy `policy`)
     /// cannot be read as the condition needs.
     pub fn unreadable_value(policy: usize, statement: usize, key: &str, error: ValueError) -> Self {
+        // Sized once for the text and the longest reason: `to_string` would grow the string
+        // several times, each a reallocation on the error path.
+        let mut message = String::with_capacity(error.text.len() + UNREADABLE_MESSAGE_ROOM);
+        // Writing into a `String` cannot fail.
+        let _ = write!(message, "{error}");
         Self {
-            message: error.to_string(),
+            message,
             kind: EvaluationErrorKind::UnreadableValue(error),
             policy,
             statement: Some(statement),
             key: Some(key.to_owned()),
+            source_loc: None,
         }
     }
 
@@ -166,6 +183,7 @@ impl EvaluationError {
             policy,
             statement: Some(statement),
             key: Some(key.to_owned()),
+            source_loc: None,
         }
     }
 
@@ -178,6 +196,7 @@ impl EvaluationError {
             policy: 0,
             statement: None,
             key: None,
+            source_loc: None,
         }
     }
 
@@ -189,7 +208,22 @@ impl EvaluationError {
             statement: None,
             key: None,
             message: format!("internal error (a bug in iamconf): {what}"),
+            source_loc: None,
         }
+    }
+
+    /// The error, about the bytes `source_loc` of its policy's text.
+    #[must_use]
+    pub fn at(mut self, source_loc: Option<Span>) -> Self {
+        self.source_loc = source_loc;
+        self
+    }
+
+    /// The text the error is about, out of `policy_text` (policy `policy`'s text): `None`
+    /// without a location, or when the location is not within `policy_text`.
+    pub fn source_text<'t>(&self, policy_text: &'t str) -> Option<&'t str> {
+        let span = self.source_loc?;
+        policy_text.get(span.start..span.end)
     }
 }
 

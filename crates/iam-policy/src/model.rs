@@ -1,8 +1,9 @@
 //! The typed policy model: what a parsed document means, with every pattern compiled once and
 //! every condition value already converted to its type.
 //!
-//! Source positions ride along in [`Origin`] but never take part in equality: two models are
-//! equal when they mean the same thing, which is what `parse(render(p)) == p` asserts.
+//! Source positions and byte spans ride along in [`Origin`] but never take part in equality:
+//! two models are equal when they mean the same thing, which is what `parse(render(p)) == p`
+//! asserts.
 
 use std::net::IpAddr;
 
@@ -10,7 +11,7 @@ use ipnetwork::IpNetwork;
 use rust_decimal::Decimal;
 
 use crate::condition::Operator;
-use crate::diagnostic::Position;
+use crate::diagnostic::{Position, Span};
 use crate::pattern::Glob;
 use crate::value::Instant;
 use crate::variable::Template;
@@ -61,9 +62,33 @@ impl Version {
     }
 }
 
-/// Where an element started in its source text. Never part of equality.
+/// Where an element is in its source text: the line and column it starts at and the bytes it
+/// covers, each when known (a model built by hand has neither). Never part of equality.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Origin(pub Option<Position>);
+pub struct Origin {
+    /// The line and column of its first byte.
+    pub position: Option<Position>,
+    /// The bytes it covers in the document's text.
+    pub span: Option<Span>,
+}
+
+impl Origin {
+    /// An element that starts at `position` and covers `span`.
+    pub const fn new(position: Position, span: Span) -> Self {
+        Self {
+            position: Some(position),
+            span: Some(span),
+        }
+    }
+
+    /// An element that covers `span`, its line and column not computed.
+    pub const fn spanning(span: Span) -> Self {
+        Self {
+            position: None,
+            span: Some(span),
+        }
+    }
+}
 
 impl PartialEq for Origin {
     fn eq(&self, _other: &Self) -> bool {
@@ -84,7 +109,7 @@ pub struct Statement {
     pub resources: ResourceClause,
     /// One entry per (operator, key) pair of the `Condition` block, in document order.
     pub conditions: Vec<Condition>,
-    /// Where the statement's object starts.
+    /// Where the statement is: its object, from `{` to `}`.
     pub origin: Origin,
 }
 
@@ -149,6 +174,9 @@ pub struct ResourceClause {
     pub negated: bool,
     /// The patterns (never empty).
     pub patterns: Vec<ResourcePattern>,
+    /// Where the element is: its member, from the key's opening quote to the end of its
+    /// value (no line and column).
+    pub origin: Origin,
 }
 
 /// One resource pattern, as written and compiled.
@@ -196,7 +224,8 @@ pub struct Condition {
     /// The policy values, converted to the operator's type (never empty, but under the
     /// `accept` reading of ID-11).
     pub values: ConditionValues,
-    /// Where the key starts.
+    /// Where the entry is: it starts at its key's opening quote and covers the key and its
+    /// values (`"aws:SourceIp": ["192.0.2.0/24"]`).
     pub origin: Origin,
 }
 

@@ -176,9 +176,9 @@ impl Builder<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Where a statement or condition is: asked for in document order.
+    /// Where a statement or condition is, `span`: its position asked for in document order.
     fn origin(&mut self, span: Span) -> Origin {
-        Origin(Some(self.positions.position(span.start)))
+        Origin::new(self.positions.position(span.start), span)
     }
 
     fn policy(&mut self, root: JsonValue<'_, '_>) -> Option<Policy> {
@@ -518,6 +518,8 @@ enum ClauseKind {
 struct RawClause<'j> {
     negated: bool,
     items: Vec<(&'j str, Span)>,
+    /// The element's member, key and value.
+    span: Span,
 }
 
 impl Builder<'_> {
@@ -604,7 +606,12 @@ impl Builder<'_> {
                 return None;
             }
         };
-        Some(RawClause { negated, items })
+        let span = Span::new(member.key_span.start, member.value.span().end);
+        Some(RawClause {
+            negated,
+            items,
+            span,
+        })
     }
 }
 

@@ -50,6 +50,12 @@ fn closeness(a: &str, b: &str) -> Option<f64> {
         // At least that many edits, and neither extends the other.
         return None;
     }
+    if !prefix && bag_distance(a, b).is_some_and(|bag| bag > max_edits) {
+        // More edits than allowed (the bag distance never exceeds the edit distance), and
+        // neither extends the other: spares Jaro-Winkler, the cost of a policy full of
+        // misspelt actions (each one is compared with every action of both planes).
+        return None;
+    }
     let jw = strsim::jaro_winkler(a, b);
     if jw < 0.75 {
         // Far below anything a few edits leave; spares the edit distance.
@@ -58,6 +64,32 @@ fn closeness(a: &str, b: &str) -> Option<f64> {
     let few_edits = len >= 4 && strsim::osa_distance(a, b) <= max_edits;
     let extends = prefix && jw >= 0.9;
     (few_edits || extends).then_some(jw)
+}
+
+/// The bag distance of two ASCII names: the larger count of characters one has beyond the
+/// other, as multisets. A lower bound of the optimal-string-alignment distance (an insertion,
+/// deletion or substitution changes each side's excess by at most one; a transposition changes
+/// neither). `None` for a name outside ASCII.
+fn bag_distance(a: &str, b: &str) -> Option<usize> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    // What `a` has left to match, by character; each character of `b` matches one or is extra.
+    let mut unmatched = [0_u32; 128];
+    for byte in a.bytes() {
+        if let Some(n) = unmatched.get_mut(usize::from(byte)) {
+            *n += 1;
+        }
+    }
+    let mut extra_b = 0;
+    for byte in b.bytes() {
+        match unmatched.get_mut(usize::from(byte)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => extra_b += 1,
+        }
+    }
+    let matched = b.len().saturating_sub(extra_b);
+    Some(a.len().saturating_sub(matched).max(extra_b))
 }
 
 #[cfg(test)]
@@ -84,5 +116,78 @@ mod tests {
     fn the_earliest_wins_a_tie() {
         assert_eq!(nearest("Efect", [(1, "Effect"), (2, "Effect")]), Some(1));
         assert_eq!(nearest("EFFECT", [(1, "effect"), (2, "Effect")]), Some(1));
+    }
+
+    /// `closeness` as it was before the bag-distance filter: the filter must never change an
+    /// answer, only spare work.
+    fn closeness_unfiltered(a: &str, b: &str) -> Option<f64> {
+        let (la, lb) = (a.chars().count(), b.chars().count());
+        let len = la.max(lb);
+        let max_edits = 1 + len / 8;
+        let prefix = la >= 6 && (b.starts_with(a) || a.starts_with(b));
+        if la.abs_diff(lb) > max_edits && !prefix {
+            return None;
+        }
+        let jw = strsim::jaro_winkler(a, b);
+        if jw < 0.75 {
+            return None;
+        }
+        let few_edits = len >= 4 && strsim::osa_distance(a, b) <= max_edits;
+        let extends = prefix && jw >= 0.9;
+        (few_edits || extends).then_some(jw)
+    }
+
+    #[test]
+    fn the_bag_distance_is_the_excess_of_the_larger_side() {
+        assert_eq!(bag_distance("abc", "abc"), Some(0));
+        assert_eq!(bag_distance("abc", "cba"), Some(0));
+        assert_eq!(bag_distance("abc", "abd"), Some(1));
+        assert_eq!(bag_distance("abc", "abcde"), Some(2));
+        assert_eq!(bag_distance("", "xyz"), Some(3));
+        assert_eq!(bag_distance("é", "e"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bag_distance_never_exceeds_the_edit_distance(
+            a in "[a-f:*]{0,12}",
+            b in "[a-f:*]{0,12}",
+        ) {
+            let bag = bag_distance(&a, &b).unwrap_or(usize::MAX);
+            proptest::prop_assert!(bag <= strsim::osa_distance(&a, &b));
+        }
+
+        #[test]
+        fn the_bag_filter_never_changes_closeness(
+            a in "(describe|job|execution|cancel|thing|[a-e]){1,5}",
+            b in "(describe|job|execution|cancel|thing|[a-e]){1,5}",
+        ) {
+            proptest::prop_assert_eq!(closeness(&a, &b), closeness_unfiltered(&a, &b));
+        }
+    }
+
+    #[test]
+    fn every_catalog_suggestion_is_unchanged_by_the_filter() {
+        // Each catalog action, misspelt in the ways the fuzzers and users do, is suggested the
+        // same name with and without the filter.
+        let names: Vec<String> = crate::catalog::iot_action_names().map(fold).collect();
+        assert!(names.len() > 100, "the catalog's `iot` names");
+        for name in &names {
+            let mut variants = vec![
+                format!("{name}x"),
+                name[1..].to_owned(),
+                name.replace('e', ""),
+            ];
+            variants.push(name.chars().rev().collect());
+            for variant in variants {
+                for candidate in &names {
+                    assert_eq!(
+                        closeness(&variant, candidate),
+                        closeness_unfiltered(&variant, candidate),
+                        "{variant} against {candidate}"
+                    );
+                }
+            }
+        }
     }
 }

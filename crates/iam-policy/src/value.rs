@@ -51,6 +51,7 @@ impl Instant {
 
 mod error;
 
+use error::Refusal;
 pub use error::{DateField, DateSeparator, ValueError, ValueErrorKind, ValueKind};
 use ValueErrorKind as Why;
 
@@ -65,9 +66,9 @@ pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
     read_number(text).map_err(|why| ValueError::new(ValueKind::Number, text, why))
 }
 
-fn read_number(text: &str) -> Result<Decimal, ValueErrorKind> {
+fn read_number(text: &str) -> Result<Decimal, Refusal> {
     if text.is_empty() {
-        return Err(Why::Empty);
+        return Err(Why::Empty.into());
     }
     let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -77,19 +78,27 @@ fn read_number(text: &str) -> Result<Decimal, ValueErrorKind> {
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
     };
-    if let Some(c) = unsigned.chars().find(|c| !c.is_ascii_digit() && *c != '.') {
-        return Err(number_char_reason(c, text));
+    // Where `unsigned` and its fraction start in `text`.
+    let sign = text.len() - unsigned.len();
+    let fraction = sign + int_part.len() + 1;
+    if let Some((at, c)) = unsigned
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit() && *c != '.')
+    {
+        return Err(number_char_reason(c, text).at(sign + at));
     }
     if unsigned.is_empty() {
-        return Err(Why::NoDigitAfterMinus);
+        return Err(Why::NoDigitAfterMinus.at(text.len()));
     }
     if int_part.is_empty() {
-        return Err(Why::NoDigitBeforeDot);
+        return Err(Why::NoDigitBeforeDot.at(sign));
     }
     let frac = match frac_part {
-        Some("") => return Err(Why::NoDigitAfterDot),
-        Some(f) if f.contains('.') => return Err(Why::SecondDot),
-        Some(f) => f.trim_end_matches('0'),
+        Some("") => return Err(Why::NoDigitAfterDot.at(text.len())),
+        Some(f) => match f.find('.') {
+            Some(second) => return Err(Why::SecondDot.at(fraction + second)),
+            None => f.trim_end_matches('0'),
+        },
         None => "",
     };
     // Leading zeros of the integer part and trailing zeros of the fraction do not change the
@@ -100,7 +109,7 @@ fn read_number(text: &str) -> Result<Decimal, ValueErrorKind> {
     };
     // Build the decimal from its digits without allocating: a request value is read on the
     // evaluator's hot path.
-    let out_of_range = || Why::NumberOutOfRange;
+    let out_of_range = || Refusal::from(Why::NumberOutOfRange);
     let mut mantissa: i128 = 0;
     for digit in int.bytes().chain(frac.bytes()) {
         mantissa = mantissa
@@ -154,19 +163,20 @@ pub fn parse_instant(text: &str) -> Result<Instant, ValueError> {
 /// the instant 2024-01-01T00:00:00Z; any other text reads as [`parse_instant`] reads it.
 pub fn parse_instant_digits_as_year(text: &str) -> Result<Instant, ValueError> {
     if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        // The offsets of the text read are not `text`'s: none is kept.
         return parse_iso(format!("{text}-01-01T00:00:00Z").as_bytes())
-            .map_err(|why| ValueError::new(ValueKind::Date, text, why));
+            .map_err(|why| ValueError::new(ValueKind::Date, text, why.kind.into()));
     }
     parse_instant(text)
 }
 
-fn read_date(text: &str) -> Result<Instant, ValueErrorKind> {
+fn read_date(text: &str) -> Result<Instant, Refusal> {
     if text.is_empty() {
-        return Err(Why::Empty);
+        return Err(Why::Empty.into());
     }
     let bytes = text.as_bytes();
-    if text.chars().any(char::is_whitespace) {
-        return Err(Why::Whitespace);
+    if let Some(at) = text.find(char::is_whitespace) {
+        return Err(Why::Whitespace.at(at));
     }
     // ID-14: a plain number, four digits included (`2024`), is epoch seconds, not a year.
     if is_plain_number(bytes) {
@@ -187,14 +197,14 @@ fn is_plain_number(bytes: &[u8]) -> bool {
     }
 }
 
-fn parse_epoch(text: &str) -> Result<Instant, ValueErrorKind> {
+fn parse_epoch(text: &str) -> Result<Instant, Refusal> {
     let negative = text.starts_with('-');
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, f),
         None => (text, ""),
     };
     if frac.len() > 9 {
-        return Err(Why::EpochFractionTooLong);
+        return Err(Why::EpochFractionTooLong.at(int.len() + 1));
     }
     let seconds = i64::from_str(int).map_err(|_| Why::EpochOutOfRange)?;
     let frac_nanos = fraction_nanos(frac.as_bytes());
@@ -240,14 +250,21 @@ impl Cursor<'_> {
         Some(u32::from(b - b'0'))
     }
 
-    /// Exactly `n` digits.
-    fn digits(&mut self, n: usize, field: DateField) -> Result<u32, ValueErrorKind> {
+    /// Exactly `n` digits; refused where a digit is missing.
+    fn digits(&mut self, n: usize, field: DateField) -> Result<u32, Refusal> {
         let mut value = 0;
         for _ in 0..n {
-            let d = self.digit().ok_or(Why::MissingDigits { count: n, field })?;
+            let d = self
+                .digit()
+                .ok_or(Why::MissingDigits { count: n, field }.at(self.at))?;
             value = value * 10 + d;
         }
         Ok(value)
+    }
+
+    /// `why`, standing where the cursor is.
+    const fn here(&self, why: ValueErrorKind) -> Refusal {
+        why.at(self.at)
     }
 
     /// The rest of the text, for messages.
@@ -256,9 +273,16 @@ impl Cursor<'_> {
     }
 }
 
-fn parse_iso(bytes: &[u8]) -> Result<Instant, ValueErrorKind> {
+/// Where the month and the day start (`YYYY-MM-DD`).
+const MONTH_AT: usize = 5;
+const DAY_AT: usize = 8;
+
+fn parse_iso(bytes: &[u8]) -> Result<Instant, Refusal> {
     let mut c = Cursor { bytes, at: 0 };
-    let year = c.digits(4, DateField::Year).map_err(|_| Why::NoYear)?;
+    let year = c.digits(4, DateField::Year).map_err(|missing| Refusal {
+        kind: Why::NoYear,
+        offset: missing.offset,
+    })?;
     let mut month = 1;
     let mut day = 1;
     if !c.at_end() {
@@ -269,78 +293,93 @@ fn parse_iso(bytes: &[u8]) -> Result<Instant, ValueErrorKind> {
             day = c.digits(2, DateField::Day)?;
         }
     }
-    let date = calendar_date(year, month, day)?;
+    // Month 1 and day 1 (the defaults) are always in the calendar: a refusal is about a
+    // field that was written.
+    let date = calendar_date(year, month, day).map_err(|why| match why {
+        Why::NoSuchMonth(_) => why.at(MONTH_AT),
+        Why::NoSuchDay { .. } => why.at(DAY_AT),
+        other => other.into(),
+    })?;
     if c.at_end() {
         return Ok(instant_of(date, Time::MIDNIGHT, 0));
     }
     expect(&mut c, b"Tt", DateSeparator::TimeDesignator)?;
-    let first = c.digit().ok_or(Why::NoHour)?;
+    let hour_at = c.at;
+    let first = c.digit().ok_or(c.here(Why::NoHour))?;
     let hour = match c.digit() {
         Some(second) => first * 10 + second,
         None => first,
     };
     expect(&mut c, b":", DateSeparator::ColonAfterHour)?;
+    let minute_at = c.at;
     let minute = c.digits(2, DateField::Minute)?;
     let (mut second, mut nanos) = (0, 0);
+    let mut second_at = c.at;
     if c.eat(b":").is_some() {
+        second_at = c.at;
         second = c.digits(2, DateField::Second)?;
         if c.eat(b".").is_some() {
             let start = c.at;
             while c.digit().is_some() {}
             let frac = bytes.get(start..c.at).unwrap_or_default();
             match frac.len() {
-                0 => return Err(Why::NoFractionDigits),
+                0 => return Err(Why::NoFractionDigits.at(start)),
                 1..=9 => nanos = fraction_nanos(frac),
-                n => return Err(Why::FractionTooLong(n)),
+                n => return Err(Why::FractionTooLong(n).at(start)),
             }
         }
     }
-    let time = clock_time(hour, minute, second, nanos)?;
+    let time = clock_time(hour, minute, second, nanos).map_err(|why| match why {
+        Why::FieldOutOfRange { field, .. } => why.at(match field {
+            DateField::Hour => hour_at,
+            DateField::Minute => minute_at,
+            _ => second_at,
+        }),
+        other => other.into(),
+    })?;
     let offset = zone(&mut c)?;
     if !c.at_end() {
-        return Err(Why::AfterZone(c.rest()));
+        return Err(c.here(Why::AfterZone(c.rest())));
     }
     Ok(instant_of(date, time, offset))
 }
 
-fn expect(
-    c: &mut Cursor<'_>,
-    options: &[u8],
-    separator: DateSeparator,
-) -> Result<(), ValueErrorKind> {
+fn expect(c: &mut Cursor<'_>, options: &[u8], separator: DateSeparator) -> Result<(), Refusal> {
     match c.eat(options) {
         Some(_) => Ok(()),
-        None => Err(Why::MissingSeparator {
+        None => Err(c.here(Why::MissingSeparator {
             separator,
             found: (!c.at_end()).then(|| c.rest()),
-        }),
+        })),
     }
 }
 
 /// The zone designator, as seconds east of UTC.
-fn zone(c: &mut Cursor<'_>) -> Result<i64, ValueErrorKind> {
+fn zone(c: &mut Cursor<'_>) -> Result<i64, Refusal> {
     let Some(sign) = c.eat(b"Zz+-") else {
-        return Err(Why::NoZone {
+        return Err(c.here(Why::NoZone {
             found: (!c.at_end()).then(|| c.rest()),
-        });
+        }));
     };
     if sign == b'Z' || sign == b'z' {
         return Ok(0);
     }
+    let hours_at = c.at;
     let hours = c
         .digits(2, DateField::ZoneHour)
-        .map_err(|_| Why::ZoneHourDigits)?;
+        .map_err(|_| Why::ZoneHourDigits.at(hours_at))?;
     let colon = c.eat(b":").is_some();
+    let minutes_at = c.at;
     let minutes = if colon || c.peek().is_some_and(|b| b.is_ascii_digit()) {
         c.digits(2, DateField::ZoneMinute)?
     } else {
         0
     };
     if hours > 23 {
-        return Err(out_of_range(DateField::ZoneHour, hours));
+        return Err(out_of_range(DateField::ZoneHour, hours).at(hours_at));
     }
     if minutes > 59 {
-        return Err(out_of_range(DateField::ZoneMinute, minutes));
+        return Err(out_of_range(DateField::ZoneMinute, minutes).at(minutes_at));
     }
     let east = i64::from(hours * 3600 + minutes * 60);
     Ok(if sign == b'-' { -east } else { east })
@@ -387,7 +426,7 @@ fn instant_of(date: Date, time: Time, offset_east_seconds: i64) -> Instant {
 
 /// Read a `Bool` value: `true` or `false`, case-insensitive.
 pub fn parse_bool(text: &str) -> Result<bool, ValueError> {
-    read_boolean(text).map_err(|why| ValueError::new(ValueKind::Bool, text, why))
+    read_boolean(text).map_err(|why| ValueError::new(ValueKind::Bool, text, why.into()))
 }
 
 fn read_boolean(text: &str) -> Result<bool, ValueErrorKind> {
@@ -416,9 +455,9 @@ pub fn parse_ip_range(text: &str) -> Result<IpNetwork, ValueError> {
     read_ip_range(text).map_err(|why| ValueError::new(ValueKind::IpRange, text, why))
 }
 
-fn read_ip_range(text: &str) -> Result<IpNetwork, ValueErrorKind> {
+fn read_ip_range(text: &str) -> Result<IpNetwork, Refusal> {
     if text.is_empty() {
-        return Err(Why::Empty);
+        return Err(Why::Empty.into());
     }
     let (address, prefix) = match text.split_once('/') {
         Some((a, p)) => (a, Some(p)),
@@ -429,7 +468,8 @@ fn read_ip_range(text: &str) -> Result<IpNetwork, ValueErrorKind> {
     let length = match prefix {
         // ID-9: a bare address is a /32 (IPv4) or /128 (IPv6) range.
         None => bits,
-        Some(p) => read_prefix(p, bits)?,
+        // The prefix starts after the address and its `/`.
+        Some(p) => read_prefix(p, bits).map_err(|why| why.at(address.len() + 1))?,
     };
     let network = match addr {
         IpAddr::V4(a) => Ipv4Network::new(a, length)
@@ -439,7 +479,7 @@ fn read_ip_range(text: &str) -> Result<IpNetwork, ValueErrorKind> {
             .and_then(|n| Ipv6Network::new(n.network(), length))
             .map(IpNetwork::V6),
     };
-    network.map_err(|e| Why::Network(e.to_string().to_lowercase()))
+    network.map_err(|e| Why::Network(e.to_string().to_lowercase()).into())
 }
 
 fn read_prefix(prefix: &str, bits: u8) -> Result<u8, ValueErrorKind> {
@@ -468,12 +508,12 @@ pub fn parse_ip_address(text: &str) -> Result<IpAddr, ValueError> {
     read_ip_address(text).map_err(|why| ValueError::new(ValueKind::IpAddress, text, why))
 }
 
-fn read_ip_address(text: &str) -> Result<IpAddr, ValueErrorKind> {
+fn read_ip_address(text: &str) -> Result<IpAddr, Refusal> {
     if text.is_empty() {
-        return Err(Why::Empty);
+        return Err(Why::Empty.into());
     }
-    if text.contains('/') {
-        return Err(Why::RequestPrefix);
+    if let Some(slash) = text.find('/') {
+        return Err(Why::RequestPrefix.at(slash));
     }
     read_address(text)
 }
@@ -485,7 +525,7 @@ pub fn ip_in_range(range: &IpNetwork, addr: IpAddr) -> bool {
 }
 
 /// Read a bare address, or say why not.
-fn read_address(text: &str) -> Result<IpAddr, ValueErrorKind> {
+fn read_address(text: &str) -> Result<IpAddr, Refusal> {
     // ID-10: an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is read as IPv6.
     if let Ok(addr) = IpAddr::from_str(text) {
         return Ok(addr);
@@ -493,37 +533,39 @@ fn read_address(text: &str) -> Result<IpAddr, ValueErrorKind> {
     Err(address_reason(text))
 }
 
-fn address_reason(text: &str) -> ValueErrorKind {
+fn address_reason(text: &str) -> Refusal {
     if text.is_empty() {
-        return Why::EmptyAddress;
+        return Why::EmptyAddress.at(0);
     }
-    if text.chars().any(char::is_whitespace) {
-        return Why::Whitespace;
+    if let Some(at) = text.find(char::is_whitespace) {
+        return Why::Whitespace.at(at);
     }
-    if text.contains('%') {
-        return Why::ZoneId;
+    if let Some(at) = text.find('%') {
+        return Why::ZoneId.at(at);
     }
     if text.contains(':') {
-        return Why::NotIpv6;
+        return Why::NotIpv6.into();
     }
     if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let octets: Vec<&str> = text.split('.').collect();
-        if octets.len() != 4 {
-            return Why::OctetCount(octets.len());
+        let count = text.split('.').count();
+        if count != 4 {
+            return Why::OctetCount(count).into();
         }
-        for octet in octets {
+        let mut at = 0;
+        for octet in text.split('.') {
             if octet.is_empty() {
-                return Why::EmptyOctet;
+                return Why::EmptyOctet.at(at);
             }
             if octet.len() > 1 && octet.starts_with('0') {
-                return Why::OctetLeadingZero(octet.to_owned());
+                return Why::OctetLeadingZero(octet.to_owned()).at(at);
             }
             if u8::from_str(octet).is_err() {
-                return Why::OctetOutOfRange(octet.to_owned());
+                return Why::OctetOutOfRange(octet.to_owned()).at(at);
             }
+            at += octet.len() + 1;
         }
     }
-    Why::NotAnAddress
+    Why::NotAnAddress.into()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,7 +577,18 @@ fn address_reason(text: &str) -> ValueErrorKind {
 /// wrong padding (`QQ=`) is refused, as are unused non-zero bits in the last symbol (`QR==`),
 /// whitespace and the URL-safe alphabet. The empty string is the empty byte string.
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, ValueError> {
-    read_base64(text).map_err(|why| ValueError::new(ValueKind::Base64, text, why))
+    read_base64(text).map_err(|why| {
+        // The decoder's offsets count bytes: one inside a character stands for the character.
+        let offset = match why {
+            Why::MisplacedPadding { offset }
+            | Why::NotInAlphabet { offset, .. }
+            | Why::UnusedBits { offset } => {
+                (0..=offset).rev().find(|&at| text.is_char_boundary(at))
+            }
+            _ => None,
+        };
+        ValueError::new(ValueKind::Base64, text, Refusal { kind: why, offset })
+    })
 }
 
 fn read_base64(text: &str) -> Result<Vec<u8>, ValueErrorKind> {

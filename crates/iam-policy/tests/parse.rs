@@ -82,7 +82,7 @@ fn a_valid_policy_becomes_a_typed_model() {
         matches!(&first.conditions[3].values, ConditionValues::Text(v) if matches!(v[0].matcher, TextMatcher::Like(_)))
     );
     assert_eq!(first.conditions[3].key_lower, "aws:requesttag/env");
-    let origin = first.origin.0.unwrap();
+    let origin = first.origin.position.unwrap();
     assert_eq!((origin.line, origin.column), (4, 5));
     let second = &policy.statements[1];
     assert!(second.actions.negated && second.resources.negated);

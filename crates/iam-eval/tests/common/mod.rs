@@ -181,6 +181,7 @@ pub(crate) fn stmt(effect: Effect, actions: &[&str], resources: &[&str]) -> S {
         resources: ResourceClause {
             negated: false,
             patterns: resources.iter().map(|r| resource(r, true)).collect(),
+            origin: Origin::default(),
         },
         conditions: Vec::new(),
         origin: Origin::default(),

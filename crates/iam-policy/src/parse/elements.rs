@@ -11,7 +11,7 @@ use crate::catalog::{self, ActionInfo};
 use crate::condition::{Family, Operator, OperatorError, OperatorKind};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::{
-    ActionClause, ActionMatcher, ActionPattern, ArnTemplate, Condition, ConditionValues,
+    ActionClause, ActionMatcher, ActionPattern, ArnTemplate, Condition, ConditionValues, Origin,
     ResourceClause, ResourceMatcher, ResourcePattern, TextMatcher, TextValue, Typed,
 };
 use crate::pattern::{Glob, GlobSyntax};
@@ -238,6 +238,7 @@ impl Builder<'_> {
             ResourceClause {
                 negated: raw.negated,
                 patterns,
+                origin: Origin::spanning(raw.span),
             },
             ResourceFacts {
                 items,
@@ -494,7 +495,7 @@ impl Builder<'_> {
                         key: key.key.to_owned(),
                         key_lower: crate::text::fold(key.key),
                         values,
-                        origin: self.origin(key.key_span),
+                        origin: self.origin(Span::new(key.key_span.start, key.value.span().end)),
                     }),
                     None => ok = false,
                 }
@@ -799,6 +800,7 @@ fn read_ip_range(
             expected: value::ValueKind::IpRange,
             text: text.to_owned(),
             kind: value::ValueErrorKind::BareIpv6,
+            offset: None,
         });
     }
     value::parse_ip_range(text)

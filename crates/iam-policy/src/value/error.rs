@@ -372,7 +372,8 @@ impl fmt::Display for ValueErrorKind {
 ///
 /// It renders as `` `text` is not <kind>: <reason> ``, or `an empty string is not <kind>`.
 /// Where the text stands in a policy or request is the caller's to say (a diagnostic's span,
-/// an evaluation error's policy, statement and key): the reader sees the text alone.
+/// an evaluation error's policy, statement, key and source location): the reader sees the
+/// text alone, and says where in it the reason stands ([`ValueError::offset`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ValueError {
     /// The kind of value asked for.
@@ -381,14 +382,54 @@ pub struct ValueError {
     pub text: String,
     /// Why it was refused.
     pub kind: ValueErrorKind,
+    /// The byte offset in `text` where the reason stands, when it stands at one place: the
+    /// character that is no digit, the date field out of range, the place a separator or a
+    /// zone is missing (`text.len()` at the end), the octet or prefix that is wrong. `None`
+    /// when the reason is about the whole text (`it is empty`, `it is neither `true` nor
+    /// `false``, out of range as a whole, not an IPv6 address).
+    pub offset: Option<usize>,
+}
+
+/// Why a reader refused its text, and where in it (see [`ValueError::offset`]).
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub(crate) kind: ValueErrorKind,
+    pub(crate) offset: Option<usize>,
+}
+
+impl From<ValueErrorKind> for Refusal {
+    /// A reason about the whole text.
+    fn from(kind: ValueErrorKind) -> Self {
+        Self { kind, offset: None }
+    }
+}
+
+impl ValueErrorKind {
+    /// The reason, standing at byte `offset` of the text.
+    pub(crate) const fn at(self, offset: usize) -> Refusal {
+        Refusal {
+            kind: self,
+            offset: Some(offset),
+        }
+    }
 }
 
 impl ValueError {
-    pub(crate) fn new(expected: ValueKind, text: &str, kind: ValueErrorKind) -> Self {
+    /// `text`, refused as a value of kind `expected` for `refusal`.
+    pub(crate) fn new(expected: ValueKind, text: &str, refusal: Refusal) -> Self {
+        let within = |at: &usize| text.is_char_boundary(*at);
+        // A reader's offset lies within its text (`text.len()` included); another would be a
+        // bug in the reader, which then says nothing rather than a wrong place.
+        debug_assert!(
+            refusal.offset.as_ref().is_none_or(within),
+            "offset {:?} is not in `{text}`",
+            refusal.offset
+        );
         Self {
             expected,
             text: text.to_owned(),
-            kind,
+            kind: refusal.kind,
+            offset: refusal.offset.filter(within),
         }
     }
 
