@@ -321,20 +321,30 @@ pub fn generate_cases_at(
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
         let mut runner = TestRunner::new_with_rng(RunnerConfig::default(), rng);
         let case = match families::family_of(index) {
-            Some(family) => families::arb_family_case(family)
-                .new_tree(&mut runner)
-                .ok()
-                .map(|tree| {
+            Some(family) => {
+                tree_of(families::arb_family_case(family).new_tree(&mut runner)).map(|tree| {
                     let id = format!("gen-{seed}-{index}~{}", family.name());
                     tree.current().to_generated(id)
-                }),
-            None => strategy
-                .new_tree(&mut runner)
-                .ok()
+                })
+            }
+            None => tree_of(strategy.new_tree(&mut runner))
                 .map(|tree| tree.current().to_generated(format!("gen-{seed}-{index}"))),
         };
         (index, case)
     })
+}
+
+/// A strategy's tree. The generator's strategies filter nothing, so making a tree cannot
+/// fail; should it, the case is missing (`None`: the gate counts it as skipped, with a
+/// reason) rather than replaced.
+fn tree_of<T>(tree: Result<T, proptest::test_runner::Reason>) -> Option<T> {
+    match tree {
+        Ok(tree) => Some(tree),
+        Err(why) => {
+            debug_assert!(false, "a generator strategy failed: {why}");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

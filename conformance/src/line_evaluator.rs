@@ -169,11 +169,7 @@ impl LineEvaluator {
         Some(match CallCase::from_value(&value) {
             Ok(case) => {
                 let answer = answer_directly(&mut self.oracle, &case);
-                let outcome = match answer
-                    .get("decision")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(Decision::from_protocol_str)
-                {
+                let outcome = match answer.decision {
                     Some(decision) => LineOutcome::Decision(decision),
                     None => LineOutcome::Error,
                 };

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use iam_eval::{Context, ContextValue, Decision, Request, Response};
 
 mod answer_error;
+mod answer_json;
 
 pub use answer_error::{AnswerLineError, Shared};
 
@@ -54,7 +55,7 @@ impl Verdict {
 }
 
 /// A statement that decided a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct MatchedRef {
     /// Policy index, from 0.
     pub policy: usize,
@@ -287,25 +288,15 @@ impl AnswerLine {
 
     /// The answer as one JSON line (no trailing newline).
     pub fn to_line(&self) -> String {
-        let mut object = Map::new();
-        object.insert(
-            "id".into(),
-            self.id.clone().map_or(Value::Null, Value::String),
-        );
-        match &self.verdict {
-            Verdict::Decision(d) => {
-                object.insert("decision".into(), Value::from(d.as_protocol_str()))
-            }
-            Verdict::Error(e) => object.insert("error".into(), Value::from(e.as_str())),
-        };
-        if let Some(matched) = &self.matched {
-            let list: Vec<Value> = matched
-                .iter()
-                .map(|m| json!({"policy": m.policy, "statement": m.statement}))
-                .collect();
-            object.insert("matched".into(), Value::Array(list));
-        }
-        Value::Object(object).to_string()
+        answer_json::AnswerJson::new(self)
+            .to_line()
+            .unwrap_or_else(|| {
+                // Strings and integers only: writing cannot fail. Should it, the line is
+                // still an answer, an error.
+                debug_assert!(false, "cannot write an answer line");
+                let id = self.id.clone().map_or(Value::Null, Value::String);
+                format!("{{\"id\":{id},\"error\":\"internal error: cannot write the answer\"}}")
+            })
     }
 
     /// Read an answer line strictly: an object with a string `id` and exactly one of a known

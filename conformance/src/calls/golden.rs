@@ -161,10 +161,7 @@ pub fn check_golden_call(oracle: &mut Oracle, golden: &GoldenCall) -> Result<(),
         ));
     }
     let direct = answer_directly(oracle, &golden.case);
-    let word = direct
-        .get("decision")
-        .and_then(Value::as_str)
-        .unwrap_or("error");
+    let word = direct.word();
     if word != golden.expect {
         problems.push(format!(
             "expected `{}`, `iamconf evaluate` answers `{word}`",

@@ -3,10 +3,14 @@
 //! lines `<id>/<n>`, `n` from 1) and combines the answers, so every v1 evaluator is tested on
 //! calls unchanged. `iamconf evaluate` answers a call case directly, with its `checks`.
 
+mod direct;
 pub mod generate;
 pub mod golden;
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use direct::{CheckAnswer, DirectAnswer};
 
 use iam_eval::call::{combine, Call, CallChecks, ExpandedCall, ParamValue};
 use iam_eval::{ContextValue, Decision};
@@ -15,7 +19,7 @@ use crate::oracle::Oracle;
 use crate::protocol::{type_name, AnswerLine, CaseLine, RequestLine, Verdict};
 
 /// The `call` object of a call case.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallLine {
     /// The operation (`CreateJob`, `iotjobsdata:UpdateJobExecution`).
     pub operation: String,
@@ -30,7 +34,7 @@ pub struct CallLine {
 }
 
 /// A call case: the caller's policies and one call.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallCase {
     /// Unique within a run.
     pub id: String,
@@ -84,17 +88,6 @@ impl CallLine {
             account: text(object, "account")?,
             params: object_field(object, "params")?,
             context: object_field(object, "context")?,
-        })
-    }
-
-    /// The `call` object.
-    pub fn to_value(&self) -> Value {
-        json!({
-            "operation": self.operation,
-            "region": self.region,
-            "account": self.account,
-            "params": self.params,
-            "context": self.context,
         })
     }
 
@@ -196,7 +189,11 @@ impl CallCase {
 
     /// The case as one JSON line.
     pub fn to_line(&self) -> String {
-        json!({"id": self.id, "policies": self.policies, "call": self.call.to_value()}).to_string()
+        // Strings and JSON values only: writing cannot fail.
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            debug_assert!(false, "cannot write the call case: {e}");
+            String::new()
+        })
     }
 
     /// The ordinary case lines of the call's checks, ids `<id>/<n>` from 1.
@@ -268,10 +265,10 @@ pub fn combine_answers(answers: &[AnswerLine]) -> Verdict {
 
 /// The reference's direct answer to a call case (`iamconf evaluate`): the combined decision
 /// and `checks`, each with its action, resource and decision (or error).
-pub fn answer_directly(oracle: &mut Oracle, case: &CallCase) -> Value {
+pub fn answer_directly(oracle: &mut Oracle, case: &CallCase) -> DirectAnswer {
     let expanded = match case.call.expand() {
         Ok(e) => e,
-        Err(message) => return json!({"id": case.id, "error": message}),
+        Err(message) => return DirectAnswer::error(&case.id, message),
     };
     let set = match oracle.policy_set(&CaseLine {
         id: case.id.clone(),
@@ -283,38 +280,42 @@ pub fn answer_directly(oracle: &mut Oracle, case: &CallCase) -> Value {
         },
     }) {
         Ok(set) => set,
-        Err(message) => return json!({"id": case.id, "error": message}),
+        Err(message) => return DirectAnswer::error(&case.id, message),
     };
     let response = set.evaluate_call(&expanded);
-    let checks: Vec<Value> = expanded
+    let checks = expanded
         .checks
         .iter()
         .zip(&response.checks)
         .map(|(check, r)| {
-            let mut entry =
-                json!({"action": check.request.action(), "resource": check.request.resource()});
-            let answer = AnswerLine::from_response("", r);
-            if let Value::Object(o) = &mut entry {
-                match answer.verdict {
-                    Verdict::Decision(d) => o.insert("decision".into(), d.as_protocol_str().into()),
-                    Verdict::Error(e) => o.insert("error".into(), e.into()),
-                };
+            let (decision, error) = match AnswerLine::from_response("", r).verdict {
+                Verdict::Decision(d) => (Some(d), None),
+                Verdict::Error(e) => (None, Some(e)),
+            };
+            CheckAnswer {
+                action: check.request.action().to_owned(),
+                resource: check.request.resource().to_owned(),
+                decision,
+                error,
             }
-            entry
         })
         .collect();
-    match response.decision {
-        Some(d) => json!({"id": case.id, "decision": d.as_protocol_str(), "checks": checks}),
-        None => {
-            json!({"id": case.id, "error": "a check of the call is an error", "checks": checks})
-        }
+    DirectAnswer {
+        id: case.id.clone(),
+        decision: response.decision,
+        error: response
+            .decision
+            .is_none()
+            .then(|| "a check of the call is an error".to_owned()),
+        checks: Some(checks),
     }
 }
 
 /// The invariant `call-allowed-only-if-every-check-is`: a direct answer `allowed` for a call
-/// needs every check, asked alone as an ordinary case, to be `allowed`.
-pub fn check_call_invariant(direct: &Value, alone: &[AnswerLine]) -> Result<(), String> {
-    if direct.get("decision").and_then(Value::as_str) != Some(Decision::Allow.as_protocol_str()) {
+/// (`direct`, its decision) needs every check, asked alone as an ordinary case, to be
+/// `allowed`.
+pub fn check_call_invariant(direct: Option<Decision>, alone: &[AnswerLine]) -> Result<(), String> {
+    if direct != Some(Decision::Allow) {
         return Ok(());
     }
     match alone

@@ -210,7 +210,7 @@ fn run_call(
         }
     }
     // The reference's own direct answer must keep the invariant against its checks alone.
-    if let Err(broken) = check_call_invariant(&answer_directly(oracle, case), &references) {
+    if let Err(broken) = check_call_invariant(answer_directly(oracle, case).decision, &references) {
         problems.push(format!(
             "invariant `call-allowed-only-if-every-check-is`: {broken}"
         ));

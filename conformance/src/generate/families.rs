@@ -244,13 +244,21 @@ impl FamilyCase {
     /// Choice `slot` as an index into `pool` (`T::default()` for an empty pool, which the
     /// constant pools here never are).
     pub(crate) fn pick<T: Clone + Default>(&self, slot: usize, pool: &[T]) -> T {
-        let n = usize::from(self.picks.get(slot).copied().unwrap_or(0));
+        debug_assert!(!pool.is_empty(), "an empty pool for choice {slot}");
+        let n = self.pick_byte(slot);
         pool.get(n % pool.len().max(1)).cloned().unwrap_or_default()
     }
 
     /// Choice `slot` reduced to `0..n`.
     pub(crate) fn choice(&self, slot: usize, n: usize) -> usize {
-        usize::from(self.picks.get(slot).copied().unwrap_or(0)) % n.max(1)
+        self.pick_byte(slot) % n.max(1)
+    }
+
+    /// The drawn byte of choice `slot` (a family asks for the slots it drew: 0 to 5).
+    fn pick_byte(&self, slot: usize) -> usize {
+        let byte = self.picks.get(slot).copied();
+        debug_assert!(byte.is_some(), "choice {slot} was not drawn");
+        usize::from(byte.unwrap_or(0))
     }
 
     /// `Allow` or `Deny`.
@@ -264,10 +272,10 @@ impl FamilyCase {
 
     /// The target request's action and resource.
     pub(crate) fn target(&self) -> (&'static str, &'static str) {
-        TARGETS
-            .get(self.target)
-            .copied()
-            .unwrap_or(("iot:ListJobs", "*"))
+        let target = TARGETS.get(self.target).copied();
+        // Drawn from `0..TARGETS.len()`.
+        debug_assert!(target.is_some(), "target {} is not one", self.target);
+        target.unwrap_or(("iot:ListJobs", "*"))
     }
 
     /// How the main statement is aimed (mostly at the request), from the last choice.

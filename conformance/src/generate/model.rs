@@ -277,6 +277,8 @@ pub fn malform(policy: &Value, fault: Fault) -> String {
     let mut value = policy.clone();
     let compact = |v: &Value| v.to_string();
     let Some(root) = value.as_object_mut() else {
+        // `to_json` writes an object; the empty text is still a rejected document.
+        debug_assert!(false, "a policy model wrote a non-object: {policy}");
         return String::new();
     };
     let text_fault = |text: String| -> String {
@@ -405,7 +407,17 @@ pub fn malform(policy: &Value, fault: Fault) -> String {
                     };
                     block.insert(operator.into(), Value::Object(body));
                 }
-                _ => {}
+                // Written by the arms above this statement's match.
+                Fault::TrailingComma
+                | Fault::MissingComma
+                | Fault::Comment
+                | Fault::Truncated
+                | Fault::DuplicateKey
+                | Fault::BadVersion
+                | Fault::EmptyStatement
+                | Fault::LowercaseStatementKey
+                | Fault::DuplicateSid
+                | Fault::SidsDifferingByCase => {}
             }
         }
     }

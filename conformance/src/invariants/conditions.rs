@@ -112,12 +112,17 @@ pub fn negated_is_not_positive_when_present(
 /// What a condition is on an absent key (§6).
 pub fn holds_when_absent(op: Operator, values: &Value) -> bool {
     if op.kind == OperatorKind::Null {
-        let texts: Vec<&str> = match values {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
+        // A value is read as its text, JSON booleans included (`"Null": {"k": true}`), as the
+        // parser reads it.
+        let is_true = |v: &Value| match v {
+            Value::String(s) => value::parse_bool(s) == Ok(true),
+            Value::Bool(b) => *b,
+            _ => false,
         };
-        return texts.iter().any(|t| value::parse_bool(t) == Ok(true));
+        return match values {
+            Value::Array(items) => items.iter().any(is_true),
+            one => is_true(one),
+        };
     }
     if op.if_exists {
         return true;
@@ -243,7 +248,11 @@ fn escape_live(statement: &Value) -> Value {
                 Value::Array(items) => Value::Array(
                     items
                         .iter()
-                        .map(|i| escape(i.as_str().unwrap_or("")))
+                        .map(|i| match i {
+                            Value::String(r) => escape(r),
+                            // Not a resource: the document stays rejected.
+                            other => other.clone(),
+                        })
                         .collect(),
                 ),
                 other => other.clone(),

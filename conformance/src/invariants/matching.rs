@@ -31,7 +31,11 @@ fn map_actions(case: &CaseLine, f: &dyn Fn(&str) -> String) -> CaseLine {
                                 Value::Array(items) => Value::Array(
                                     items
                                         .iter()
-                                        .map(|i| Value::from(f(i.as_str().unwrap_or(""))))
+                                        .map(|i| match i {
+                                            Value::String(a) => Value::from(f(a)),
+                                            // Not an action: the document stays rejected.
+                                            other => other.clone(),
+                                        })
                                         .collect(),
                                 ),
                                 other => other.clone(),
@@ -243,8 +247,9 @@ pub fn naive_glob(pattern: &str, syntax: GlobSyntax, value: &str) -> bool {
             '*' => {
                 let crosses = !arn || matches!(p.get(i + 1), None | Some(':'));
                 let mut open = false;
-                for (j, slot) in next.iter_mut().enumerate() {
-                    if reach.get(j).copied().unwrap_or(false) {
+                // `reach` and `next` both have a slot per value prefix (`v.len() + 1`).
+                for (j, (slot, &reached)) in next.iter_mut().zip(&reach).enumerate() {
+                    if reached {
                         open = true;
                     } else if open && !crosses && j > 0 && v.get(j - 1) == Some(&':') {
                         open = false;
@@ -253,24 +258,21 @@ pub fn naive_glob(pattern: &str, syntax: GlobSyntax, value: &str) -> bool {
                 }
             }
             _ => {
-                for j in 1..=v.len() {
-                    let Some(&ch) = v.get(j - 1) else { continue };
+                // Slot `j + 1` of `next` takes value character `j` after slot `j` of `reach`.
+                for ((&ch, slot), &reached) in v.iter().zip(next.iter_mut().skip(1)).zip(&reach) {
                     let ok = if c == '?' {
                         !(arn && ch == ':')
                     } else {
                         ch == c
                     };
-                    if ok && reach.get(j - 1).copied().unwrap_or(false) {
-                        if let Some(slot) = next.get_mut(j) {
-                            *slot = true;
-                        }
-                    }
+                    *slot = ok && reached;
                 }
             }
         }
         reach = next;
     }
-    reach.last().copied().unwrap_or(false)
+    // The whole value: the last slot (there is always one, for the empty prefix).
+    reach.last() == Some(&true)
 }
 
 /// The (pattern, syntax, value) triples of a case worth comparing.
@@ -390,4 +392,37 @@ pub fn glob_agreement(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A rewrite of action strings rewrites the documents the reference accepts (whose
+    /// entries are all strings: the branch for another entry keeps it as it is, where it used
+    /// to become the rewrite of the empty string) and keeps a rejected one whole.
+    #[test]
+    fn rewrites_touch_accepted_documents_only() {
+        let case = |actions: serde_json::Value| {
+            CaseLine::from_value(&json!({
+                "id": "t",
+                "policies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+                    "Action": actions, "Resource": "*"}}],
+                "request": {"action": "iot:DescribeJob", "resource": "*", "context": {}}
+            }))
+            .unwrap()
+        };
+        let upper = map_actions(
+            &case(json!(["iot:DescribeJob", "iot:ListJobs"])),
+            &str::to_uppercase,
+        );
+        assert_eq!(
+            upper.policies[0]["Statement"][0]["Action"],
+            json!(["IOT:DESCRIBEJOB", "IOT:LISTJOBS"])
+        );
+        let rejected = case(json!(["iot:DescribeJob", 7]));
+        assert_eq!(map_actions(&rejected, &str::to_uppercase), rejected);
+    }
 }
