@@ -42,6 +42,12 @@ pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// couple of edits (optimal-string-alignment Damerau-Levenshtein), or one name extends the
 /// other.
 fn closeness(a: &str, b: &str) -> Option<f64> {
+    closeness_with(a, b, true)
+}
+
+/// [`closeness`], with the bag-distance filter or without it (the tests' oracle: the filter
+/// only spares work, it never changes an answer).
+fn closeness_with(a: &str, b: &str, bag_filter: bool) -> Option<f64> {
     let (la, lb) = (a.chars().count(), b.chars().count());
     let len = la.max(lb);
     let max_edits = 1 + len / 8;
@@ -50,7 +56,7 @@ fn closeness(a: &str, b: &str) -> Option<f64> {
         // At least that many edits, and neither extends the other.
         return None;
     }
-    if !prefix && bag_distance(a, b).is_some_and(|bag| bag > max_edits) {
+    if bag_filter && !prefix && bag_distance(a, b).is_some_and(|bag| bag > max_edits) {
         // More edits than allowed (the bag distance never exceeds the edit distance), and
         // neither extends the other: spares Jaro-Winkler, the cost of a policy full of
         // misspelt actions (each one is compared with every action of both planes).
@@ -118,25 +124,6 @@ mod tests {
         assert_eq!(nearest("EFFECT", [(1, "effect"), (2, "Effect")]), Some(1));
     }
 
-    /// `closeness` as it was before the bag-distance filter: the filter must never change an
-    /// answer, only spare work.
-    fn closeness_unfiltered(a: &str, b: &str) -> Option<f64> {
-        let (la, lb) = (a.chars().count(), b.chars().count());
-        let len = la.max(lb);
-        let max_edits = 1 + len / 8;
-        let prefix = la >= 6 && (b.starts_with(a) || a.starts_with(b));
-        if la.abs_diff(lb) > max_edits && !prefix {
-            return None;
-        }
-        let jw = strsim::jaro_winkler(a, b);
-        if jw < 0.75 {
-            return None;
-        }
-        let few_edits = len >= 4 && strsim::osa_distance(a, b) <= max_edits;
-        let extends = prefix && jw >= 0.9;
-        (few_edits || extends).then_some(jw)
-    }
-
     #[test]
     fn the_bag_distance_is_the_excess_of_the_larger_side() {
         assert_eq!(bag_distance("abc", "abc"), Some(0));
@@ -162,7 +149,7 @@ mod tests {
             a in "(describe|job|execution|cancel|thing|[a-e]){1,5}",
             b in "(describe|job|execution|cancel|thing|[a-e]){1,5}",
         ) {
-            proptest::prop_assert_eq!(closeness(&a, &b), closeness_unfiltered(&a, &b));
+            proptest::prop_assert_eq!(closeness(&a, &b), closeness_with(&a, &b, false));
         }
     }
 
@@ -183,7 +170,7 @@ mod tests {
                 for candidate in &names {
                     assert_eq!(
                         closeness(&variant, candidate),
-                        closeness_unfiltered(&variant, candidate),
+                        closeness_with(&variant, candidate, false),
                         "{variant} against {candidate}"
                     );
                 }
