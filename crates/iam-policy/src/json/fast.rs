@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use super::tape::{Entry, Node};
+use super::tape::{self, Entry, Node};
 use super::{MAX_DEPTH, MAX_SIZE, SMALL_OBJECT};
 use crate::diagnostic::Span;
 
@@ -33,8 +33,18 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
     if text.len() > MAX_SIZE {
         return None;
     }
+    let mut nodes = tape::empty_tape(text.len() / 16 + 1);
+    if read(text, &mut nodes).is_some() {
+        Some(nodes)
+    } else {
+        tape::recycle(nodes);
+        None
+    }
+}
+
+/// [`tape`] onto `nodes` (empty); `None` at the first thing the recovering reader must see.
+fn read<'t>(text: &'t str, nodes: &mut Vec<Node<'t>>) -> Option<()> {
     let bytes = text.as_bytes();
-    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(text.len() / 16 + 1);
     let mut stack: Vec<Open> = Vec::with_capacity(8);
     // The key of the member whose value comes next.
     let mut key: Option<(Cow<'_, str>, Span)> = None;
@@ -63,7 +73,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
                         len: 0,
                     });
                     if is_object {
-                        key = Some(member_key(text, &mut pos, &nodes, node)?);
+                        key = Some(member_key(text, &mut pos, nodes, node)?);
                     }
                     continue;
                 }
@@ -109,7 +119,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
         loop {
             pos = skip_space(bytes, pos);
             let Some(top) = stack.last_mut() else {
-                return (pos == bytes.len()).then_some(nodes);
+                return (pos == bytes.len()).then_some(());
             };
             top.len += 1;
             let closer = if top.is_object { b'}' } else { b']' };
@@ -122,7 +132,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
                             return None;
                         }
                         let node = top.node;
-                        key = Some(member_key(text, &mut pos, &nodes, node)?);
+                        key = Some(member_key(text, &mut pos, nodes, node)?);
                     }
                     break;
                 }

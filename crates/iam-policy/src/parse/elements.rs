@@ -89,7 +89,8 @@ impl<'j> ResourceFacts<'j> {
 impl Builder<'_> {
     pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
         let mut patterns = Vec::with_capacity(raw.items.len());
-        let mut known = Some(Vec::with_capacity(raw.items.len()));
+        // The catalog facts feed only the lints (without them `known` is never read).
+        let mut known = self.lints.then(|| Vec::with_capacity(raw.items.len()));
         let mut ok = true;
         for (text, span) in raw.items {
             match self.action(text, span) {
@@ -193,7 +194,8 @@ impl Builder<'_> {
         let name_lower = lowercase(name, &mut buf);
         let literal = !name.contains(['*', '?']);
         let mut info = None;
-        if literal && catalog::covers_vendor(vendor) {
+        // The catalog entry feeds only the lints.
+        if self.lints && literal && catalog::covers_vendor(vendor) {
             info = catalog::lookup_action(vendor, name);
             // A catalog action exists; only the others need the full list.
             if self.lints && info.is_none() && !catalog::action_exists(vendor, name) {
@@ -223,13 +225,16 @@ impl Builder<'_> {
         raw: RawClause<'j>,
     ) -> Option<(ResourceClause, ResourceFacts<'j>)> {
         let mut patterns = Vec::with_capacity(raw.items.len());
-        let mut items = Vec::with_capacity(raw.items.len());
+        // The entries feed only the lints.
+        let mut items = Vec::with_capacity(if self.lints { raw.items.len() } else { 0 });
         let mut ok = true;
         for (text, span) in raw.items {
             match self.resource(text, span) {
                 Some(p) => {
                     patterns.push(p);
-                    items.push((text, span));
+                    if self.lints {
+                        items.push((text, span));
+                    }
                 }
                 None => ok = false,
             }
@@ -488,6 +493,7 @@ impl Builder<'_> {
                 ok = false;
                 continue;
             };
+            out.reserve(keys.len());
             for key in keys.members() {
                 match self.condition_values(operator, key.value) {
                     Some(values) => out.push(Condition {
@@ -509,7 +515,10 @@ impl Builder<'_> {
         operator: Operator,
         value: JsonValue<'_, '_>,
     ) -> Option<ConditionValues> {
-        let mut texts: Vec<(String, Span)> = Vec::new();
+        let mut texts: Vec<(String, Span)> = Vec::with_capacity(match value.kind() {
+            JsonKind::Array(items) => items.len(),
+            _ => 1,
+        });
         let scalar = |v: JsonValue<'_, '_>| match v.kind() {
             JsonKind::String(s) => Some(s.to_owned()),
             JsonKind::Number(n) => Some(n.to_owned()),
@@ -564,7 +573,7 @@ impl Builder<'_> {
         let kind = operator.kind;
         Some(match kind.family() {
             Family::String | Family::Arn => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(texts.len());
                 for (text, span) in texts {
                     let matcher = self.text_matcher(kind, &text, span);
                     out.push(TextValue { text, matcher });
@@ -669,7 +678,7 @@ impl Builder<'_> {
         code: Code,
         read: impl Fn(&str) -> Result<T, value::ValueError>,
     ) -> Option<Vec<Typed<T>>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len());
         let mut ok = true;
         for (text, span) in texts {
             match read(&text) {
