@@ -155,7 +155,7 @@ impl Builder<'_> {
             }
         };
         // ID-3: a wildcard in the vendor is an error (or, under `glob`, part of a glob).
-        let vendor_wildcard = vendor.contains(['*', '?']);
+        let vendor_wildcard = memchr::memchr2(b'*', b'?', vendor.as_bytes()).is_some();
         if vendor_wildcard && self.readings.vendor_wildcard == VendorWildcard::Error {
             self.report(
                 Diagnostic::new(
@@ -192,7 +192,7 @@ impl Builder<'_> {
         let vendor_lower = crate::text::fold(vendor);
         let mut buf = [0; LOWER_MAX];
         let name_lower = lowercase(name, &mut buf);
-        let literal = !name.contains(['*', '?']);
+        let literal = memchr::memchr2(b'*', b'?', name.as_bytes()).is_none();
         let mut info = None;
         // The catalog entry feeds only the lints.
         if self.lints && literal && catalog::covers_vendor(vendor) {
@@ -334,7 +334,7 @@ impl Builder<'_> {
 
     /// The template of `text` when policy variables are live and it holds any.
     fn template(&mut self, text: &str, span: Span) -> Option<Template> {
-        if !text.contains("${") {
+        if !crate::text::has_variable_start(text) {
             return None;
         }
         if !self.variables {
@@ -731,7 +731,7 @@ impl Builder<'_> {
     /// An `Arn*` condition value, padded with `*` components when it is a short pattern
     /// (ID-15), which a warning flags. A colon inside a live policy variable does not split.
     fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
-        let live = self.variables && text.contains("${");
+        let live = self.variables && crate::text::has_variable_start(text);
         let shape = arn::pattern_shape(text, live);
         if let (PatternShape::Short { segments }, ShortArn::Error) =
             (shape, self.readings.short_arn)
