@@ -128,10 +128,12 @@ impl Builder<'_> {
             };
             return Some((pattern, None));
         }
-        let mut parts = text.split(':');
-        let (vendor, name) = match (parts.next(), parts.next(), parts.next()) {
-            (Some(v), Some(n), None) => (v, n),
-            (_, None, _) => {
+        // `vendor:name` with exactly one colon.
+        let colon = memchr::memchr(b':', text.as_bytes());
+        let parts = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)));
+        let (vendor, name) = match parts {
+            Some((v, n)) if memchr::memchr(b':', n.as_bytes()).is_none() => (v, n),
+            None => {
                 self.report(
                     Diagnostic::new(
                         Code::InvalidAction,
