@@ -68,6 +68,7 @@ use tape::{Entry, Node};
 
 use crate::readings::DuplicateKeys;
 
+mod fast;
 mod lex;
 pub(crate) mod tape;
 
@@ -241,6 +242,20 @@ pub(crate) fn parse_tape_with(text: &str, duplicates: DuplicateKeys) -> TapeOutc
             )],
         };
     }
+    // The common case, a document without a problem, in one pass; anything else is read
+    // again by the recovering reader, which words every diagnostic.
+    if let Some(nodes) = fast::tape(text) {
+        return TapeOutcome {
+            nodes,
+            diagnostics: Vec::new(),
+        };
+    }
+    recovering_tape_with(text, duplicates)
+}
+
+/// [`parse_tape_with`] by the recovering reader alone (the token lexer and its state
+/// machine), whatever the document.
+fn recovering_tape_with(text: &str, duplicates: DuplicateKeys) -> TapeOutcome<'_> {
     let mut parser = Parser::new(text);
     parser.duplicates = duplicates;
     parser.run();

@@ -765,3 +765,5 @@ proptest! {
         prop_assert_eq!(to_serde_exact(&outcome.value.unwrap()), value);
     }
 }
+
+mod fast_path;
