@@ -71,18 +71,35 @@ print(f'{d["total"]} cases, {d["failed"]} failed, {shrunk} shrunk, {len(d["group
 EOF
 }
 
+# `evaluator_cpu NAME`: the evaluator processes' CPU time (user + system) in one of NAME's runs,
+# the mean over its REPEAT runs. Each evaluator process runs under its own /usr/bin/time, which
+# appends a line to $scratch/NAME.eval (a restarted evaluator adds a line to its run's share).
+evaluator_cpu() {
+    awk -v r="$repeat" '{ split($0, t, "+"); s += t[1] + t[2] } END { printf "%.2f", s / r }' \
+        "$scratch/$1.eval"
+}
+
 failing() {
     local mode="${1:-negated-or}" cases="${2:-10000}"
     local args=(check --cases "$cases" --jobs 1 --format json --timeout 30)
     echo "failing: \`iamconf-fixture $mode\` and \`iamconf-fixture reference\`, --cases $cases, one process"
-    local pass fail
-    local pw pu pr pe pc fw fu fr fe fc
-    read -r pw pu pr pe pc <<< "$(repeated passing "$iamconf" "${args[@]}" --evaluator "$fixture reference")"
+    local pw pu pr pe pc fw fu fr fe fc pv fv
+    # The evaluator under its own timer, so that the gate's CPU time can be told from the
+    # evaluator's: a failing fixture may cost more per case than the reference does.
+    local timer=(/usr/bin/time -a -f %U+%S -o)
+    read -r pw pu pr pe pc <<< "$(repeated passing "$iamconf" "${args[@]}" \
+        --evaluator "${timer[*]} $scratch/passing.eval $fixture reference")"
+    pv=$(evaluator_cpu passing)
     echo "  passing twin: $(summary "$scratch/passing.out"); median $pw s wall, $pc s CPU (exit $pe)"
-    read -r fw fu fr fe fc <<< "$(repeated failing "$iamconf" "${args[@]}" --evaluator "$fixture $mode")"
+    read -r fw fu fr fe fc <<< "$(repeated failing "$iamconf" "${args[@]}" \
+        --evaluator "${timer[*]} $scratch/failing.eval $fixture $mode")"
+    fv=$(evaluator_cpu failing)
     echo "  failing:      $(summary "$scratch/failing.out"); median $fw s wall, $fc s CPU (exit $fe)"
     awk -v pw="$pw" -v fw="$fw" -v pc="$pc" -v fc="$fc" \
         'BEGIN { printf "  failing / passing: %.2fx wall, %.2fx CPU (target <= 2x)\n", fw / pw, fc / pc }'
+    awk -v pc="$pc" -v fc="$fc" -v pv="$pv" -v fv="$fv" 'BEGIN {
+        printf "  the evaluator processes alone: %.2f s and %.2f s CPU (%.2fx)\n", pv, fv, fv / pv
+        printf "  the gate alone (the run less its evaluators): %.2f s and %.2f s CPU (%.2fx)\n", pc - pv, fc - fv, (fc - fv) / (pc - pv) }'
 }
 
 jobs() {

@@ -10,6 +10,7 @@ use iam_eval::{Context, ContextValue, Decision, Request, Response};
 
 mod answer_error;
 mod answer_json;
+mod case_json;
 
 pub use answer_error::{AnswerLineError, Shared};
 
@@ -183,16 +184,14 @@ impl CaseLine {
 
     /// The case as one JSON line (no trailing newline).
     pub fn to_line(&self) -> String {
-        json!({
-            "id": self.id,
-            "policies": self.policies,
-            "request": {
-                "action": self.request.action,
-                "resource": self.request.resource,
-                "context": self.request.context,
-            }
+        case_json::CaseJson::new(self).to_line().unwrap_or_else(|| {
+            // JSON values and string-keyed maps only: writing cannot fail. Should it, the line
+            // still names the case, and any evaluator must answer it with an error (it has no
+            // `policies`), which the gate reports against the reference's answer.
+            debug_assert!(false, "cannot write case line `{}`", self.id);
+            let id = Value::String(self.id.clone());
+            format!("{{\"id\":{id}}}")
         })
-        .to_string()
     }
 
     /// The policy documents as text: strings as they are, objects by their compact
@@ -407,6 +406,42 @@ mod tests {
         let texts = case.policy_texts().unwrap();
         assert_eq!(texts[0], r#"{"Version":"2012-10-17","Statement":[]}"#);
         assert_eq!(texts[1], "{}");
+    }
+
+    /// The line as a JSON tree writes it (how `to_line` wrote it before its serde struct).
+    fn line_by_tree(case: &CaseLine) -> String {
+        json!({
+            "id": case.id,
+            "policies": case.policies,
+            "request": {
+                "action": case.request.action,
+                "resource": case.request.resource,
+                "context": case.request.context,
+            }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn case_lines_are_written_as_a_json_tree_writes_them() {
+        let corpus = crate::cases::Corpus::embedded().unwrap();
+        let mut cases: Vec<CaseLine> = corpus.gate_cases().iter().map(|d| d.case.clone()).collect();
+        let config = crate::generate::GeneratorConfig {
+            max_policies: 3,
+            ..crate::generate::GeneratorConfig::default()
+        };
+        cases.extend(crate::generate::generate_cases(&config, 11, 500).map(|g| g.case));
+        // What the corpus and the generator may not hold: control characters, U+2028, a
+        // non-BMP character, escapes, numbers of every spelling, and context values that are
+        // not strings (the reader keeps them for the evaluator to reject).
+        let odd = r#"{"id":"odd \u0000\u001f\u2028 \"q\" \\ 😀","policies":[{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"k":[1e5,-0.0,12345678901234567890,0.1]}}}],"Weird":[null,true,{"":[]}]},"text \n\t\u00e9"],"request":{"action":"iot:DescribeJob","resource":"*","context":{"k":["a","\u0001"],"n":7,"o":{"x":null}}}}"#;
+        cases.push(CaseLine::parse(odd).unwrap());
+        assert!(cases.len() > 600, "{}", cases.len());
+        for case in &cases {
+            let line = case.to_line();
+            assert_eq!(line, line_by_tree(case));
+            assert_eq!(&CaseLine::parse(&line).unwrap(), case);
+        }
     }
 
     #[test]
