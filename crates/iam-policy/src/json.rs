@@ -245,12 +245,61 @@ pub(crate) fn parse_tape_with(text: &str, duplicates: DuplicateKeys) -> TapeOutc
     // The common case, a document without a problem, in one pass; anything else is read
     // again by the recovering reader, which words every diagnostic.
     if let Some(nodes) = fast::tape(text) {
+        #[cfg(fuzzing)]
+        fuzzing_checks::fast_read_is_the_recovering_read(text, duplicates, &nodes);
         return TapeOutcome {
             nodes,
             diagnostics: Vec::new(),
         };
     }
-    recovering_tape_with(text, duplicates)
+    let outcome = recovering_tape_with(text, duplicates);
+    #[cfg(fuzzing)]
+    fuzzing_checks::clean_recovering_read_was_fast(&outcome, duplicates);
+    outcome
+}
+
+/// Under the fuzzers only (`cargo fuzz` builds with `--cfg fuzzing` and debug assertions, so a
+/// broken claim is a crash), every document any fuzz target parses checks the fast path
+/// against the recovering reader, as the property tests `json::tests::fast_path` do on
+/// generated documents.
+#[cfg(fuzzing)]
+mod fuzzing_checks {
+    use super::{recovering_tape_with, DuplicateKeys, Entry, Node, TapeOutcome, SMALL_OBJECT};
+
+    /// A document the fast path read reads the same, without a diagnostic, by the
+    /// recovering reader.
+    pub(super) fn fast_read_is_the_recovering_read(
+        text: &str,
+        duplicates: DuplicateKeys,
+        nodes: &[Node<'_>],
+    ) {
+        let slow = recovering_tape_with(text, duplicates);
+        debug_assert!(slow.diagnostics.is_empty(), "fast path read {text:?}");
+        debug_assert!(
+            slow.nodes == nodes,
+            "the fast path's tape differs on {text:?}"
+        );
+    }
+
+    /// A document the recovering reader reads cleanly (with duplicate keys an error) was the
+    /// fast path's, unless it holds an object the fast path leaves to the recovering reader's
+    /// key index.
+    pub(super) fn clean_recovering_read_was_fast(
+        outcome: &TapeOutcome<'_>,
+        duplicates: DuplicateKeys,
+    ) {
+        let large_object = outcome
+            .nodes
+            .iter()
+            .any(|n| matches!(n.entry, Entry::Object { len, .. } if len > SMALL_OBJECT));
+        debug_assert!(
+            !outcome.diagnostics.is_empty()
+                || outcome.nodes.is_empty()
+                || large_object
+                || duplicates != DuplicateKeys::Error,
+            "the recovering reader reads a document cleanly, the fast path does not"
+        );
+    }
 }
 
 /// [`parse_tape_with`] by the recovering reader alone (the token lexer and its state
