@@ -383,7 +383,7 @@ impl<'a> Parser<'a> {
             stack: Vec::new(),
             state: State::RootValue,
             // About one value per sixteen bytes in a pretty-printed policy.
-            nodes: Vec::with_capacity(text.len() / 16 + 1),
+            nodes: tape::empty_tape(text.len() / 16 + 1),
             root: None,
             locator: None,
             duplicates: DuplicateKeys::Error,

@@ -46,6 +46,7 @@ pub(crate) fn check(text: &str, options: &ParseOptions) -> Checked {
         _ => None,
     };
     let mut diagnostics = builder.diagnostics;
+    crate::json::tape::recycle(outcome.nodes);
     size_checks(text, options, &mut diagnostics);
     if options.errors_only {
         diagnostics.retain(|d| d.code.severity() == Severity::Error);
@@ -314,8 +315,8 @@ impl Builder<'_> {
                     .help = Some("add at least one statement".into());
                     return None;
                 }
-                let mut sids: Vec<(String, Span)> = Vec::new();
-                let mut out = Vec::new();
+                let mut sids: Vec<(&str, Span)> = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for item in items {
                     match self.statement(item, &mut sids) {
@@ -336,10 +337,10 @@ impl Builder<'_> {
         }
     }
 
-    fn statement(
+    fn statement<'j>(
         &mut self,
-        value: JsonValue<'_, '_>,
-        sids: &mut Vec<(String, Span)>,
+        value: JsonValue<'j, '_>,
+        sids: &mut Vec<(&'j str, Span)>,
     ) -> Option<Statement> {
         let JsonKind::Object(members) = value.kind() else {
             let message = format!(
@@ -440,10 +441,10 @@ impl Builder<'_> {
         })
     }
 
-    fn sid(
+    fn sid<'j>(
         &mut self,
-        member: &JsonMember<'_, '_>,
-        sids: &mut Vec<(String, Span)>,
+        member: &JsonMember<'j, '_>,
+        sids: &mut Vec<(&'j str, Span)>,
     ) -> Option<String> {
         let Some(sid) = member.value.as_str() else {
             let message = format!(
@@ -462,8 +463,8 @@ impl Builder<'_> {
         }
         if !sid.is_empty() {
             // ID-2: Sids are ASCII letters and digits, so ASCII folding is the whole folding.
-            let same = |s: &String| match self.readings.sid_case {
-                SidCase::Sensitive => s == sid,
+            let same = |s: &&str| match self.readings.sid_case {
+                SidCase::Sensitive => *s == sid,
                 SidCase::Insensitive => s.eq_ignore_ascii_case(sid),
             };
             if let Some((_, first)) = sids.iter().find(|(s, _)| same(s)) {
@@ -476,7 +477,7 @@ impl Builder<'_> {
                 ));
                 return None;
             }
-            sids.push((sid.to_owned(), member.value.span()));
+            sids.push((sid, member.value.span()));
         }
         Some(sid.to_owned())
     }
@@ -577,7 +578,7 @@ impl Builder<'_> {
                 return None;
             }
             JsonKind::Array(values) => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(values.len());
                 let mut ok = true;
                 for v in values {
                     match v.as_str() {

@@ -144,7 +144,7 @@ impl Glob {
     /// Compile `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str, syntax: GlobSyntax) -> Self {
         // The common shapes straight from the text: no wildcard, or one trailing star.
-        let strategy = match pattern.find(['*', '?']) {
+        let strategy = match memchr::memchr2(b'*', b'?', pattern.as_bytes()) {
             None => Some(Plan::Exact(pattern.into())),
             Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') && i > 0 => {
                 pattern.get(..i).map(|head| Plan::Prefix(head.into()))

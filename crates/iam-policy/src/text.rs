@@ -30,6 +30,13 @@ pub fn fold(text: &str) -> String {
     }
 }
 
+/// Whether `text` holds `${`, the start of a policy variable (the common text, which holds
+/// no `$`, is passed over at memchr speed).
+pub fn has_variable_start(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'{'))
+}
+
 /// Whether `a` and `b` are equal once folded, allocating nothing.
 pub fn eq_folded(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
@@ -77,6 +84,28 @@ mod tests {
         assert!(eq_folded("AwS:SourceIP", "aws:sourceip"));
         assert_eq!(cmp_folded("B", "a"), Ordering::Greater);
         assert_eq!(cmp_folded("Straße", "STRASSE"), Ordering::Greater);
+    }
+
+    #[test]
+    fn a_variable_start_is_found_as_contains_finds_it() {
+        for text in [
+            "",
+            "$",
+            "{",
+            "${",
+            "$$",
+            "$${",
+            "a$b{",
+            "$ {",
+            "arn:${aws:username}",
+            "x$}${",
+            "€${",
+            "é$",
+            "${}$",
+            "}$",
+        ] {
+            assert_eq!(has_variable_start(text), text.contains("${"), "{text:?}");
+        }
     }
 
     #[test]

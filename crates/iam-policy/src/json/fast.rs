@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use super::tape::{Entry, Node};
+use super::tape::{self, Entry, Node};
 use super::{MAX_DEPTH, MAX_SIZE, SMALL_OBJECT};
 use crate::diagnostic::Span;
 
@@ -33,8 +33,18 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
     if text.len() > MAX_SIZE {
         return None;
     }
+    let mut nodes = tape::empty_tape(text.len() / 16 + 1);
+    if read(text, &mut nodes).is_some() {
+        Some(nodes)
+    } else {
+        tape::recycle(nodes);
+        None
+    }
+}
+
+/// [`tape`] onto `nodes` (empty); `None` at the first thing the recovering reader must see.
+fn read<'t>(text: &'t str, nodes: &mut Vec<Node<'t>>) -> Option<()> {
     let bytes = text.as_bytes();
-    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(text.len() / 16 + 1);
     let mut stack: Vec<Open> = Vec::with_capacity(8);
     // The key of the member whose value comes next.
     let mut key: Option<(Cow<'_, str>, Span)> = None;
@@ -63,7 +73,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
                         len: 0,
                     });
                     if is_object {
-                        key = Some(member_key(text, &mut pos, &nodes, node)?);
+                        key = Some(member_key(text, &mut pos, nodes, node)?);
                     }
                     continue;
                 }
@@ -109,7 +119,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
         loop {
             pos = skip_space(bytes, pos);
             let Some(top) = stack.last_mut() else {
-                return (pos == bytes.len()).then_some(nodes);
+                return (pos == bytes.len()).then_some(());
             };
             top.len += 1;
             let closer = if top.is_object { b'}' } else { b']' };
@@ -122,7 +132,7 @@ pub(super) fn tape(text: &str) -> Option<Vec<Node<'_>>> {
                             return None;
                         }
                         let node = top.node;
-                        key = Some(member_key(text, &mut pos, &nodes, node)?);
+                        key = Some(member_key(text, &mut pos, nodes, node)?);
                     }
                     break;
                 }
@@ -247,30 +257,49 @@ fn member_key<'t>(
 fn string(text: &str, start: usize) -> Option<(Cow<'_, str>, usize)> {
     let bytes = text.as_bytes();
     let body = start + 1;
-    let len = memchr::memchr2(b'"', b'\\', bytes.get(body..)?)?;
-    let run = bytes.get(body..body + len)?;
-    if run.iter().any(|&b| b < 0x20) {
-        return None;
+    let end = first_special(bytes, body)?;
+    match bytes.get(end) {
+        Some(b'"') => return Some((Cow::Borrowed(text.get(body..end)?), end + 1)),
+        Some(b'\\') => {}
+        _ => return None,
     }
-    if bytes.get(body + len) == Some(&b'"') {
-        return Some((Cow::Borrowed(text.get(body..body + len)?), body + len + 1));
-    }
-    let mut out = String::with_capacity(len + 16);
+    let mut out = String::with_capacity(end - body + 16);
     let mut pos = body;
     loop {
-        let rest = bytes.get(pos..)?;
-        let len = memchr::memchr2(b'"', b'\\', rest)?;
-        let run = rest.get(..len)?;
-        if run.iter().any(|&b| b < 0x20) {
-            return None;
+        let end = first_special(bytes, pos)?;
+        out.push_str(text.get(pos..end)?);
+        match bytes.get(end) {
+            Some(b'"') => return Some((Cow::Owned(out), end + 1)),
+            Some(b'\\') => pos = escape(text, end, &mut out)?,
+            _ => return None,
         }
-        out.push_str(text.get(pos..pos + len)?);
-        pos += len;
-        if bytes.get(pos) == Some(&b'"') {
-            return Some((Cow::Owned(out), pos + 1));
-        }
-        pos = escape(text, pos, &mut out)?;
     }
+}
+
+/// The offset of the first `"`, `\\` or control character (below U+0020) at or after
+/// `from`: eight bytes at a time (the lowest flagged byte of a word is exact; a borrow can
+/// only flag bytes above a true one).
+pub(super) fn first_special(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let found = below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1)
+            | below(word, 0x20);
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
 }
 
 /// Read the valid escape whose backslash is at `pos` into `out`; the offset after it.

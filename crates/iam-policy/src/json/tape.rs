@@ -146,6 +146,11 @@ impl<'a, 't> Children<'a, 't> {
         self.len == 0
     }
 
+    /// How many items or members there are.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The members of an object (an array's items come back without keys: none).
     pub(crate) fn members(self) -> impl Iterator<Item = Member<'a, 't>> {
         self.filter_map(|value| {
@@ -173,5 +178,97 @@ impl<'a, 't> Iterator for Children<'a, 't> {
             nodes: self.nodes,
             at,
         })
+    }
+}
+
+/// The largest tape kept for reuse, in entries (about 350 KB): a thread that once read a
+/// huge document does not hold its tape forever.
+const SPARE_MAX: usize = 4096;
+
+std::thread_local! {
+    /// This thread's spare tape: the allocation of the last one recycled, empty.
+    static SPARE: std::cell::RefCell<Vec<Node<'static>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty tape with room for at least `capacity` entries: this thread's spare when it has
+/// one, so that reading one document after another does not allocate (and free) a tape each
+/// time.
+pub(crate) fn empty_tape<'t>(capacity: usize) -> Vec<Node<'t>> {
+    let spare = SPARE
+        .try_with(|spare| spare.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let mut nodes = retagged(spare);
+    nodes.reserve(capacity);
+    nodes
+}
+
+/// Keep `nodes`' allocation as this thread's spare tape (its entries dropped).
+pub(crate) fn recycle(mut nodes: Vec<Node<'_>>) {
+    if nodes.capacity() > SPARE_MAX {
+        return;
+    }
+    nodes.clear();
+    let nodes = retagged(nodes);
+    let _ = SPARE.try_with(|spare| {
+        if let Ok(mut spare) = spare.try_borrow_mut() {
+            if nodes.capacity() > spare.capacity() {
+                *spare = nodes;
+            }
+        }
+    });
+}
+
+/// An empty vector of entries as one of entries of another lifetime, in the same allocation
+/// (the standard library collects a mapped `Vec` iterator in place when the element layout
+/// is the same; the map is never called, the vector being empty).
+fn retagged<'a, 'b>(nodes: Vec<Node<'a>>) -> Vec<Node<'b>> {
+    debug_assert!(nodes.is_empty());
+    nodes
+        .into_iter()
+        .map(|node| Node {
+            entry: Entry::Null,
+            span: node.span,
+            key: None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recycled_tape_is_reused_empty() {
+        let text = String::from("borrowed");
+        let mut nodes = empty_tape(100);
+        nodes.push(Node {
+            entry: Entry::String(std::borrow::Cow::Borrowed(&text)),
+            span: Span::new(0, 8),
+            key: None,
+        });
+        let (at, capacity) = (nodes.as_ptr() as usize, nodes.capacity());
+        recycle(nodes);
+        drop(text);
+        let again: Vec<Node<'_>> = empty_tape(10);
+        assert!(again.is_empty());
+        assert_eq!(again.as_ptr() as usize, at, "the same allocation");
+        assert_eq!(again.capacity(), capacity);
+        // While it is out, another tape is a fresh one; the larger of two comes back.
+        let other: Vec<Node<'_>> = empty_tape(10);
+        assert_ne!(other.as_ptr() as usize, at);
+        recycle(other);
+        recycle(again);
+        let last: Vec<Node<'_>> = empty_tape(1);
+        assert_eq!(last.as_ptr() as usize, at);
+    }
+
+    #[test]
+    fn a_huge_tape_is_not_kept() {
+        recycle(empty_tape(8));
+        recycle(empty_tape(SPARE_MAX + 1));
+        assert!(empty_tape(0).capacity() <= SPARE_MAX);
     }
 }

@@ -89,7 +89,8 @@ impl<'j> ResourceFacts<'j> {
 impl Builder<'_> {
     pub(super) fn actions(&mut self, raw: RawClause<'_>) -> Option<(ActionClause, ActionFacts)> {
         let mut patterns = Vec::with_capacity(raw.items.len());
-        let mut known = Some(Vec::with_capacity(raw.items.len()));
+        // The catalog facts feed only the lints (without them `known` is never read).
+        let mut known = self.lints.then(|| Vec::with_capacity(raw.items.len()));
         let mut ok = true;
         for (text, span) in raw.items {
             match self.action(text, span) {
@@ -127,10 +128,12 @@ impl Builder<'_> {
             };
             return Some((pattern, None));
         }
-        let mut parts = text.split(':');
-        let (vendor, name) = match (parts.next(), parts.next(), parts.next()) {
-            (Some(v), Some(n), None) => (v, n),
-            (_, None, _) => {
+        // `vendor:name` with exactly one colon.
+        let colon = memchr::memchr(b':', text.as_bytes());
+        let parts = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)));
+        let (vendor, name) = match parts {
+            Some((v, n)) if memchr::memchr(b':', n.as_bytes()).is_none() => (v, n),
+            None => {
                 self.report(
                     Diagnostic::new(
                         Code::InvalidAction,
@@ -154,7 +157,7 @@ impl Builder<'_> {
             }
         };
         // ID-3: a wildcard in the vendor is an error (or, under `glob`, part of a glob).
-        let vendor_wildcard = vendor.contains(['*', '?']);
+        let vendor_wildcard = memchr::memchr2(b'*', b'?', vendor.as_bytes()).is_some();
         if vendor_wildcard && self.readings.vendor_wildcard == VendorWildcard::Error {
             self.report(
                 Diagnostic::new(
@@ -191,9 +194,10 @@ impl Builder<'_> {
         let vendor_lower = crate::text::fold(vendor);
         let mut buf = [0; LOWER_MAX];
         let name_lower = lowercase(name, &mut buf);
-        let literal = !name.contains(['*', '?']);
+        let literal = memchr::memchr2(b'*', b'?', name.as_bytes()).is_none();
         let mut info = None;
-        if literal && catalog::covers_vendor(vendor) {
+        // The catalog entry feeds only the lints.
+        if self.lints && literal && catalog::covers_vendor(vendor) {
             info = catalog::lookup_action(vendor, name);
             // A catalog action exists; only the others need the full list.
             if self.lints && info.is_none() && !catalog::action_exists(vendor, name) {
@@ -223,13 +227,16 @@ impl Builder<'_> {
         raw: RawClause<'j>,
     ) -> Option<(ResourceClause, ResourceFacts<'j>)> {
         let mut patterns = Vec::with_capacity(raw.items.len());
-        let mut items = Vec::with_capacity(raw.items.len());
+        // The entries feed only the lints.
+        let mut items = Vec::with_capacity(if self.lints { raw.items.len() } else { 0 });
         let mut ok = true;
         for (text, span) in raw.items {
             match self.resource(text, span) {
                 Some(p) => {
                     patterns.push(p);
-                    items.push((text, span));
+                    if self.lints {
+                        items.push((text, span));
+                    }
                 }
                 None => ok = false,
             }
@@ -329,7 +336,7 @@ impl Builder<'_> {
 
     /// The template of `text` when policy variables are live and it holds any.
     fn template(&mut self, text: &str, span: Span) -> Option<Template> {
-        if !text.contains("${") {
+        if !crate::text::has_variable_start(text) {
             return None;
         }
         if !self.variables {
@@ -488,6 +495,7 @@ impl Builder<'_> {
                 ok = false;
                 continue;
             };
+            out.reserve(keys.len());
             for key in keys.members() {
                 match self.condition_values(operator, key.value) {
                     Some(values) => out.push(Condition {
@@ -509,7 +517,10 @@ impl Builder<'_> {
         operator: Operator,
         value: JsonValue<'_, '_>,
     ) -> Option<ConditionValues> {
-        let mut texts: Vec<(String, Span)> = Vec::new();
+        let mut texts: Vec<(String, Span)> = Vec::with_capacity(match value.kind() {
+            JsonKind::Array(items) => items.len(),
+            _ => 1,
+        });
         let scalar = |v: JsonValue<'_, '_>| match v.kind() {
             JsonKind::String(s) => Some(s.to_owned()),
             JsonKind::Number(n) => Some(n.to_owned()),
@@ -564,7 +575,7 @@ impl Builder<'_> {
         let kind = operator.kind;
         Some(match kind.family() {
             Family::String | Family::Arn => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(texts.len());
                 for (text, span) in texts {
                     let matcher = self.text_matcher(kind, &text, span);
                     out.push(TextValue { text, matcher });
@@ -669,7 +680,7 @@ impl Builder<'_> {
         code: Code,
         read: impl Fn(&str) -> Result<T, value::ValueError>,
     ) -> Option<Vec<Typed<T>>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(texts.len());
         let mut ok = true;
         for (text, span) in texts {
             match read(&text) {
@@ -722,7 +733,7 @@ impl Builder<'_> {
     /// An `Arn*` condition value, padded with `*` components when it is a short pattern
     /// (ID-15), which a warning flags. A colon inside a live policy variable does not split.
     fn padded_arn_value<'t>(&mut self, text: &'t str, span: Span) -> Cow<'t, str> {
-        let live = self.variables && text.contains("${");
+        let live = self.variables && crate::text::has_variable_start(text);
         let shape = arn::pattern_shape(text, live);
         if let (PatternShape::Short { segments }, ShortArn::Error) =
             (shape, self.readings.short_arn)

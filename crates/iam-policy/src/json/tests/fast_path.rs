@@ -174,6 +174,20 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn first_special_is_the_first_quote_backslash_or_control(
+        bytes in prop::collection::vec(
+            prop_oneof![any::<u8>(), 0x20..0x7fu8, Just(b'"'), Just(b'\\'), Just(0x1f), Just(0x21), Just(0x5d)],
+            0..40,
+        ),
+        from in 0usize..44,
+    ) {
+        let expected = bytes.get(from..).map(|rest| {
+            rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|i| from + i)
+        });
+        prop_assert_eq!(fast::first_special(&bytes, from), expected.flatten());
+    }
+
+    #[test]
     fn fast_path_takes_valid_json(value in json_value(), pretty in any::<bool>()) {
         let text = serialize(&value, pretty);
         prop_assert!(fast_path_agrees(&text)?, "{}", text);
