@@ -5,6 +5,7 @@
 #
 #   benches/gate-cost.sh failing [MODE] [CASES]   a failing fixture and its passing twin
 #                                                 (`iamconf-fixture reference`) on the same cases
+#   benches/gate-cost.sh failing-modes [CASES] [MODE...]  the twin once, then every failing mode
 #   benches/gate-cost.sh jobs [MS] [CASES] [N...] --jobs N with a fixture that sleeps MS ms a case
 #   benches/gate-cost.sh memory [CASES...]        max RSS of the self-check at each case count
 #   benches/gate-cost.sh self-check [CASES]       the self-check's generated cases per second
@@ -102,6 +103,43 @@ failing() {
         printf "  the gate alone (the run less its evaluators): %.2f s and %.2f s CPU (%.2fx)\n", pc - pv, fc - fv, (fc - fv) / (pc - pv) }'
 }
 
+# `failing-modes [CASES] [MODE...]`: the passing twin once, then each failing fixture mode on the
+# same cases (every semantic and invariant bug mode by default), one line each.
+failing_modes() {
+    local cases="${1:-10000}"
+    shift || true
+    local modes=("$@")
+    [ ${#modes[@]} -gt 0 ] || modes=(deny-does-not-override prefix-confusion notresource-deny-grants
+        fail-open ignore-unknown-operators case-sensitive-actions negated-or first-check-only
+        rejects-set-operators several-bugs allow-by-default first-policy-only allows-cancel-in-pairs
+        denies-cancel-in-pairs case-insensitive-resources ip-prefix-ignored absent-key-negated-false
+        ifexists-ignored forallvalues-as-foranyvalue variables-always-live skip-rejected-documents
+        unreadable-holds)
+    local args=(check --cases "$cases" --jobs 1 --format json --timeout 30)
+    local timer=(/usr/bin/time -a -f %U+%S -o)
+    local pw pu pr pe pc pv
+    read -r pw pu pr pe pc <<< "$(repeated passing "$iamconf" "${args[@]}" \
+        --evaluator "${timer[*]} $scratch/passing.eval $fixture reference")"
+    pv=$(evaluator_cpu passing)
+    echo "failing modes, --cases $cases, one process; the passing twin (\`iamconf-fixture reference\`): $pc s CPU ($pv s of it the evaluator), $pw s wall"
+    echo "  mode: failed, shrunk, groups, shrunk invariant violations; CPU (x twin); the evaluator alone (x twin's); the gate alone (x twin's)"
+    local mode fw fu fr fe fc fv
+    for mode in "${modes[@]}"; do
+        read -r fw fu fr fe fc <<< "$(repeated "mode-$mode" "$iamconf" "${args[@]}" \
+            --evaluator "${timer[*]} $scratch/mode-$mode.eval $fixture $mode")"
+        fv=$(evaluator_cpu "mode-$mode")
+        python3 - "$scratch/mode-$mode.out" "$mode" "$pc" "$pv" "$fc" "$fv" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+mode, pc, pv, fc, fv = sys.argv[2], *map(float, sys.argv[3:])
+shrunk = sum(1 for p in d["problems"] if p.get("shrunk"))
+inv = len((d.get("invariants") or {}).get("violations", []))
+print(f"  {mode}: {d['failed']} failed, {shrunk} shrunk, {len(d['groups'])} groups, {inv}; "
+      f"{fc:.2f} s ({fc / pc:.2f}x); {fv:.2f} s ({fv / pv:.2f}x); {fc - fv:.2f} s ({(fc - fv) / (pc - pv):.2f}x)")
+EOF
+    done
+}
+
 jobs() {
     local ms="${1:-2}" cases="${2:-2000}"
     shift 2 || shift $#
@@ -178,9 +216,10 @@ EOF
 build
 case "${1:-}" in
     failing) shift; failing "$@" ;;
+    failing-modes) shift; failing_modes "$@" ;;
     jobs) shift; jobs "$@" ;;
     memory) shift; memory "$@" ;;
     self-check) shift; self_check "$@" ;;
     side-by-side) shift; side_by_side "$@" ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
 esac
