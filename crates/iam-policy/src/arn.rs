@@ -69,8 +69,8 @@ fn colons(text: &str, skip_variables: bool) -> impl Iterator<Item = usize> + '_ 
 
 /// The components of a request ARN value, at its first five colons (fewer when the value has
 /// fewer colons). Request values are never padded.
-pub fn components(value: &str) -> std::str::SplitN<'_, char> {
-    value.splitn(COMPONENTS, ':')
+pub fn components(value: &str) -> impl Iterator<Item = &str> + '_ {
+    crate::text::split_bytes(value, b':', COMPONENTS)
 }
 
 /// What a policy ARN pattern (a `Resource` entry, an `Arn*` condition value) is.

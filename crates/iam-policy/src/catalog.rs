@@ -424,7 +424,7 @@ fn fits_template_general(template: &str, pattern: &str, wildcards: bool) -> bool
 /// Conservative: a real-looking name is never flagged. Empty for text not starting `arn:`.
 pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut parts = split_bytes(arn, b':', crate::arn::COMPONENTS);
+    let mut parts = crate::arn::components(arn);
     if parts.next() != Some("arn") {
         return found;
     }
@@ -442,30 +442,6 @@ pub fn placeholder_segments(arn: &str) -> Vec<(usize, String)> {
         }
     }
     found
-}
-
-/// The pieces of `text` between the ASCII byte `at`, the last holding the rest once there
-/// are `most`: what `text.splitn(most, at)` gives (`usize::MAX`: `text.split(at)`), found
-/// by a plain byte loop (ARN segments are short: cheaper than the char searcher or memchr's
-/// set-up).
-fn split_bytes(text: &str, at: u8, most: usize) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    let mut left = most;
-    std::iter::from_fn(move || {
-        let piece = rest?;
-        left = left.checked_sub(1)?;
-        let end = piece.bytes().position(|b| b == at).filter(|_| left > 0);
-        match end {
-            Some(end) => {
-                rest = piece.get(end + 1..);
-                piece.get(..end)
-            }
-            None => {
-                rest = None;
-                Some(piece)
-            }
-        }
-    })
 }
 
 /// `${Name}` with a plain name (no colon): SAR template text, not a policy variable.
@@ -577,7 +553,7 @@ fn resource_placeholders(resource: &str) -> Vec<&str> {
         "resourcename",
         "resourceid",
     ];
-    let mut pieces = split_bytes(resource, b'/', usize::MAX);
+    let mut pieces = crate::text::split_bytes(resource, b'/', usize::MAX);
     let mut found = Vec::new();
     if let Some(kind) = pieces.next() {
         if has_template_text(kind) || is_bracketed(kind) {

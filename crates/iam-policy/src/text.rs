@@ -68,6 +68,30 @@ pub fn truncate(text: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// The pieces of `text` between the ASCII byte `at`, the last holding the rest once there
+/// are `most`: what `text.splitn(most, at)` gives (`usize::MAX`: `text.split(at)`), found
+/// by a plain byte loop (ARN segments are short: cheaper than the char searcher or memchr's
+/// set-up).
+pub(crate) fn split_bytes(text: &str, at: u8, most: usize) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = Some(text);
+    let mut left = most;
+    std::iter::from_fn(move || {
+        let piece = rest?;
+        left = left.checked_sub(1)?;
+        let end = piece.bytes().position(|b| b == at).filter(|_| left > 0);
+        match end {
+            Some(end) => {
+                rest = piece.get(end + 1..);
+                piece.get(..end)
+            }
+            None => {
+                rest = None;
+                Some(piece)
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +145,18 @@ mod tests {
         assert_eq!(truncate("ééé", 2), "éé…");
         assert_eq!(truncate("", 0), "");
         assert_eq!(truncate("a", 0), "…");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn split_bytes_is_splitn(text in "[a:/\u{e9}]{0,12}", most in 0usize..8, sep in prop::sample::select(vec![b':', b'/'])) {
+            let c = char::from(sep);
+            let expected: Vec<&str> = text.splitn(most, c).collect();
+            prop_assert_eq!(split_bytes(&text, sep, most).collect::<Vec<_>>(), expected);
+            let all: Vec<&str> = text.split(c).collect();
+            prop_assert_eq!(split_bytes(&text, sep, usize::MAX).collect::<Vec<_>>(), all);
+        }
     }
 }

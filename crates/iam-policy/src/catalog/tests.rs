@@ -584,14 +584,3 @@ proptest! {
         prop_assert_eq!(suggest_action(a.vendor, &name), Some(a));
     }
 }
-
-proptest! {
-    #[test]
-    fn split_bytes_is_splitn(text in "[a:/\u{e9}]{0,12}", most in 0usize..8, sep in prop::sample::select(vec![b':', b'/'])) {
-        let c = char::from(sep);
-        let expected: Vec<&str> = text.splitn(most, c).collect();
-        prop_assert_eq!(split_bytes(&text, sep, most).collect::<Vec<_>>(), expected);
-        let all: Vec<&str> = text.split(c).collect();
-        prop_assert_eq!(split_bytes(&text, sep, usize::MAX).collect::<Vec<_>>(), all);
-    }
-}

@@ -709,16 +709,7 @@ proptest! {
         ),
     ) {
         let mut text = seed.to_owned();
-        for (at, insert, c) in edits {
-            let boundaries: Vec<usize> =
-                (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let at = boundaries[at.index(boundaries.len())];
-            if insert || at == text.len() {
-                text.insert(at, c);
-            } else {
-                text.remove(at);
-            }
-        }
+        apply_edits(&mut text, edits);
         let outcome = parse_json(&text);
         check_spans(&text, &outcome);
         prop_assert!(outcome.value.is_some());
@@ -763,6 +754,22 @@ proptest! {
         let outcome = parse_json(&broken);
         prop_assert_eq!(codes_and_offsets(&outcome), vec![(S, at)]);
         prop_assert_eq!(to_serde_exact(&outcome.value.unwrap()), value);
+    }
+}
+
+/// Insert each edit's character at, or remove the character at, its chosen character
+/// boundary of `text` (removing at the end inserts instead).
+fn apply_edits(text: &mut String, edits: Vec<(prop::sample::Index, bool, char)>) {
+    for (at, insert, c) in edits {
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let at = boundaries[at.index(boundaries.len())];
+        if insert || at == text.len() {
+            text.insert(at, c);
+        } else {
+            text.remove(at);
+        }
     }
 }
 

@@ -211,16 +211,7 @@ proptest! {
         ),
     ) {
         let mut text = serialize(&value, pretty);
-        for (at, insert, c) in edits {
-            let boundaries: Vec<usize> =
-                (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let at = boundaries[at.index(boundaries.len())];
-            if insert || at == text.len() {
-                text.insert(at, c);
-            } else {
-                text.remove(at);
-            }
-        }
+        apply_edits(&mut text, edits);
         fast_path_agrees(&text)?;
     }
 
